@@ -1,0 +1,26 @@
+import type { ParsedConfig } from './schema.ts';
+
+/** Values read from the environment once, at load time; nothing else reads process.env. */
+export interface RuntimeEnv {
+  /** Switches the job layer to BullMQ. */
+  redisUrl?: string;
+  /** Switches the evidence store to Elasticsearch. */
+  elasticsearchUrl?: string;
+  /** Bearer token required on /metrics when set (ISMS_METRICS_TOKEN). */
+  metricsToken?: string;
+  /** Key of the keyed hash used to pseudonymise identifiers (ISMS_PSEUDONYM_KEY). */
+  pseudonymKey?: string;
+  /** Every other variable a source or webhook names (`urlEnv`, `apiKeyEnv`, …), by name. */
+  secrets: Readonly<Record<string, string>>;
+}
+
+/** A validated, frozen config with where it came from. */
+export interface Config extends ParsedConfig {
+  /** Absolute path of the config file. */
+  readonly file: string;
+  /** Directory relative paths in the file are resolved against. */
+  readonly baseDir: string;
+  /** Absolute data directory of the local store. */
+  readonly dataDir: string;
+  readonly env: RuntimeEnv;
+}

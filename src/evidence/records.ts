@@ -1,0 +1,174 @@
+/**
+ * Normalised evidence records: what collectors produce and KPIs read. Timestamps are ISO-8601
+ * strings with an explicit offset (collectors resolve zone-less inputs in the source's or the
+ * organisation's time zone). Calendar dates (hire / leave dates) are `YYYY-MM-DD` and mean a
+ * whole day in the organisation's time zone.
+ *
+ * Records keep the minimum needed to compute and explain a KPI: no passwords, no mail bodies.
+ */
+
+/** A person from the HR roster. Key: employeeId (or email when the roster has no id). */
+export interface PersonRecord {
+  employeeId?: string;
+  email?: string;
+  /** Display name, for the evidence report only (never a metric label). */
+  name?: string;
+  department?: string;
+  /** Raw status text from HR (e.g. `在籍`, `退職`, `active`). */
+  status?: string;
+  /** First working day, `YYYY-MM-DD`. */
+  hireDate?: string;
+  /** Last working day, `YYYY-MM-DD`. Accounts are stale from the start of the next day. */
+  leaveDate?: string;
+  /** Extra login names HR knows for this person. */
+  logins?: string[];
+}
+
+/** An identity-provider account. Key: the IdP's stable account id (or login). */
+export interface AccountRecord {
+  /** The IdP's stable id (Okta id, Entra objectId, Keycloak id; Google primaryEmail). */
+  accountId: string;
+  login: string;
+  email?: string;
+  /** Employee id attribute when the IdP carries one. */
+  employeeId?: string;
+  displayName?: string;
+  /** True when the account can sign in (ACTIVE, accountEnabled, not suspended…). */
+  enabled: boolean;
+  /** Raw IdP status (`ACTIVE`, `SUSPENDED`, `DEPROVISIONED`, `true`/`false`, …). */
+  rawStatus: string;
+  /** When the IdP says the status last changed, ISO-8601. */
+  statusChangedAt?: string;
+  createdAt?: string;
+  lastLoginAt?: string;
+  /** MFA enrolled per the IdP export; undefined when the export does not say. */
+  mfaEnrolled?: boolean;
+  /** False for accounts without a password (federated, passwordless); undefined = unknown. */
+  hasPassword?: boolean;
+  passwordChangedAt?: string;
+  /** IdP account type (Okta type id, Entra userType, `service`, …). */
+  accountType?: string;
+  groups?: string[];
+  department?: string;
+}
+
+/** One course completion from the LMS. Key: person + course (+ completion time). */
+export interface CompletionRecord {
+  /** The person as the LMS identifies them: email, employee id or login. */
+  person: string;
+  course: string;
+  completedAt: string;
+}
+
+/** One recipient of one phishing-drill campaign. Key: campaign + email. */
+export interface PhishingRecord {
+  campaign: string;
+  email: string;
+  /** When the campaign (or this send) was launched, ISO-8601. */
+  launchedAt: string;
+  /** Raw GoPhish status. */
+  status: string;
+  /** False for a send that bounced / errored (not in the population). */
+  delivered: boolean;
+  clicked: boolean;
+  submitted: boolean;
+  reported: boolean;
+}
+
+/** One entry of the incident register. Key: incidentId. */
+export interface IncidentRecord {
+  incidentId: string;
+  detectedAt: string;
+  reportedAt?: string;
+  severity?: string;
+  title?: string;
+}
+
+/**
+ * Authentication activity of one account on one day (in the organisation's time zone),
+ * aggregated from access logs. Key: source + account + day. Merges associatively: counts add,
+ * last-* take the max.
+ */
+export interface AccessDayRecord {
+  /** The log-in name as the log gives it (`ken.ito`, `ken.ito@example.co.jp`, `EXAMPLE\\ken`). */
+  account: string;
+  day: string;
+  successes: number;
+  failures: number;
+  lastSuccessAt?: string;
+  lastFailureAt?: string;
+  /** Where the last event was seen: log file or index (for the evidence report). */
+  where?: string;
+}
+
+/** One attachment of an outbound message, as classified (content never stored). */
+export interface AttachmentInfo {
+  name?: string;
+  contentType: string;
+  size: number;
+  encrypted: boolean;
+  /** Why: `zip: all 3 entries encrypted`, `pdf: /Encrypt in trailer`, `plain pdf`, … */
+  reason: string;
+}
+
+/** Metadata of one journaled outbound message. Key: message id (or a content hash). */
+export interface MailRecord {
+  messageId: string;
+  date: string;
+  /** Sender address (may be pseudonymised). */
+  sender: string;
+  senderDomain: string;
+  externalRecipientDomains: string[];
+  /** Protected as a whole (S/MIME enveloped, PGP/MIME, inline PGP). */
+  protected: boolean;
+  protection?: string;
+  /** Counted attachments only (inline images, signatures and ignorable types excluded). */
+  attachments: AttachmentInfo[];
+  tooLarge?: boolean;
+  where?: string;
+}
+
+export interface RecordKinds {
+  person: PersonRecord;
+  account: AccountRecord;
+  completion: CompletionRecord;
+  phishing: PhishingRecord;
+  incident: IncidentRecord;
+  'access-day': AccessDayRecord;
+  mail: MailRecord;
+}
+export type RecordKind = keyof RecordKinds;
+
+/**
+ * Snapshot kinds: each collection is a full export, so a key missing from a newer export
+ * means the record was removed. The other kinds accumulate (each collection adds facts).
+ */
+export const SNAPSHOT_KINDS: readonly RecordKind[] = ['person', 'account', 'completion', 'phishing', 'incident'];
+export function isSnapshotKind(kind: RecordKind): boolean {
+  return SNAPSHOT_KINDS.includes(kind);
+}
+
+/** A record keyed for the store. */
+export interface Keyed<K extends RecordKind = RecordKind> {
+  key: string;
+  data: RecordKinds[K];
+}
+
+/** One version of a snapshot record: its data from `at` on, or `null` = absent from `at` on. */
+export interface Version<T> {
+  at: string;
+  data: T | null;
+}
+
+/**
+ * A snapshot record as of an instant, with the history the KPIs need ("when was this account
+ * first seen", "which collection first saw it disabled or gone").
+ */
+export interface Versioned<T> {
+  source: string;
+  key: string;
+  /** The record as of the newest observation ≤ T, or null when that observation lacked it. */
+  current: T | null;
+  /** Every version observed ≤ T, oldest first; the first has non-null data. */
+  versions: Version<T>[];
+}

@@ -1,0 +1,89 @@
+import type { Keyed, RecordKind, RecordKinds, Versioned } from './records.ts';
+
+/** A rejected input record: counted and reported, never fatal, never silently dropped. */
+export interface Rejection {
+  file: string;
+  line: number;
+  field?: string;
+  reason: string;
+}
+
+/** The outcome of one collection run of one source, kept for freshness and the audit trail. */
+export interface RunRecord {
+  source: string;
+  kind: RecordKind;
+  startedAt: string;
+  finishedAt: string;
+  /** The instant the evidence is of (collection time, or `--observed-at`). */
+  observedAt: string;
+  result: 'success' | 'failure';
+  accepted: number;
+  rejected: number;
+  /** The first few rejections, for the error report. */
+  rejections: Rejection[];
+  error?: string;
+  /** For snapshot kinds: records added / changed / removed compared with the previous observation. */
+  changes?: { added: number; changed: number; removed: number; unchanged: number };
+}
+
+export interface SnapshotWrite<K extends RecordKind> {
+  source: string;
+  kind: K;
+  observedAt: Date;
+  records: Iterable<Keyed<K>> | AsyncIterable<Keyed<K>>;
+}
+
+export interface FactsWrite<K extends RecordKind> {
+  source: string;
+  kind: K;
+  observedAt: Date;
+  facts: Iterable<Keyed<K>>;
+  /**
+   * How a new fact combines with an existing one of the same key. Omitted: insert-or-ignore
+   * (a mail already stored is not stored again). Must be associative for sharded sources.
+   */
+  merge?: (existing: RecordKinds[K], incoming: RecordKinds[K]) => RecordKinds[K];
+  /** Checkpoint(s) to commit in the same transaction as the facts (e.g. file offsets). */
+  checkpoints?: Record<string, string>;
+}
+
+export interface FactRow<K extends RecordKind> {
+  source: string;
+  key: string;
+  observedAt: string;
+  data: RecordKinds[K];
+}
+
+/**
+ * Where evidence lives. The local (SQLite) store is the embedded default; an Elasticsearch
+ * store can replace it. Writes are idempotent: the same input written twice changes nothing.
+ */
+export interface EvidenceStore {
+  /**
+   * Store one full export of a snapshot source as observed at `observedAt`. Only changes are
+   * kept (a record's new version, or its absence), so re-collecting an unchanged export adds
+   * nothing, and an export loaded out of order (backfill) lands in its place in the history.
+   */
+  writeSnapshot<K extends RecordKind>(w: SnapshotWrite<K>): Promise<NonNullable<RunRecord['changes']>>;
+
+  /** Add facts of an accumulating source (access-day aggregates, mail), with checkpoints, atomically. */
+  writeFacts<K extends RecordKind>(w: FactsWrite<K>): Promise<{ inserted: number; merged: number; ignored: number }>;
+
+  /** Snapshot records of a kind as of `at` (only observations ≤ at), with their history. */
+  readSnapshot<K extends RecordKind>(kind: K, at: Date, sources?: readonly string[]): AsyncIterable<Versioned<RecordKinds[K]>>;
+
+  /** Facts of a kind observed ≤ at, optionally only those whose `filter` passes. Streams. */
+  readFacts<K extends RecordKind>(kind: K, at: Date, sources?: readonly string[]): AsyncIterable<FactRow<K>>;
+
+  getCheckpoint(source: string, name: string): Promise<string | undefined>;
+  /** Observation instants of a source, oldest first. */
+  observations(source: string): Promise<string[]>;
+
+  recordRun(run: RunRecord): Promise<void>;
+  /** Newest runs first. */
+  runs(opts?: { source?: string; limit?: number }): Promise<RunRecord[]>;
+  /** Newest successful run's finish time per source. */
+  lastSuccess(): Promise<Record<string, string>>;
+
+  close(): Promise<void>;
+}

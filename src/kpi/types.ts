@@ -1,0 +1,50 @@
+import type { KpiId, ObjectiveConfig, OrganisationConfig, IdentityConfig } from '../config/schema.ts';
+
+export type Direction = 'at_least' | 'at_most';
+export type Status = 'met' | 'at_risk' | 'missed' | 'no_data';
+export const STATUSES: readonly Status[] = ['met', 'at_risk', 'missed', 'no_data'];
+
+/** The interval a KPI is evaluated over: (from, to] for rolling, [from, to] for calendar. */
+export interface Period {
+  from: string;
+  to: string;
+}
+
+/** Something that fails the objective, with enough to act on it. */
+export interface FailingSubject {
+  /** What kind of thing: account, person, message, incident, recipient. */
+  type: 'account' | 'person' | 'message' | 'incident' | 'recipient';
+  /** Its identifier (account login, person email / id, message id, incident id). */
+  id: string;
+  /** Why it fails, in one line. */
+  reason: string;
+  /** Structured facts (owner, staleSince, daysOverdue, source, …). */
+  details: Record<string, string | number | boolean | null | string[]>;
+}
+
+export interface KpiResult {
+  objective: string;
+  kpi: KpiId;
+  /** Null when the population is empty (status `no_data`). */
+  value: number | null;
+  numerator: number;
+  denominator: number;
+  target: number;
+  direction: Direction;
+  warning?: number;
+  status: Status;
+  period: Period;
+  failing: FailingSubject[];
+  /** Subjects listed apart from the KPI (service accounts, pending incidents, orphans…). */
+  notes?: FailingSubject[];
+  evaluatedAt: string;
+}
+
+/** What every KPI function gets besides its evidence: the objective, the organisation, the instant. */
+export interface KpiContext {
+  objective: ObjectiveConfig;
+  organisation: OrganisationConfig;
+  identity: IdentityConfig;
+  /** Evaluation instant T. */
+  at: Date;
+}
