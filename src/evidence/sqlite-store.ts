@@ -1,0 +1,230 @@
+/**
+ * The embedded default evidence store: one SQLite database (WAL mode, so readers never block
+ * the writer and several processes can read at once) in the data directory.
+ */
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { StoreError } from '../errors.ts';
+import type { Keyed, RecordKind, RecordKinds, Versioned } from './records.ts';
+import type { EvidenceStore, FactRow, FactsWrite, RunRecord, SnapshotWrite } from './store.ts';
+import { canonicalJson, editForObservation, type StoredVersion } from './versioning.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS observations (
+  source TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL, hash TEXT NOT NULL,
+  PRIMARY KEY (source, at)
+);
+CREATE TABLE IF NOT EXISTS versions (
+  source TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL, data TEXT,
+  PRIMARY KEY (source, key, at)
+);
+CREATE INDEX IF NOT EXISTS versions_kind ON versions (kind, source, key, at);
+CREATE TABLE IF NOT EXISTS facts (
+  source TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL, data TEXT NOT NULL,
+  PRIMARY KEY (source, key)
+);
+CREATE INDEX IF NOT EXISTS facts_kind ON facts (kind, at);
+CREATE TABLE IF NOT EXISTS checkpoints (
+  source TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (source, name)
+);
+CREATE TABLE IF NOT EXISTS runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL, result TEXT NOT NULL,
+  finished_at TEXT NOT NULL, body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_source ON runs (source, id);
+`;
+
+export class SqliteStore implements EvidenceStore {
+  private readonly db: Database.Database;
+
+  /** @param file database file, or `:memory:` for a throw-away store (tests). */
+  constructor(file: string) {
+    try {
+      this.db = new Database(file);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('busy_timeout = 10000');
+      this.db.exec(SCHEMA);
+    } catch (cause) {
+      throw new StoreError(`cannot open evidence store ${file}: ${(cause as Error).message}`, { cause });
+    }
+  }
+
+  /** The store in a data directory (created when missing). */
+  static inDataDir(dataDir: string): SqliteStore {
+    mkdirSync(dataDir, { recursive: true });
+    return new SqliteStore(join(dataDir, 'evidence.sqlite'));
+  }
+
+  async writeSnapshot<K extends RecordKind>(w: SnapshotWrite<K>): Promise<{ added: number; changed: number; removed: number; unchanged: number }> {
+    const t = w.observedAt.getTime();
+    const incoming = new Map<string, string>();
+    const hash = createHash('sha256');
+    for await (const r of w.records as AsyncIterable<Keyed<K>>) {
+      const json = canonicalJson(r.data);
+      incoming.set(r.key, json); // a key repeated in one export: the last row wins
+    }
+    for (const k of [...incoming.keys()].sort()) hash.update(k).update('\0').update(incoming.get(k)!).update('\n');
+    const digest = hash.digest('hex');
+
+    const obs = this.db
+      .prepare('SELECT at, hash FROM observations WHERE source = ? ORDER BY at')
+      .all(w.source) as { at: number; hash: string }[];
+    const next = obs.find((o) => o.at > t)?.at;
+    const prevObs = [...obs].reverse().find((o) => o.at < t);
+    const same = obs.find((o) => o.at === t);
+    const counts = { added: 0, changed: 0, removed: 0, unchanged: 0 };
+
+    // Fast path: the newest observation, identical to the previous one: nothing changed.
+    if (next === undefined && (same?.hash === digest || (!same && prevObs?.hash === digest))) {
+      counts.unchanged = incoming.size;
+      this.db.prepare('INSERT OR REPLACE INTO observations (source, kind, at, hash) VALUES (?, ?, ?, ?)').run(w.source, w.kind, t, digest);
+      return counts;
+    }
+
+    const byKey = new Map<string, StoredVersion[]>();
+    for (const row of this.db
+      .prepare('SELECT key, at, data FROM versions WHERE source = ? ORDER BY key, at')
+      .iterate(w.source) as Iterable<{ key: string; at: number; data: string | null }>) {
+      let list = byKey.get(row.key);
+      if (!list) byKey.set(row.key, (list = []));
+      list.push({ at: row.at, data: row.data });
+    }
+
+    const ins = this.db.prepare('INSERT OR REPLACE INTO versions (source, kind, key, at, data) VALUES (?, ?, ?, ?, ?)');
+    const del = this.db.prepare('DELETE FROM versions WHERE source = ? AND key = ? AND at = ?');
+    const apply = this.db.transaction(() => {
+      const keys = new Set<string>([...byKey.keys(), ...incoming.keys()]);
+      for (const key of keys) {
+        const versions = byKey.get(key) ?? [];
+        const data = incoming.get(key) ?? null;
+        const before = stateAt(versions, t - 1);
+        if (data !== null && before === null) counts.added++;
+        else if (data === null && before !== null) counts.removed++;
+        else if (data !== before) counts.changed++;
+        else if (data !== null) counts.unchanged++;
+        const edit = editForObservation(key, versions, t, data, next);
+        if (!edit) continue;
+        for (const at of edit.remove) del.run(w.source, key, at);
+        for (const v of edit.insert) ins.run(w.source, w.kind, key, v.at, v.data);
+      }
+      this.db.prepare('INSERT OR REPLACE INTO observations (source, kind, at, hash) VALUES (?, ?, ?, ?)').run(w.source, w.kind, t, digest);
+    });
+    try {
+      apply();
+    } catch (cause) {
+      throw new StoreError(`cannot write snapshot of ${w.source}: ${(cause as Error).message}`, { cause });
+    }
+    return counts;
+  }
+
+  async writeFacts<K extends RecordKind>(w: FactsWrite<K>): Promise<{ inserted: number; merged: number; ignored: number }> {
+    const t = w.observedAt.getTime();
+    const get = this.db.prepare('SELECT data FROM facts WHERE source = ? AND key = ?');
+    const ins = this.db.prepare('INSERT INTO facts (source, kind, key, at, data) VALUES (?, ?, ?, ?, ?)');
+    const upd = this.db.prepare('UPDATE facts SET data = ? WHERE source = ? AND key = ?');
+    const cp = this.db.prepare('INSERT OR REPLACE INTO checkpoints (source, name, value) VALUES (?, ?, ?)');
+    const out = { inserted: 0, merged: 0, ignored: 0 };
+    const tx = this.db.transaction(() => {
+      for (const f of w.facts) {
+        const old = get.get(w.source, f.key) as { data: string } | undefined;
+        if (!old) {
+          ins.run(w.source, w.kind, f.key, t, JSON.stringify(f.data));
+          out.inserted++;
+        } else if (w.merge) {
+          upd.run(JSON.stringify(w.merge(JSON.parse(old.data) as RecordKinds[K], f.data)), w.source, f.key);
+          out.merged++;
+        } else {
+          out.ignored++;
+        }
+      }
+      for (const [name, value] of Object.entries(w.checkpoints ?? {})) cp.run(w.source, name, value);
+    });
+    try {
+      tx();
+    } catch (cause) {
+      throw new StoreError(`cannot write facts of ${w.source}: ${(cause as Error).message}`, { cause });
+    }
+    return out;
+  }
+
+  async *readSnapshot<K extends RecordKind>(kind: K, at: Date, sources?: readonly string[]): AsyncIterable<Versioned<RecordKinds[K]>> {
+    const t = at.getTime();
+    const rows = this.db
+      .prepare('SELECT source, key, at, data FROM versions WHERE kind = ? AND at <= ? ORDER BY source, key, at')
+      .iterate(kind, t) as Iterable<{ source: string; key: string; at: number; data: string | null }>;
+    const wanted = sources ? new Set(sources) : undefined;
+    let cur: Versioned<RecordKinds[K]> | undefined;
+    for (const r of rows) {
+      if (wanted && !wanted.has(r.source)) continue;
+      if (!cur || cur.source !== r.source || cur.key !== r.key) {
+        if (cur && cur.versions.length > 0) yield cur;
+        cur = { source: r.source, key: r.key, current: null, versions: [] };
+      }
+      const data = r.data === null ? null : (JSON.parse(r.data) as RecordKinds[K]);
+      if (cur.versions.length === 0 && data === null) continue;
+      cur.versions.push({ at: new Date(r.at).toISOString(), data });
+      cur.current = data;
+    }
+    if (cur && cur.versions.length > 0) yield cur;
+  }
+
+  async *readFacts<K extends RecordKind>(kind: K, at: Date, sources?: readonly string[]): AsyncIterable<FactRow<K>> {
+    const wanted = sources ? new Set(sources) : undefined;
+    const rows = this.db
+      .prepare('SELECT source, key, at, data FROM facts WHERE kind = ? AND at <= ?')
+      .iterate(kind, at.getTime()) as Iterable<{ source: string; key: string; at: number; data: string }>;
+    for (const r of rows) {
+      if (wanted && !wanted.has(r.source)) continue;
+      yield { source: r.source, key: r.key, observedAt: new Date(r.at).toISOString(), data: JSON.parse(r.data) as RecordKinds[K] };
+    }
+  }
+
+  async getCheckpoint(source: string, name: string): Promise<string | undefined> {
+    const row = this.db.prepare('SELECT value FROM checkpoints WHERE source = ? AND name = ?').get(source, name) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  async observations(source: string): Promise<string[]> {
+    const rows = this.db.prepare('SELECT at FROM observations WHERE source = ? ORDER BY at').all(source) as { at: number }[];
+    return rows.map((r) => new Date(r.at).toISOString());
+  }
+
+  async recordRun(run: RunRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO runs (source, result, finished_at, body) VALUES (?, ?, ?, ?)')
+      .run(run.source, run.result, run.finishedAt, JSON.stringify(run));
+  }
+
+  async runs(opts: { source?: string; limit?: number } = {}): Promise<RunRecord[]> {
+    const limit = opts.limit ?? 50;
+    const rows = (
+      opts.source
+        ? this.db.prepare('SELECT body FROM runs WHERE source = ? ORDER BY id DESC LIMIT ?').all(opts.source, limit)
+        : this.db.prepare('SELECT body FROM runs ORDER BY id DESC LIMIT ?').all(limit)
+    ) as { body: string }[];
+    return rows.map((r) => JSON.parse(r.body) as RunRecord);
+  }
+
+  async lastSuccess(): Promise<Record<string, string>> {
+    const rows = this.db
+      .prepare("SELECT source, MAX(finished_at) AS at FROM runs WHERE result = 'success' GROUP BY source")
+      .all() as { source: string; at: string }[];
+    return Object.fromEntries(rows.map((r) => [r.source, r.at]));
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function stateAt(versions: readonly StoredVersion[], t: number): string | null {
+  let s: string | null = null;
+  for (const v of versions) {
+    if (v.at <= t) s = v.data;
+    else break;
+  }
+  return s;
+}

@@ -1,0 +1,96 @@
+/**
+ * Change-only history of snapshot sources, shared by every store.
+ *
+ * A snapshot source (HR roster, IdP export, …) is observed as a whole at instants t1 < t2 < ….
+ * For each record key we keep only the versions where its state changed: `(at, data)` or
+ * `(at, null)` = absent from that observation on. The state of a key at T is its newest version
+ * with at ≤ T. An export loaded out of order (`collect --observed-at` for a backfill) is
+ * inserted in its place: the next observation keeps seeing what it saw.
+ */
+
+/** A stored version: `data` is the record's canonical JSON, or null when absent. */
+export interface StoredVersion {
+  at: number;
+  data: string | null;
+}
+
+export interface VersionEdit {
+  key: string;
+  insert: StoredVersion[];
+  /** `at` values of versions to delete. */
+  remove: number[];
+}
+
+function stateBefore(versions: readonly StoredVersion[], t: number): string | null {
+  let s: string | null = null;
+  for (const v of versions) {
+    if (v.at < t) s = v.data;
+    else break;
+  }
+  return s;
+}
+
+/**
+ * The edits that put one observation at `t` into a key's history.
+ * @param versions the key's versions, oldest first
+ * @param incoming the key's canonical JSON in the new observation, or null when absent from it
+ * @param nextObservation the source's first observation instant after t, if any
+ */
+export function editForObservation(
+  key: string,
+  versions: readonly StoredVersion[],
+  t: number,
+  incoming: string | null,
+  nextObservation: number | undefined,
+): VersionEdit | undefined {
+  const remove: number[] = [];
+  const insert: StoredVersion[] = [];
+  // A re-collection of the same instant replaces what that instant said.
+  const others = versions.filter((v) => {
+    if (v.at === t) {
+      remove.push(t);
+      return false;
+    }
+    return true;
+  });
+  const prev = stateBefore(others, t);
+  if (incoming !== prev) insert.push({ at: t, data: incoming });
+
+  if (nextObservation !== undefined) {
+    const atNext = others.find((v) => v.at === nextObservation);
+    // What the next observation saw: its own version, or else the state carried from before t.
+    const seenNext = atNext ? atNext.data : prev;
+    if (atNext && atNext.data === incoming) {
+      remove.push(nextObservation); // no longer a change
+    } else if (!atNext && incoming !== prev) {
+      insert.push({ at: nextObservation, data: seenNext }); // keep what it saw
+    }
+  }
+  // Drop removals that the inserts immediately recreate identically.
+  const removeSet = new Set(remove);
+  const realInsert = insert.filter((i) => {
+    const old = versions.find((v) => v.at === i.at);
+    if (old && old.data === i.data && removeSet.has(i.at)) {
+      removeSet.delete(i.at);
+      return false;
+    }
+    return true;
+  });
+  if (realInsert.length === 0 && removeSet.size === 0) return undefined;
+  return { key, insert: realInsert, remove: [...removeSet] };
+}
+
+/** Canonical JSON: stable key order, so equal records compare equal as strings. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(v as Record<string, unknown>).sort()) {
+        const x = (v as Record<string, unknown>)[k];
+        if (x !== undefined) out[k] = x;
+      }
+      return out;
+    }
+    return v;
+  });
+}
