@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AccountRecord, Versioned } from '../../src/evidence/records.ts';
+import type { AccessDayRecord, AccountRecord, Versioned } from '../../src/evidence/records.ts';
 import { SqliteStore } from '../../src/evidence/sqlite-store.ts';
 import { createMemoryStore } from '../../src/evidence/memory-store.ts';
 import type { EvidenceStore } from '../../src/evidence/store.ts';
@@ -74,8 +74,8 @@ describe('snapshot history', () => {
     const dir = mkdtempSync(join(tmpdir(), 'isms-store-'));
     try {
       let s = SqliteStore.inDataDir(dir);
-      const day = { account: 'ken', day: '2026-01-01', successes: 2, failures: 1, lastSuccessAt: '2026-01-01T10:00:00+09:00' };
-      const merge = (a: typeof day, b: typeof day) => ({ ...a, successes: a.successes + b.successes, failures: a.failures + b.failures });
+      const day: AccessDayRecord = { account: 'ken', day: '2026-01-01', successes: 2, failures: 1, lastSuccessAt: '2026-01-01T10:00:00+09:00' };
+      const merge = (a: AccessDayRecord, b: AccessDayRecord): AccessDayRecord => ({ ...a, successes: a.successes + b.successes, failures: a.failures + b.failures });
       expect(await s.writeFacts({ source: 'web', kind: 'access-day', observedAt: T1, facts: [{ key: 'ken|2026-01-01', data: day }], merge, checkpoints: { 'file:1': '100' } })).toEqual({ inserted: 1, merged: 0, ignored: 0 });
       await s.writeFacts({ source: 'web', kind: 'access-day', observedAt: T2, facts: [{ key: 'ken|2026-01-01', data: day }], merge, checkpoints: { 'file:1': '200' } });
       await s.close();
