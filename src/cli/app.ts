@@ -1,0 +1,41 @@
+/**
+ * The composition root: builds the objects a command needs from the config, once. Commands call
+ * this and nothing else constructs stores, loggers or drivers.
+ */
+import { loadConfig } from '../config/load.ts';
+import type { Config } from '../config/types.ts';
+import type { Logger } from '../collectors/types.ts';
+import { SqliteStore } from '../evidence/sqlite-store.ts';
+import type { EvidenceStore } from '../evidence/store.ts';
+import type { JobDeps } from '../jobs/run-collection.ts';
+import { createLogger, type LogLevel } from '../log.ts';
+import { IsmsMetrics } from '../metrics/isms-metrics.ts';
+
+export interface App {
+  config: Config;
+  store: EvidenceStore;
+  log: Logger;
+  metrics: IsmsMetrics;
+  deps: JobDeps;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  configFile: string;
+  logLevel?: LogLevel;
+  /** Progress callback for terminals. */
+  progress?: JobDeps['progress'];
+}
+
+export function createApp(opts: AppOptions): App {
+  const config = loadConfig(opts.configFile);
+  const log = createLogger(opts.logLevel ?? 'info');
+  const store = SqliteStore.inDataDir(config.dataDir);
+  const metrics = new IsmsMetrics({
+    objectives: config.objectives,
+    sourceIds: config.sources.map((s) => s.id),
+    timeZone: config.organisation.timeZone,
+  });
+  const deps: JobDeps = { config, store, log, metrics, progress: opts.progress };
+  return { config, store, log, metrics, deps, close: () => store.close() };
+}

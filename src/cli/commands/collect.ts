@@ -1,0 +1,36 @@
+import { runCollection } from '../../jobs/run-collection.ts';
+import { createApp } from '../app.ts';
+import { table } from '../format.ts';
+import { clearProgress, terminalProgress } from '../progress.ts';
+import { parseInstant } from '../time.ts';
+import type { GlobalOptions } from './options.ts';
+
+export async function collectCommand(sources: string[], opts: GlobalOptions & { observedAt?: string }): Promise<number> {
+  const app = createApp({ configFile: opts.config, logLevel: opts.logLevel ?? 'warn', progress: terminalProgress() });
+  try {
+    const observedAt = parseInstant('--observed-at', opts.observedAt, () => new Date());
+    const ids = sources.length > 0 ? sources : app.config.sources.filter((s) => s.enabled).map((s) => s.id);
+    const rows: string[][] = [];
+    let failed = 0;
+    for (const id of ids) {
+      try {
+        const run = await runCollection(app.deps, id, { observedAt });
+        clearProgress();
+        const c = run.changes;
+        rows.push([id, 'ok', String(run.accepted), String(run.rejected), c ? `+${c.added} ~${c.changed} -${c.removed}` : '']);
+        for (const r of run.rejections) process.stderr.write(`${id}: rejected ${r.file}:${r.line}${r.field ? ` ${r.field}` : ''}: ${r.reason}\n`);
+        if (run.rejected > run.rejections.length) process.stderr.write(`${id}: … and ${run.rejected - run.rejections.length} more rejected records\n`);
+      } catch (err) {
+        clearProgress();
+        if ((err as { code?: string }).code === 'USAGE') throw err;
+        failed++;
+        rows.push([id, 'FAILED', '', '', '']);
+        process.stderr.write(`${id}: ${(err as Error).message}\n`);
+      }
+    }
+    process.stdout.write(table(['source', 'result', 'accepted', 'rejected', 'changes'], rows));
+    return failed > 0 ? 1 : 0;
+  } finally {
+    await app.close();
+  }
+}

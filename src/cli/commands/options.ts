@@ -1,0 +1,6 @@
+import type { LogLevel } from '../../log.ts';
+
+export interface GlobalOptions {
+  config: string;
+  logLevel?: LogLevel;
+}

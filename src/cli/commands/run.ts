@@ -1,0 +1,88 @@
+/**
+ * `isms-kpi run`: scheduler + workers + HTTP in one process. Collects every source once at start
+ * (so a newcomer sees numbers at once), then on the sources' cron schedules; evaluates after each
+ * collection; prints the objective table when it changes; serves /metrics and /healthz.
+ */
+import { InlineDriver } from '../../jobs/inline.ts';
+import type { JobDriver, JobEvents } from '../../jobs/driver.ts';
+import type { KpiResult } from '../../kpi/types.ts';
+import { buildServer, listen } from '../../http/server.ts';
+import { createApp, type App } from '../app.ts';
+import { formatEvaluation } from '../format.ts';
+import type { GlobalOptions } from './options.ts';
+
+export interface RunOptions extends GlobalOptions {
+  host?: string;
+  port?: string;
+  /** Skip the collection at start (evaluate what the store holds). */
+  initialCollect?: boolean;
+  shutdownTimeout?: string;
+}
+
+export type DriverFactory = (app: App, events: JobEvents) => Promise<JobDriver>;
+
+export const inlineDriver: DriverFactory = async (app, events) => new InlineDriver(app.deps, events, { schedules: true });
+
+export async function runCommand(opts: RunOptions, makeDriver: DriverFactory = inlineDriver): Promise<number> {
+  const app = createApp({ configFile: opts.config, logLevel: opts.logLevel ?? 'info' });
+  const { config, metrics, store, log } = app;
+  let latest: KpiResult[] | undefined;
+  let lastTable = '';
+  const events: JobEvents = {
+    evaluated(results) {
+      latest = results;
+      metrics.setResults(results);
+      const text = formatEvaluation('table', new Date(), results, config.objectives);
+      if (text !== lastTable) {
+        lastTable = text;
+        process.stdout.write(`\n${new Date().toISOString()}  ${config.organisation.name}\n${text}`);
+      }
+    },
+  };
+  metrics.setLastSuccess(await store.lastSuccess());
+  const driver = await makeDriver(app, events);
+  const server = buildServer({
+    metrics: () => metrics.render(),
+    results: () => latest,
+    health: async () => ({ driver: driver.name, evaluated: latest !== undefined }),
+    token: config.env.metricsToken,
+  });
+  const host = opts.host ?? config.http.host;
+  const port = opts.port !== undefined ? Number(opts.port) : config.http.port;
+  const bound = await listen(server, host, port);
+  log.info({ host: bound.host, port: bound.port, driver: driver.name }, 'serving /metrics and /healthz');
+  process.stderr.write(`isms-kpi: metrics on http://${bound.host}:${bound.port}/metrics (driver ${driver.name})\n`);
+
+  const refreshQueue = async () => metrics.setQueueCounts(await driver.queueCounts());
+  const queueTimer = setInterval(() => void refreshQueue().catch((e: unknown) => log.warn({ err: (e as Error).message }, 'queue counts unavailable')), 5000);
+  queueTimer.unref();
+
+  await driver.start();
+  if (opts.initialCollect !== false) {
+    for (const s of config.sources) if (s.enabled) await driver.enqueueCollect(s.id);
+  }
+  await driver.enqueueEvaluate();
+
+  const timeoutMs = Number(opts.shutdownTimeout ?? 30_000);
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'shutting down');
+      clearInterval(queueTimer);
+      void (async () => {
+        await driver.stop({ timeoutMs });
+        await new Promise<void>((r) => server.close(() => r()));
+        server.closeAllConnections();
+        await app.close();
+        resolve(0);
+      })().catch((e: unknown) => {
+        log.error({ err: (e as Error).message }, 'shutdown failed');
+        resolve(1);
+      });
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}
