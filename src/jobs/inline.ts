@@ -25,10 +25,11 @@ export class InlineDriver implements JobDriver {
   readonly name = 'inline' as const;
   private readonly queue: Job[] = [];
   private active: Promise<void> | undefined;
+  private activeType: Job['type'] | undefined;
   private stopping = false;
   private readonly tasks: ScheduledTask[] = [];
   private readonly failures: FailedJob[] = [];
-  private completed = 0;
+  private readonly completed = new Map<Job['type'], number>();
   private jobSeq = 0;
 
   constructor(private readonly deps: JobDeps, private readonly events: JobEvents = {}, private readonly opts: InlineOptions = {}) {}
@@ -64,8 +65,10 @@ export class InlineDriver implements JobDriver {
     if (this.active) return;
     const job = this.queue.shift();
     if (!job) return;
+    this.activeType = job.type;
     this.active = this.execute(job).finally(() => {
       this.active = undefined;
+      this.activeType = undefined;
       this.pump();
     });
   }
@@ -81,7 +84,7 @@ export class InlineDriver implements JobDriver {
         const results: KpiResult[] = await evaluateObjectives(this.deps.store, this.deps.config, (this.deps.now ?? (() => new Date()))());
         this.events.evaluated?.(results);
       }
-      this.completed++;
+      this.completed.set(job.type, (this.completed.get(job.type) ?? 0) + 1);
     } catch (err) {
       const failed: FailedJob = {
         queue: job.type, jobId: id, source: job.type === 'collect' ? job.sourceId : undefined,
@@ -111,12 +114,12 @@ export class InlineDriver implements JobDriver {
   }
 
   async queueCounts(): Promise<QueueCount[]> {
-    const waiting = this.queue.length;
-    return ['collect', 'evaluate'].flatMap((queue) => [
+    return (['collect', 'evaluate'] as const).flatMap((queue) => [
       { queue, state: 'waiting', count: this.queue.filter((j) => j.type === queue).length },
-      { queue, state: 'active', count: 0 },
+      { queue, state: 'active', count: this.activeType === queue ? 1 : 0 },
+      { queue, state: 'completed', count: this.completed.get(queue) ?? 0 },
       { queue, state: 'failed', count: this.failures.filter((f) => f.queue === queue).length },
-    ]).map((c) => (waiting === 0 && c.state === 'waiting' ? { ...c, count: 0 } : c));
+    ]);
   }
 
   async recentFailures(limit = 20): Promise<FailedJob[]> {
