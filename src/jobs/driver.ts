@@ -2,13 +2,15 @@
  * One job interface, two drivers: `inline` (the embedded default, no Redis) and `bullmq`
  * (chosen when REDIS_URL is set). The CLI only talks to this interface.
  *
- * (Drafted by the lead so `run` works inline; the BullMQ driver implements the same shape —
- * extend it where BullMQ needs more, keep the inline driver compiling.)
+ * Who owns time: inline, node-cron in the one process; bullmq, Redis (BullMQ job schedulers,
+ * see bullmq/scheduler.ts), so each tick runs once however many schedulers run.
  */
 import type { RunRecord } from '../evidence/store.ts';
 import type { KpiResult } from '../kpi/types.ts';
 import type { QueueCount } from '../metrics/isms-metrics.ts';
+import type { JobDeps } from './run-collection.ts';
 
+/** A job that failed after its retries, as `isms-kpi jobs` lists it (ids and error only). */
 export interface FailedJob {
   queue: string;
   jobId: string;
@@ -21,10 +23,15 @@ export interface FailedJob {
 export interface JobEvents {
   /** A collection finished (success or failure). */
   collected?(run: RunRecord): void;
-  /** An evaluation finished. */
+  /**
+   * An evaluation finished. Under bullmq the results come through Redis without their
+   * `failing` / `notes` lists (personal data stays in the store).
+   */
   evaluated?(results: KpiResult[]): void;
   /** A job failed (after its retries). */
   failed?(job: FailedJob): void;
+  /** Queue counts were refreshed (bullmq: every countsIntervalMs) — feed `isms_queue_jobs`. */
+  queueCounts?(counts: readonly QueueCount[]): void;
 }
 
 export interface JobDriver {
@@ -35,8 +42,34 @@ export interface JobDriver {
   enqueueCollect(sourceId: string, opts?: { observedAt?: Date }): Promise<void>;
   /** Ask for an evaluation now. */
   enqueueEvaluate(): Promise<void>;
+  /** Counts per queue and state; cheap (cached under bullmq), safe to call during a scrape. */
   queueCounts(): Promise<QueueCount[]>;
   recentFailures(limit?: number): Promise<FailedJob[]>;
+  /** Resolves when every queued job has run (schedule ticks still to come do not count). */
+  drain(): Promise<void>;
   /** Stop taking jobs, let the active one finish (or give it back) within the timeout, close. */
   stop(opts?: { timeoutMs?: number }): Promise<void>;
+}
+
+export interface DriverOptions {
+  /** Own the sources' schedules in this process. */
+  schedules?: boolean;
+  /** bullmq: run workers in this process too (the `run` command); inline always runs its jobs. */
+  workers?: boolean;
+  /** bullmq: jobs run at once by this process's workers. */
+  concurrency?: number;
+  /** bullmq: Redis key prefix (default `isms`). */
+  prefix?: string;
+}
+
+/** The driver the config asks for: bullmq when REDIS_URL is set, inline otherwise. */
+export async function createDriver(deps: JobDeps, events: JobEvents = {}, opts: DriverOptions = {}): Promise<JobDriver> {
+  const redisUrl = deps.config.env.redisUrl;
+  if (!redisUrl) {
+    const { InlineDriver } = await import('./inline.ts');
+    return new InlineDriver(deps, events, { schedules: opts.schedules });
+  }
+  // Loaded only when asked for, so the embedded default never loads BullMQ.
+  const { BullmqDriver } = await import('./bullmq/driver.ts');
+  return new BullmqDriver(deps, events, { redisUrl, schedules: opts.schedules, workers: opts.workers, concurrency: opts.concurrency, prefix: opts.prefix });
 }

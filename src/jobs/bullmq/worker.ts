@@ -1,0 +1,144 @@
+/**
+ * A worker process: one BullMQ Worker on `collect` (any number of processes, on any hosts) and
+ * one on `evaluate`. Stalled jobs (a worker that died mid-job) are taken back by the other
+ * workers' stalled checks after `lockDuration`; evidence writes are idempotent, so the retried
+ * job does not double-count. SIGTERM drains: no new jobs, the active ones may finish within
+ * `drainTimeoutMs`, what is still running then is given back to the queue, and the process exits 0.
+ */
+import { FlowProducer, Queue, Worker, type Job } from 'bullmq';
+import type { JobDeps } from '../run-collection.ts';
+import { loadDefaultOps, type JobOps } from './ops.ts';
+import { connectionOptions, COLLECT_QUEUE, EVALUATE_QUEUE, jobDefaults, resolveOptions, type BullmqOptions, type ResolvedOptions } from './options.ts';
+import { collectProcessor, evaluateProcessor, type ProcessorContext } from './processor.ts';
+
+export interface WorkerHandle {
+  readonly workers: readonly Worker[];
+  /** Resolves once every worker is running and connected. */
+  ready(): Promise<void>;
+  /** Drain and close (see the module comment). Idempotent. */
+  stop(opts?: { timeoutMs?: number }): Promise<{ drained: boolean; givenBack: number }>;
+  /** Resolves after stop() has completed. */
+  readonly closed: Promise<void>;
+}
+
+export interface WorkerStartOptions extends BullmqOptions {
+  /** Run the evaluate queue here too (default true; a pure collector host may say false). */
+  evaluate?: boolean;
+}
+
+/** Queues and producers a process shares between its workers and its scheduler. */
+export function producers(o: ResolvedOptions): { collect: Queue; evaluate: Queue; flows: FlowProducer; close(): Promise<void> } {
+  const connection = connectionOptions(o);
+  const collect = new Queue(COLLECT_QUEUE, { connection, prefix: o.prefix, defaultJobOptions: jobDefaults(o) });
+  const evaluate = new Queue(EVALUATE_QUEUE, { connection, prefix: o.prefix, defaultJobOptions: jobDefaults(o) });
+  const flows = new FlowProducer({ connection, prefix: o.prefix });
+  // Connection errors are retried by ioredis; the listener keeps them from crashing the process.
+  collect.on('error', () => {});
+  evaluate.on('error', () => {});
+  flows.on('error', () => {});
+  return {
+    collect, evaluate, flows,
+    async close() {
+      await Promise.allSettled([collect.close(), evaluate.close(), flows.close()]);
+    },
+  };
+}
+
+export function startWorkers(deps: JobDeps, options: WorkerStartOptions, ops?: JobOps): WorkerHandle {
+  const o = resolveOptions(options);
+  const p = producers(o);
+  const ctx: ProcessorContext = { deps, ops: ops ? Promise.resolve(ops) : loadDefaultOps(), opts: o, flows: p.flows, collectQueue: p.collect, evaluateQueue: p.evaluate };
+  const common = {
+    connection: connectionOptions(o),
+    prefix: o.prefix,
+    lockDuration: o.lockDuration,
+    stalledInterval: o.stalledInterval,
+    maxStalledCount: o.maxStalledCount,
+    removeOnComplete: o.keepCompleted,
+    removeOnFail: o.keepFailed,
+  };
+  // Jobs this process is running, with their lock tokens, so a timed-out drain can give them back.
+  const active = new Map<string, { job: Job; token: string }>();
+  const track = <R>(fn: (job: Job, token?: string, signal?: AbortSignal) => Promise<R>) =>
+    async (job: Job, token?: string, signal?: AbortSignal): Promise<R> => {
+      const key = `${job.queueName}/${job.id}`;
+      if (token) active.set(key, { job, token });
+      try {
+        return await fn(job, token, signal);
+      } finally {
+        active.delete(key);
+      }
+    };
+
+  const workers: Worker[] = [new Worker(COLLECT_QUEUE, track(collectProcessor(ctx)), { ...common, concurrency: o.concurrency })];
+  if (options.evaluate !== false) workers.push(new Worker(EVALUATE_QUEUE, track(evaluateProcessor(ctx)), { ...common, concurrency: 1 }));
+  for (const w of workers) {
+    w.on('error', (err) => deps.log.warn({ queue: w.name, err: err.message }, 'worker connection error (retrying)'));
+    w.on('stalled', (jobId) => deps.log.warn({ queue: w.name, job: jobId }, 'stalled job taken back'));
+    w.on('failed', (job, err) => {
+      if (!job) return;
+      const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+      if (final) deps.log.error({ queue: w.name, job: job.id, source: (job.data as { source?: string }).source, err: err.message }, 'job failed');
+    });
+  }
+
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((r) => (resolveClosed = r));
+  let stopping: Promise<{ drained: boolean; givenBack: number }> | undefined;
+
+  return {
+    workers,
+    async ready() {
+      await Promise.all(workers.map((w) => w.waitUntilReady()));
+    },
+    closed,
+    stop(opts = {}) {
+      stopping ??= (async () => {
+        const timeoutMs = opts.timeoutMs ?? o.drainTimeoutMs;
+        const graceful = Promise.all(workers.map((w) => w.close())).then(() => true);
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
+        const drained = await Promise.race([graceful, timedOut]);
+        clearTimeout(timer);
+        let givenBack = 0;
+        if (!drained) {
+          // Give the unfinished jobs back now rather than letting them stall for lockDuration.
+          for (const w of workers) w.cancelAllJobs('shutdown');
+          for (const { job, token } of active.values()) {
+            try {
+              await job.moveToWait(token);
+              givenBack++;
+            } catch (err) {
+              deps.log.warn({ job: job.id, err: (err as Error).message }, 'could not give job back; it will be recovered as stalled');
+            }
+          }
+          await Promise.allSettled(workers.map((w) => w.close(true)));
+        }
+        await p.close();
+        deps.log.info({ drained, givenBack }, 'workers stopped');
+        resolveClosed();
+        return { drained, givenBack };
+      })();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * `isms-kpi worker`: run workers until SIGTERM/SIGINT, then drain and resolve (the CLI exits 0).
+ */
+export async function runWorker(deps: JobDeps, options: WorkerStartOptions, ops?: JobOps): Promise<{ drained: boolean; givenBack: number }> {
+  const handle = startWorkers(deps, options, ops);
+  await handle.ready();
+  deps.log.info({ concurrency: options.concurrency ?? 1 }, 'worker ready');
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      deps.log.info({ signal }, 'draining');
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      void handle.stop().then(resolve);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
