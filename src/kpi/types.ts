@@ -8,6 +8,11 @@ export const STATUSES: readonly Status[] = ['met', 'at_risk', 'missed', 'no_data
 export interface Period {
   from: string;
   to: string;
+  /**
+   * `rolling`: `from` is excluded, (from, to]; `calendar`: both included, [from, to].
+   * @defaultValue `calendar` when absent
+   */
+  kind?: 'rolling' | 'calendar';
 }
 
 /** Something that fails the objective, with enough to act on it. */
@@ -47,4 +52,9 @@ export interface KpiContext {
   identity: IdentityConfig;
   /** Evaluation instant T. */
   at: Date;
+  /**
+   * HR status texts meaning "has left", by HR source id (from each `hr-roster` source's
+   * `leftStatuses`). Sources not listed use the schema's default list.
+   */
+  leftStatuses?: Readonly<Record<string, readonly string[]>>;
 }

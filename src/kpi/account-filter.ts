@@ -1,0 +1,24 @@
+/** The accounts that MFA and password KPIs look at: active at T, optionally in given groups. */
+import type { AccountRecord, Versioned } from '../evidence/records.ts';
+import type { EvidenceBundle } from './bundle.ts';
+import { isActive } from './accounts.ts';
+import { identityIndexFor, type IdentityIndex } from './identity.ts';
+import { groupFilter, normText } from './params.ts';
+import type { KpiContext } from './types.ts';
+
+export interface ActiveAccount {
+  v: Versioned<AccountRecord>;
+  data: AccountRecord;
+}
+
+export function activeAccounts(bundle: EvidenceBundle, ctx: KpiContext): { accounts: ActiveAccount[]; index: IdentityIndex } {
+  const groups = groupFilter(ctx);
+  const out: ActiveAccount[] = [];
+  for (const v of bundle.accounts) {
+    if (!isActive(v)) continue;
+    const data = v.current!;
+    if (groups && !(data.groups ?? []).some((g) => groups.has(normText(g)))) continue;
+    out.push({ v, data });
+  }
+  return { accounts: out, index: identityIndexFor(bundle.people, ctx.identity, ctx.organisation) };
+}

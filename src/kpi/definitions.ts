@@ -1,0 +1,11 @@
+/**
+ * Every registered KPI, one line each: `export { <name>Kpi } from './<kpi-id>.ts';`
+ * (the export must be a {@link KpiDefinition}). registry.ts collects whatever is exported here.
+ */
+export { staleAccountDeletionRateKpi } from './stale-account-deletion-rate.ts';
+export { trainingCompletionRateKpi } from './training-completion-rate.ts';
+export { phishingClickRateKpi } from './phishing-click-rate.ts';
+export { phishingReportRateKpi } from './phishing-report-rate.ts';
+export { mfaCoverageKpi } from './mfa-coverage.ts';
+export { passwordAgeComplianceKpi } from './password-age-compliance.ts';
+export { incidentReportSlaRateKpi } from './incident-report-sla-rate.ts';

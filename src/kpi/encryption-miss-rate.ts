@@ -1,0 +1,91 @@
+/**
+ * encryption-miss-rate — "attachments to outside parties are encrypted" (KPIS.md, A.5.14, A.8.24).
+ *
+ * Mail is the largest evidence there is, so the KPI is an accumulator fed one stored message at
+ * a time (`add`, then `result`); memory grows with the population's message ids and the misses,
+ * not with everything the journal held.
+ *
+ * Choices where KPIS.md leaves room, each for a reason:
+ * - Sender and recipient domains are compared again with the organisation's internal domains at
+ *   evaluation (case-insensitive, exact domain), so a changed domain list applies to old evidence.
+ * - A message stored twice (two journals, two sources) counts once, by message id.
+ * - A message too large to inspect is in the population when it has an external recipient: its
+ *   attachments could not be seen, so unless its top-level structure proves protection it is a
+ *   miss (counted as not encrypted, as the collector documents).
+ * - A message protected as a whole is in the population even without visible attachments.
+ */
+import type { MailRecord } from '../evidence/records.ts';
+import { inWindow, periodAt, type PeriodWindow } from './period.ts';
+import type { KpiDefinition } from './registry-types.ts';
+import { buildResult } from './result.ts';
+import { toMillis } from './time.ts';
+import type { FailingSubject, KpiContext, KpiResult } from './types.ts';
+
+export class EncryptionMissAccumulator {
+  private readonly win: PeriodWindow;
+  private readonly internal: Set<string>;
+  private readonly zone: string;
+  private readonly seen = new Set<string>();
+  private population = 0;
+  private misses = 0;
+  private readonly failing: FailingSubject[] = [];
+
+  constructor(private readonly ctx: KpiContext) {
+    this.win = periodAt(ctx.objective.period, ctx.at, ctx.organisation);
+    this.internal = new Set(ctx.organisation.internalDomains.map((d) => d.trim().toLowerCase()));
+    this.zone = ctx.organisation.timeZone;
+  }
+
+  add(m: MailRecord): void {
+    if (!inWindow(toMillis(m.date, this.zone), this.win)) return;
+    if (!this.internal.has(m.senderDomain.toLowerCase())) return;
+    const external = [...new Set(m.externalRecipientDomains.map((d) => d.toLowerCase()))].filter((d) => !this.internal.has(d)).sort();
+    if (external.length === 0) return;
+    if (!m.protected && !m.tooLarge && m.attachments.length === 0) return;
+    if (this.seen.has(m.messageId)) return;
+    this.seen.add(m.messageId);
+    this.population++;
+    if (m.protected) return;
+    const plain = m.attachments.filter((a) => !a.encrypted);
+    if (!m.tooLarge && plain.length === 0) return;
+    this.misses++;
+    const listed = plain.map((a) => `${a.name ?? '(no name)'} (${a.contentType})`);
+    const reason = m.tooLarge ? 'too large to inspect; counted as not encrypted' : `${plain.length} unencrypted attachment${plain.length === 1 ? '' : 's'} sent outside: ${listed.join(', ')}`;
+    this.failing.push({
+      type: 'message',
+      id: m.messageId,
+      reason,
+      details: {
+        date: m.date,
+        sender: m.sender,
+        externalRecipientDomains: external,
+        unencryptedAttachments: listed,
+        reasons: plain.map((a) => a.reason),
+        tooLarge: m.tooLarge === true,
+        where: m.where ?? null,
+      },
+    });
+  }
+
+  result(): KpiResult {
+    this.failing.sort((a, b) => String(a.details.date).localeCompare(String(b.details.date)) || a.id.localeCompare(b.id));
+    return buildResult('encryption-miss-rate', this.ctx, this.win.period, { numerator: this.misses, denominator: this.population, failing: this.failing });
+  }
+}
+
+/** The KPI over records already in memory (tests, small sources). */
+export function encryptionMissRate(records: Iterable<MailRecord>, ctx: KpiContext): KpiResult {
+  const acc = new EncryptionMissAccumulator(ctx);
+  for (const r of records) acc.add(r);
+  return acc.result();
+}
+
+export const encryptionMissRateKpi: KpiDefinition = {
+  id: 'encryption-miss-rate',
+  needs: [],
+  async evaluateStream(_bundle, facts, ctx) {
+    const acc = new EncryptionMissAccumulator(ctx);
+    for await (const row of facts.readFacts('mail')) acc.add(row.data);
+    return acc.result();
+  },
+};

@@ -1,0 +1,58 @@
+/**
+ * incident-report-sla-rate — "incidents reported within 24 hours" (KPIS.md, A.5.24–A.5.26, A.6.8).
+ * Population: incidents detected in the period, except unreported ones whose SLA has not run
+ * out at T (pending: listed in the notes). A report dated after T is not yet known at T.
+ * The SLA runs out after detected + `slaHours` (default 24): a report exactly then is on time,
+ * so an unreported incident is still pending at that instant.
+ */
+import type { EvidenceBundle } from './bundle.ts';
+import { numberParam } from './params.ts';
+import { inWindow, periodAt } from './period.ts';
+import type { KpiDefinition } from './registry-types.ts';
+import { buildResult } from './result.ts';
+import { isoInZone, optMillis, toMillis } from './time.ts';
+import type { FailingSubject, KpiContext, KpiResult } from './types.ts';
+
+const HOUR_MS = 3_600_000;
+
+export function incidentReportSlaRate(bundle: EvidenceBundle, ctx: KpiContext): KpiResult {
+  const zone = ctx.organisation.timeZone;
+  const T = ctx.at.getTime();
+  const slaHours = numberParam(ctx, 'slaHours', 24, { min: 0 });
+  const win = periodAt(ctx.objective.period, ctx.at, ctx.organisation);
+  let numerator = 0;
+  let denominator = 0;
+  const failing: FailingSubject[] = [];
+  const notes: FailingSubject[] = [];
+  for (const inc of bundle.incidents) {
+    const detected = toMillis(inc.detectedAt, zone);
+    if (!inWindow(detected, win)) continue;
+    const due = detected + slaHours * HOUR_MS;
+    const rep = optMillis(inc.reportedAt, zone);
+    const reported = rep !== undefined && rep <= T ? rep : undefined;
+    const details = { detectedAt: isoInZone(detected, zone), due: isoInZone(due, zone), reportedAt: reported === undefined ? null : isoInZone(reported, zone), severity: inc.severity ?? null };
+    if (reported === undefined && T <= due) {
+      notes.push({ type: 'incident', id: inc.incidentId, reason: 'pending: not yet reported, SLA still running', details });
+      continue;
+    }
+    denominator++;
+    if (reported !== undefined && reported <= due) {
+      numerator++;
+      continue;
+    }
+    const lateHours = Math.round((((reported ?? T) - due) / HOUR_MS) * 10) / 10;
+    failing.push({
+      type: 'incident',
+      id: inc.incidentId,
+      reason: reported === undefined ? `not reported, ${lateHours} h past the ${slaHours} h SLA` : `reported ${lateHours} h after the ${slaHours} h SLA`,
+      details,
+    });
+  }
+  return buildResult('incident-report-sla-rate', ctx, win.period, { numerator, denominator, failing, notes });
+}
+
+export const incidentReportSlaRateKpi: KpiDefinition = {
+  id: 'incident-report-sla-rate',
+  needs: ['incident'],
+  evaluate: incidentReportSlaRate,
+};

@@ -1,0 +1,53 @@
+/**
+ * password-age-compliance (KPIS.md, A.5.17).
+ * Population: accounts active at T with a password (`hasPassword` false is excluded; unknown
+ * counts as having one), optionally only in `groups`. Compliant: password changed within
+ * `maxAgeDays` (default 365) before T. Without a password-changed time the creation time
+ * stands in (the password set then is still the one in use); without either it fails as unknown.
+ */
+import { activeAccounts } from './account-filter.ts';
+import type { EvidenceBundle } from './bundle.ts';
+import { numberParam } from './params.ts';
+import { periodAt } from './period.ts';
+import type { KpiDefinition } from './registry-types.ts';
+import { buildResult } from './result.ts';
+import { DAY_MS, isoInZone, optMillis, plusDays } from './time.ts';
+import type { FailingSubject, KpiContext, KpiResult } from './types.ts';
+
+export function passwordAgeCompliance(bundle: EvidenceBundle, ctx: KpiContext): KpiResult {
+  const zone = ctx.organisation.timeZone;
+  const T = ctx.at.getTime();
+  const maxAgeDays = numberParam(ctx, 'maxAgeDays', 365, { min: 1 });
+  const win = periodAt(ctx.objective.period, ctx.at, ctx.organisation);
+  const { accounts, index } = activeAccounts(bundle, ctx);
+  let numerator = 0;
+  let denominator = 0;
+  const failing: FailingSubject[] = [];
+  for (const { v, data } of accounts) {
+    if (data.hasPassword === false) continue;
+    denominator++;
+    const changed = optMillis(data.passwordChangedAt, zone) ?? optMillis(data.createdAt, zone);
+    if (changed !== undefined && plusDays(changed, maxAgeDays, zone) >= T) {
+      numerator++;
+      continue;
+    }
+    failing.push({
+      type: 'account',
+      id: data.login,
+      reason: changed === undefined ? 'password age unknown' : `password ${Math.floor((T - changed) / DAY_MS)} days old (max ${maxAgeDays})`,
+      details: {
+        source: v.source,
+        accountId: data.accountId,
+        owner: index.resolveAccount(data)?.id ?? null,
+        passwordChangedAt: changed === undefined ? null : isoInZone(changed, zone),
+      },
+    });
+  }
+  return buildResult('password-age-compliance', ctx, win.period, { numerator, denominator, failing });
+}
+
+export const passwordAgeComplianceKpi: KpiDefinition = {
+  id: 'password-age-compliance',
+  needs: ['person', 'account'],
+  evaluate: passwordAgeCompliance,
+};
