@@ -112,7 +112,9 @@ export function startWorkers(deps: JobDeps, options: WorkerStartOptions, ops?: J
               deps.log.warn({ job: job.id, err: (err as Error).message }, 'could not give job back; it will be recovered as stalled');
             }
           }
-          await Promise.allSettled(workers.map((w) => w.close(true)));
+          // close() waits for the processors still running; they no longer own their jobs, and the
+          // process is about to exit, so do not wait for them beyond a moment.
+          await Promise.race([Promise.allSettled(workers.map((w) => w.close(true))), new Promise((r) => setTimeout(r, 500).unref())]);
         }
         await p.close();
         deps.log.info({ drained, givenBack }, 'workers stopped');

@@ -45,3 +45,9 @@ export function syntheticLines(n: number): string[] {
   for (let i = 0; i < n; i++) out.push(`2026-01-0${1 + (i % 3)} u${i % 7} ${i % 5 === 0 ? 'fail' : 'ok'}`);
   return out;
 }
+
+/** The deps of a directory prepared by depsFor (for child processes). */
+export function depsFromDir(dir: string, dbName = 'evidence.sqlite'): JobDeps {
+  const file = join(dir, 'isms.yaml');
+  return { config: parseConfig(readFileSync(file, 'utf8'), file, {}), store: new SqliteStore(join(dir, dbName)), log: silentLogger };
+}

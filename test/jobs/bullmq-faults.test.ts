@@ -1,0 +1,167 @@
+/**
+ * Faults, each against a real redis-server started here: a worker SIGKILLed mid-job, SIGTERM
+ * drains (finish, or give back at the timeout) and exits 0, Redis restarted mid-run. Workers
+ * that must die are child processes running runWorker, as `isms-kpi worker` does.
+ */
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BullmqDriver } from '../../src/jobs/bullmq/driver.ts';
+import { collectJobId } from '../../src/jobs/bullmq/options.ts';
+import { startWorkers } from '../../src/jobs/bullmq/worker.ts';
+import type { FailedJob } from '../../src/jobs/driver.ts';
+import { spawnWorker } from './helpers/child.ts';
+import { cleanup, depsFor, makeDir, syntheticLines } from './helpers/deps.ts';
+import { factsOf, fakeOps } from './helpers/fake-ops.ts';
+import { TestRedis, uniquePrefix } from './helpers/redis.ts';
+
+let redis: TestRedis;
+const dirs: string[] = [];
+beforeAll(async () => {
+  redis = await TestRedis.start();
+});
+afterAll(async () => {
+  await redis.stop();
+  for (const d of dirs) cleanup(d);
+});
+
+const fast = { lockDuration: 1500, stalledInterval: 500, backoffMs: 100, countsIntervalMs: 200 };
+const at = new Date('2026-01-04T00:00:00Z');
+const isType = (type: string) => (l: Record<string, unknown>) => l.type === type;
+const isLog = (msg: string) => (l: Record<string, unknown>) => l.type === 'log' && l.msg === msg;
+
+/** Hand-computed: 105 synthetic lines give each of the 21 (day, user) keys 4 successes and 1 failure. */
+function expected105(source: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const day of ['2026-01-01', '2026-01-02', '2026-01-03']) for (let u = 0; u < 7; u++) out[`${source}/u${u}|${day}`] = '4/1';
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+async function jobState(url: string, prefix: string, id: string): Promise<string> {
+  const q = new Queue('collect', { connection: { url }, prefix });
+  try {
+    return (await (await q.getJob(id))?.getState()) ?? 'missing';
+  } finally {
+    await q.close();
+  }
+}
+
+describe('worker faults', () => {
+  for (const when of ['before', 'after'] as const) {
+    it(`recovers a job whose worker was SIGKILLed ${when} its write, without double-counting`, async () => {
+      const dir = makeDir();
+      dirs.push(dir);
+      const deps = depsFor(dir, [{ id: 'web', lines: syntheticLines(105) }]);
+      const prefix = uniquePrefix(`kill-${when}`);
+      const failures: FailedJob[] = [];
+      const driver = new BullmqDriver(deps, { failed: (f) => failures.push(f) }, { redisUrl: redis.url, prefix, ...fast }, fakeOps({ dir }));
+      await driver.start();
+
+      const doomed = spawnWorker({
+        REDIS_URL: redis.url, PREFIX: prefix, JOBS_DIR: dir, TIMINGS: fast,
+        FAKE: when === 'before' ? { beforeWriteMs: 60_000 } : { afterWriteMs: 60_000 },
+      });
+      await doomed.waitFor(isLog('worker ready'));
+      await driver.enqueueCollect('web', { observedAt: at });
+      await doomed.waitFor(isType(when === 'before' ? 'attempt' : 'written'));
+      doomed.proc.kill('SIGKILL');
+      expect((await doomed.exited).signal).toBe('SIGKILL');
+      expect(await jobState(redis.url, prefix, collectJobId('web', at))).toBe('active');
+
+      // A healthy worker's stalled check takes the job back once its lock expires.
+      const healthy = spawnWorker({ REDIS_URL: redis.url, PREFIX: prefix, JOBS_DIR: dir, TIMINGS: fast });
+      await healthy.waitFor(isLog('stalled job taken back'));
+      await healthy.waitFor(isType('written'));
+      await driver.drain();
+      expect(await jobState(redis.url, prefix, collectJobId('web', at))).toBe('completed');
+      expect(await factsOf(deps.store)).toEqual(expected105('web'));
+      expect(failures).toEqual([]);
+      healthy.proc.kill('SIGTERM');
+      expect((await healthy.exited).code).toBe(0);
+      await driver.stop();
+      await deps.store.close();
+    });
+  }
+
+  it('SIGTERM lets the active job finish, then exits 0', async () => {
+    const dir = makeDir();
+    dirs.push(dir);
+    const deps = depsFor(dir, [{ id: 'web', lines: syntheticLines(105) }]);
+    const prefix = uniquePrefix('term-finish');
+    const driver = new BullmqDriver(deps, {}, { redisUrl: redis.url, prefix, ...fast }, fakeOps({ dir }));
+    await driver.start();
+    const w = spawnWorker({ REDIS_URL: redis.url, PREFIX: prefix, JOBS_DIR: dir, TIMINGS: { ...fast, drainTimeoutMs: 15_000 }, FAKE: { beforeWriteMs: 1500 } });
+    await w.waitFor(isLog('worker ready'));
+    await driver.enqueueCollect('web', { observedAt: at });
+    await w.waitFor(isType('attempt'));
+    w.proc.kill('SIGTERM');
+    const exit = await w.exited;
+    expect(exit.code).toBe(0);
+    expect(w.lines.find(isType('exit'))).toMatchObject({ drained: true, givenBack: 0 });
+    expect(await jobState(redis.url, prefix, collectJobId('web', at))).toBe('completed');
+    expect(await factsOf(deps.store)).toEqual(expected105('web'));
+    await driver.stop();
+    await deps.store.close();
+  });
+
+  it('SIGTERM gives a job that outlasts the drain timeout back to the queue, exits 0, and another worker completes it', async () => {
+    const dir = makeDir();
+    dirs.push(dir);
+    const deps = depsFor(dir, [{ id: 'web', lines: syntheticLines(105) }]);
+    const prefix = uniquePrefix('term-giveback');
+    const driver = new BullmqDriver(deps, {}, { redisUrl: redis.url, prefix, ...fast }, fakeOps({ dir }));
+    await driver.start();
+    const w = spawnWorker({ REDIS_URL: redis.url, PREFIX: prefix, JOBS_DIR: dir, TIMINGS: { ...fast, drainTimeoutMs: 300 }, FAKE: { beforeWriteMs: 60_000 } });
+    await w.waitFor(isLog('worker ready'));
+    await driver.enqueueCollect('web', { observedAt: at });
+    await w.waitFor(isType('attempt'));
+    const t0 = Date.now();
+    w.proc.kill('SIGTERM');
+    const exit = await w.exited;
+    expect(exit.code).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(w.lines.find(isType('exit'))).toMatchObject({ drained: false, givenBack: 1 });
+    expect(await jobState(redis.url, prefix, collectJobId('web', at))).toBe('waiting');
+    expect(await factsOf(deps.store)).toEqual({});
+
+    const next = startWorkers(deps, { redisUrl: redis.url, prefix, ...fast }, fakeOps({ dir }));
+    await driver.drain();
+    expect(await jobState(redis.url, prefix, collectJobId('web', at))).toBe('completed');
+    expect(await factsOf(deps.store)).toEqual(expected105('web'));
+    await next.stop();
+    await driver.stop();
+    await deps.store.close();
+  });
+});
+
+describe('Redis restart', () => {
+  it('workers reconnect after Redis restarts mid-run, and the run completes', async () => {
+    // AOF on, as the production topology requires: the queue's state survives the restart.
+    const r = await TestRedis.start({ aof: true });
+    const dir = makeDir();
+    dirs.push(dir);
+    const sources = ['a', 'b', 'c'].map((id) => ({ id, lines: syntheticLines(105) }));
+    const deps = depsFor(dir, sources);
+    const prefix = uniquePrefix('restart');
+    const started: string[] = [];
+    const ops = fakeOps({ dir, beforeWriteMs: 700, onEvent: (e) => e.type === 'attempt' && started.push(e.source) });
+    const failures: FailedJob[] = [];
+    const driver = new BullmqDriver(deps, { failed: (f) => failures.push(f) }, { redisUrl: r.url, prefix, workers: true, ...fast }, ops);
+    try {
+      await driver.start();
+      for (const s of sources) await driver.enqueueCollect(s.id, { observedAt: at });
+      while (started.length === 0) await new Promise((res) => setTimeout(res, 20));
+      await r.down();
+      await new Promise((res) => setTimeout(res, 1000));
+      await r.up();
+      await driver.drain();
+      const facts = await factsOf(deps.store);
+      expect(facts).toEqual({ ...expected105('a'), ...expected105('b'), ...expected105('c') });
+      for (const s of sources) expect(await jobState(r.url, prefix, collectJobId(s.id, at))).toBe('completed');
+      expect(failures).toEqual([]);
+    } finally {
+      await driver.stop({ timeoutMs: 2000 });
+      await deps.store.close();
+      await r.stop();
+    }
+  });
+});
