@@ -1,0 +1,47 @@
+/**
+ * What every file-based snapshot collector needs from its source and context: the file's
+ * absolute path, the zone for zone-less times, and one record per key.
+ */
+import path from 'node:path';
+import type { Rejection } from '../../evidence/store.ts';
+import type { CollectContext } from '../types.ts';
+
+/** The source's path resolved against the config file's directory. */
+export function sourcePath(source: { path: string }, ctx: CollectContext): string {
+  return path.resolve(ctx.config.baseDir, source.path);
+}
+
+/** Zone for timestamps without one: the source's, else the organisation's. */
+export function sourceZone(source: { timeZone?: string }, ctx: CollectContext): string {
+  return source.timeZone ?? ctx.config.organisation.timeZone;
+}
+
+/**
+ * A snapshot holds one record per key, so a second row with a key already seen is rejected
+ * (pointing at the first) rather than silently overwriting it.
+ */
+export class KeyGuard {
+  private readonly seen = new Map<string, number>();
+  constructor(
+    private readonly file: string,
+    private readonly reject: (r: Rejection) => void,
+    private readonly what: string,
+  ) {}
+
+  /** True when the key is new; otherwise reports the duplicate and returns false. */
+  accept(key: string, line: number): boolean {
+    const first = this.seen.get(key);
+    if (first !== undefined) {
+      this.reject({ file: this.file, line, reason: `duplicate ${this.what} "${key.replaceAll("\u001f", " / ")}" (first on line ${first})` });
+      return false;
+    }
+    this.seen.set(key, line);
+    return true;
+  }
+}
+
+/** A parsed row: the keyed record, or the field and reason it was rejected for. */
+export type RowResult<T> = { ok: true; key: string; data: T } | { ok: false; field?: string; reason: string };
+
+/** How often (in records) collectors report progress. */
+export const PROGRESS_EVERY = 10_000;

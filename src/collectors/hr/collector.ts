@@ -1,0 +1,36 @@
+/** HR roster CSV → people (a snapshot: each export is the whole roster). */
+import type { SourceOf } from '../../config/schema.ts';
+import type { Keyed } from '../../evidence/records.ts';
+import { readCsv } from '../csv/read.ts';
+import { KeyGuard, PROGRESS_EVERY, sourcePath, sourceZone } from '../csv/source.ts';
+import type { CollectContext, Collector, SnapshotOutput } from '../types.ts';
+import { HR_FIELDS, parsePersonRow } from './parse.ts';
+
+export const hrCollector: Collector<'hr-roster', 'person'> = {
+  sourceKind: 'hr-roster',
+  recordKind: 'person',
+  async collect(source: SourceOf<'hr-roster'>, ctx: CollectContext): Promise<SnapshotOutput<'person'>> {
+    const file = sourcePath(source, ctx);
+    const { rows } = await readCsv(file, {
+      encoding: source.encoding,
+      delimiter: source.delimiter,
+      fields: HR_FIELDS,
+      columns: source.columns,
+      oneOf: [['employeeId', 'email']],
+      reject: (r) => ctx.reject(r),
+    });
+    const opts = { zone: sourceZone(source, ctx), dateFormat: source.dateFormat, leftStatuses: source.leftStatuses };
+    async function* records(): AsyncGenerator<Keyed<'person'>> {
+      const keys = new KeyGuard(file, (r) => ctx.reject(r), 'person');
+      let n = 0;
+      for await (const { line, record } of rows) {
+        if (++n % PROGRESS_EVERY === 0) ctx.progress(n);
+        const r = parsePersonRow(record, opts);
+        if (!r.ok) ctx.reject({ file, line, field: r.field, reason: r.reason });
+        else if (keys.accept(r.key, line)) yield { key: r.key, data: r.data };
+      }
+      ctx.progress(n, n);
+    }
+    return { type: 'snapshot', records: records() };
+  },
+};

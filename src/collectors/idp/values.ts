@@ -1,0 +1,73 @@
+/** Reading the loosely-typed values of IdP exports: booleans in many spellings, optional instants. */
+import type { RowResult } from '../csv/source.ts';
+import { parseTimestamp } from '../time.ts';
+
+/** A field of one record cannot be read; caught by `guard` and turned into a rejection. */
+export class FieldError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Run a record parser, turning a FieldError into a rejected RowResult. */
+export function guard<T>(parse: () => RowResult<T>): RowResult<T> {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof FieldError) return { ok: false, field: e.field, reason: `${e.field}: ${e.message}` };
+    throw e;
+  }
+}
+
+const TRUE = new Set(['true', 'yes', 'y', '1', 'on', 'enabled', 'active', 'enrolled', '有効', 'はい', '○']);
+const FALSE = new Set(['false', 'no', 'n', '0', 'off', 'disabled', 'inactive', 'not enrolled', '無効', 'いいえ', '×', '-']);
+
+/** A boolean cell; undefined when empty. */
+export function bool(v: unknown, field: string): boolean | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v === 'boolean') return v;
+  const s = String(v).trim().toLowerCase();
+  if (s === '') return undefined;
+  if (TRUE.has(s)) return true;
+  if (FALSE.has(s)) return false;
+  throw new FieldError(field, `expected true or false, found "${String(v)}"`);
+}
+
+/** Values IdPs write for "never": empty, null, `Never logged in`, the Unix epoch, Go's zero time. */
+export function isNever(v: string): boolean {
+  const s = v.trim().toLowerCase();
+  return (
+    s === '' || s === 'never' || s === 'never logged in' || s === 'null' || s === 'n/a' || s === '-' ||
+    s.startsWith('1970-01-01t00:00:00') || s.startsWith('0001-01-01')
+  );
+}
+
+/** An optional instant (ISO, or epoch ms when a number) as ISO with offset; undefined for "never". */
+export function instant(v: unknown, zone: string, field: string, format?: string): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'number') {
+    if (v <= 0) return undefined;
+    v = String(Math.trunc(v));
+  }
+  const s = String(v);
+  if (isNever(s)) return undefined;
+  const r = parseTimestamp(s, { zone, format });
+  if (!r.ok) throw new FieldError(field, r.error);
+  return r.value;
+}
+
+/** A non-empty trimmed string, or undefined. */
+export function text(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  const s = String(v).trim();
+  return s === '' ? undefined : s;
+}
+
+/** Drop undefined properties, so stored records compare equal however they were built. */
+export function compact<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}

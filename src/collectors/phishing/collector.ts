@@ -1,0 +1,117 @@
+/**
+ * GoPhish exports → phishing results (a snapshot). The CSV is the UI's results export of one
+ * campaign (campaign name: the source's `campaign`, else the file name; launch: the source's
+ * `launchedAt`, else the earliest send date in the file). The JSON is the campaign API's
+ * object, or an array of them; rejections' `line` is the result's 1-based position.
+ */
+import path from 'node:path';
+import type { SourceOf } from '../../config/schema.ts';
+import type { Keyed, PhishingRecord } from '../../evidence/records.ts';
+import { EvidenceInputError } from '../../errors.ts';
+import { readTextFile } from '../csv/decode.ts';
+import { readCsv, type CsvRow } from '../csv/read.ts';
+import type { FieldSpecs } from '../csv/columns.ts';
+import { KeyGuard, sourcePath, sourceZone, type RowResult } from '../csv/source.ts';
+import { isNever } from '../idp/values.ts';
+import { parseTimestamp } from '../time.ts';
+import type { CollectContext, Collector, SnapshotOutput } from '../types.ts';
+import { eventsOf, parseGophishResult, type GophishResult } from './parse.ts';
+
+type Field = 'email' | 'status' | 'reported' | 'send_date';
+const FIELDS: FieldSpecs<Field> = {
+  email: { defaults: ['email'], required: true },
+  status: { defaults: ['status'], required: true },
+  reported: { defaults: ['reported'] },
+  send_date: { defaults: ['send_date'] },
+};
+
+type Source = SourceOf<'phishing'>;
+
+function configuredLaunch(source: Source, zone: string, file: string): string | undefined {
+  if (!source.launchedAt) return undefined;
+  const t = parseTimestamp(source.launchedAt, { zone });
+  if (!t.ok) throw new EvidenceInputError(file, `launchedAt in the source config: ${t.error}`);
+  return t.value;
+}
+
+async function collectCsv(source: Source, file: string, zone: string, ctx: CollectContext): Promise<Keyed<'phishing'>[]> {
+  const { rows } = await readCsv(file, { encoding: source.encoding, fields: FIELDS, reject: (r) => ctx.reject(r) });
+  const all: CsvRow<Field>[] = [];
+  for await (const row of rows) all.push(row);
+  let launchedAt = configuredLaunch(source, zone, file);
+  if (!launchedAt) {
+    // The earliest send is the campaign's launch, so every recipient of it falls in the same period.
+    let earliest: { ms: number; iso: string } | undefined;
+    for (const { record } of all) {
+      const s = record.send_date;
+      if (!s || isNever(s)) continue;
+      const t = parseTimestamp(s, { zone });
+      if (!t.ok) continue;
+      const ms = Date.parse(t.value);
+      if (!earliest || ms < earliest.ms) earliest = { ms, iso: t.value };
+    }
+    launchedAt = earliest?.iso;
+  }
+  const opts = { campaign: source.campaign ?? path.basename(file).replace(/\.[^.]+$/, ''), launchedAt, zone };
+  const keys = new KeyGuard(file, (r) => ctx.reject(r), 'recipient');
+  const out: Keyed<'phishing'>[] = [];
+  for (const { line, record } of all) {
+    const r = parseGophishResult(record, opts);
+    if (!r.ok) ctx.reject({ file, line, field: r.field, reason: r.reason });
+    else if (keys.accept(r.key, line)) out.push({ key: r.key, data: r.data });
+  }
+  return out;
+}
+
+async function collectJson(source: Source, file: string, zone: string, ctx: CollectContext): Promise<Keyed<'phishing'>[]> {
+  const { text } = await readTextFile(file, source.encoding);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new EvidenceInputError(file, `not valid JSON: ${(e as Error).message}`, { cause: e });
+  }
+  const campaigns = (Array.isArray(doc) ? doc : [doc]) as Record<string, unknown>[];
+  const keys = new KeyGuard(file, (r) => ctx.reject(r), 'recipient');
+  const out: Keyed<'phishing'>[] = [];
+  const configured = configuredLaunch(source, zone, file);
+  campaigns.forEach((c, ci) => {
+    if (!c || typeof c !== 'object' || !Array.isArray(c.results)) {
+      throw new EvidenceInputError(file, `campaign ${ci + 1}: expected a GoPhish campaign object with "results"`);
+    }
+    const campaign = source.campaign && campaigns.length === 1 ? source.campaign : String(c.name ?? c.id ?? `campaign ${ci + 1}`);
+    let launchedAt = configured;
+    for (const k of ['launch_date', 'created_date'] as const) {
+      const v = c[k];
+      if (launchedAt || typeof v !== 'string' || isNever(v)) continue;
+      const t = parseTimestamp(v, { zone });
+      if (!t.ok) throw new EvidenceInputError(file, `campaign "${campaign}": ${k}: ${t.error}`);
+      launchedAt = t.value;
+    }
+    const opts = { campaign, launchedAt, zone, events: eventsOf(c.timeline) };
+    (c.results as unknown[]).forEach((res, i) => {
+      const r: RowResult<PhishingRecord> =
+        res && typeof res === 'object' ? parseGophishResult(res as GophishResult, opts) : { ok: false, reason: 'result is not an object' };
+      const line = i + 1;
+      if (!r.ok) ctx.reject({ file, line, field: r.field, reason: `campaign "${campaign}": ${r.reason}` });
+      else if (keys.accept(r.key, line)) out.push({ key: r.key, data: r.data });
+    });
+  });
+  return out;
+}
+
+async function* iterate<T>(items: T[]): AsyncGenerator<T> {
+  yield* items;
+}
+
+export const phishingCollector: Collector<'phishing', 'phishing'> = {
+  sourceKind: 'phishing',
+  recordKind: 'phishing',
+  async collect(source: Source, ctx: CollectContext): Promise<SnapshotOutput<'phishing'>> {
+    const file = sourcePath(source, ctx);
+    const zone = sourceZone(source, ctx);
+    const records = source.format === 'gophish-json' ? await collectJson(source, file, zone, ctx) : await collectCsv(source, file, zone, ctx);
+    ctx.progress(records.length, records.length);
+    return { type: 'snapshot', records: iterate(records) };
+  },
+};

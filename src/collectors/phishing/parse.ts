@@ -1,0 +1,96 @@
+/**
+ * GoPhish results → one record per recipient and campaign. Pure.
+ *
+ * Outcome rules (GoPhish models.go statuses; statuses only move forward, so the status alone
+ * is the furthest step, and timeline events add what a later status hides):
+ * - clicked: status Clicked Link or Submitted Data, or a "Clicked Link" / "Submitted Data" event;
+ * - submitted: status Submitted Data or a "Submitted Data" event;
+ * - reported: the `reported` flag, or an "Email Reported" event/status;
+ * - delivered: false for a failed send (Error Sending Email, Error) and for sends not made yet
+ *   (Scheduled, Queued, Sending, Retrying): nobody could click those, so they are outside the
+ *   KPI population.
+ */
+import type { PhishingRecord } from '../../evidence/records.ts';
+import type { RowResult } from '../csv/source.ts';
+import { isNever } from '../idp/values.ts';
+import { parseTimestamp } from '../time.ts';
+
+const NOT_DELIVERED = new Set(['error sending email', 'error', 'scheduled', 'queued', 'sending', 'retrying']);
+
+/** Papa.unparse(escapeFormulae) prefixes `'` to cells starting with = + - @ TAB or CR. */
+export function unescapeFormula(v: string): string {
+  return v.length > 1 && v[0] === "'" && '=+-@\t\r'.includes(v[1]!) ? v.slice(1) : v;
+}
+
+/** Timeline messages seen per lower-cased email. */
+export type Events = ReadonlyMap<string, ReadonlySet<string>>;
+
+export interface GophishResult {
+  email?: string;
+  status?: string;
+  reported?: string | boolean;
+  send_date?: string;
+}
+
+export interface PhishingOptions {
+  campaign: string;
+  /** The campaign's launch time (ISO with offset); absent: this send's date. */
+  launchedAt?: string;
+  zone: string;
+  events?: Events;
+}
+
+function flag(v: string | boolean | undefined): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  const s = (v ?? '').trim().toLowerCase();
+  if (s === 'true' || s === '1' || s === 'yes') return true;
+  if (s === 'false' || s === '0' || s === 'no' || s === '') return false;
+  return undefined;
+}
+
+export function parseGophishResult(r: GophishResult, opts: PhishingOptions): RowResult<PhishingRecord> {
+  const email = unescapeFormula((r.email ?? '').trim()).toLowerCase();
+  if (!email) return { ok: false, field: 'email', reason: 'no recipient email' };
+  const status = unescapeFormula((r.status ?? '').trim());
+  if (!status) return { ok: false, field: 'status', reason: 'no status' };
+  const reportedFlag = flag(r.reported);
+  if (reportedFlag === undefined) return { ok: false, field: 'reported', reason: `expected true or false, found "${String(r.reported)}"` };
+  let launchedAt = opts.launchedAt;
+  if (!launchedAt) {
+    const sent = (r.send_date ?? '').trim();
+    if (!sent || isNever(sent)) return { ok: false, field: 'send_date', reason: 'no launch time: the send has no date and the source sets no launchedAt' };
+    const t = parseTimestamp(sent, { zone: opts.zone });
+    if (!t.ok) return { ok: false, field: 'send_date', reason: `send_date: ${t.error}` };
+    launchedAt = t.value;
+  }
+  const s = status.toLowerCase();
+  const events = opts.events?.get(email);
+  const submitted = s === 'submitted data' || (events?.has('Submitted Data') ?? false);
+  const clicked = submitted || s === 'clicked link' || (events?.has('Clicked Link') ?? false);
+  const data: PhishingRecord = {
+    campaign: opts.campaign,
+    email,
+    launchedAt,
+    status,
+    delivered: !NOT_DELIVERED.has(s),
+    clicked,
+    submitted,
+    reported: reportedFlag || s === 'email reported' || (events?.has('Email Reported') ?? false),
+  };
+  return { ok: true, key: `${opts.campaign}\u001f${email}`, data };
+}
+
+/** Index a campaign's timeline by recipient. */
+export function eventsOf(timeline: unknown): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  if (!Array.isArray(timeline)) return out;
+  for (const e of timeline as Record<string, unknown>[]) {
+    const email = typeof e?.email === 'string' ? e.email.trim().toLowerCase() : '';
+    const msg = typeof e?.message === 'string' ? e.message : '';
+    if (!email || !msg) continue;
+    let set = out.get(email);
+    if (!set) out.set(email, (set = new Set()));
+    set.add(msg);
+  }
+  return out;
+}

@@ -1,0 +1,231 @@
+/**
+ * Dates and timestamps as exports write them: ISO-8601 with or without a zone, `2026/07/15`,
+ * `2026/7/5 9:30`, epoch milliseconds (Keycloak), Moodle's `Tuesday, 15 July 2025, 9:30 AM`
+ * and `15/07/25, 09:30`, Japanese `2026年7月15日`, or a Luxon format the source configures.
+ * Zone-less inputs are read in the zone given (the source's, else the organisation's).
+ *
+ * Pure: no clock, no environment. Results are ISO strings with an explicit offset
+ * (`2026-07-15T09:30:00.000+09:00`) or calendar dates `YYYY-MM-DD`; a value that cannot be
+ * read gives an error text for the rejection. The common forms are parsed by regular
+ * expression and only zone conversion uses Luxon, because 100,000-row exports must be fast.
+ */
+import { DateTime, IANAZone, type Zone } from 'luxon';
+
+/** A parsed value or why it could not be read. */
+export type TimeResult = { ok: true; value: string } | { ok: false; error: string };
+
+export interface TimeOptions {
+  /** IANA zone for values without an offset. */
+  zone: string;
+  /** Luxon format tried first (e.g. `yyyy/MM/dd`, `dd.MM.yyyy HH:mm`). */
+  format?: string;
+}
+
+interface Parts {
+  y: number;
+  mo: number;
+  d: number;
+  h: number;
+  mi: number;
+  s: number;
+  ms: number;
+  /** Offset in minutes when the input states one. */
+  offset?: number;
+  /** The input had a time of day. */
+  timed: boolean;
+}
+
+const MONTHS: Record<string, number> = {
+  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
+};
+
+// yyyy-mm-dd / yyyy/m/d / yyyy.mm.dd, optional time, optional fraction, optional AM/PM, optional zone.
+const YMD =
+  /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:\s*([AaPp])\.?[Mm]\.?)?)?\s*(Z|[Uu][Tt][Cc]|GMT|[+-]\d{2}(?::?\d{2})?)?$/;
+// 15 July 2025[, 9:30 AM] with an optional weekday in front (Moodle's English long form).
+const DMY_NAMED =
+  /^(?:[A-Za-z]+,?\s+)?(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})(?:,?\s+(?:at\s+)?(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?$/;
+// July 15, 2025[, 9:30 AM] (US long form).
+const MDY_NAMED =
+  /^(?:[A-Za-z]+,?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})(?:,?\s+(?:at\s+)?(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?$/;
+// 15/07/25, 09:30 or 15/07/2025 09:30 — Moodle's short form is day first (strftimedatetimeshort).
+const DMY_NUMERIC =
+  /^(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?$/;
+// 2026年7月15日 [(水)] [9:30[:00]] / 9時30分
+const JA =
+  /^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*[(（][^)）]*[)）])?(?:\s*(\d{1,2})\s*[:時]\s*(\d{1,2})(?:\s*[:分]\s*(\d{1,2}))?\s*[秒分]?)?$/;
+
+function hour12(h: number, ampm: string | undefined): number {
+  if (!ampm) return h;
+  const pm = ampm.toLowerCase() === 'p';
+  if (h < 1 || h > 12) return -1;
+  return pm ? (h % 12) + 12 : h % 12;
+}
+
+function offsetMinutes(z: string): number {
+  const u = z.toUpperCase();
+  if (u === 'Z' || u === 'UTC' || u === 'GMT') return 0;
+  const sign = z[0] === '-' ? -1 : 1;
+  const digits = z.slice(1).replace(':', '');
+  const hh = Number(digits.slice(0, 2));
+  const mm = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
+  return sign * (hh * 60 + mm);
+}
+
+function int(s: string | undefined): number {
+  return s === undefined ? 0 : Number(s);
+}
+
+function fraction(s: string | undefined): number {
+  return s === undefined ? 0 : Math.floor(Number(`0.${s}`) * 1000);
+}
+
+function parts(text: string): Parts | undefined {
+  let m = YMD.exec(text);
+  if (m) {
+    const timed = m[5] !== undefined;
+    return {
+      y: int(m[1]), mo: int(m[3]), d: int(m[4]),
+      h: timed ? hour12(int(m[5]), m[9]) : 0, mi: int(m[6]), s: int(m[7]), ms: fraction(m[8]),
+      offset: m[10] !== undefined ? offsetMinutes(m[10]) : undefined,
+      timed,
+    };
+  }
+  m = DMY_NAMED.exec(text);
+  if (m) {
+    const mo = MONTHS[m[2]!.toLowerCase().slice(0, 3)];
+    if (mo === undefined) return undefined;
+    const timed = m[4] !== undefined;
+    return { y: int(m[3]), mo, d: int(m[1]), h: timed ? hour12(int(m[4]), m[7]) : 0, mi: int(m[5]), s: int(m[6]), ms: 0, timed };
+  }
+  m = MDY_NAMED.exec(text);
+  if (m) {
+    const mo = MONTHS[m[1]!.toLowerCase().slice(0, 3)];
+    if (mo === undefined) return undefined;
+    const timed = m[4] !== undefined;
+    return { y: int(m[3]), mo, d: int(m[2]), h: timed ? hour12(int(m[4]), m[7]) : 0, mi: int(m[5]), s: int(m[6]), ms: 0, timed };
+  }
+  m = DMY_NUMERIC.exec(text);
+  if (m) {
+    const yy = m[3]!;
+    const timed = m[4] !== undefined;
+    return {
+      y: yy.length === 2 ? 2000 + Number(yy) : Number(yy), mo: int(m[2]), d: int(m[1]),
+      h: timed ? hour12(int(m[4]), m[7]) : 0, mi: int(m[5]), s: int(m[6]), ms: 0, timed,
+    };
+  }
+  m = JA.exec(text);
+  if (m) {
+    const timed = m[4] !== undefined;
+    return { y: int(m[1]), mo: int(m[2]), d: int(m[3]), h: int(m[4]), mi: int(m[5]), s: int(m[6]), ms: 0, timed };
+  }
+  return undefined;
+}
+
+function daysIn(y: number, mo: number): number {
+  return new Date(Date.UTC(y, mo, 0)).getUTCDate();
+}
+
+function valid(p: Parts): boolean {
+  return (
+    p.y >= 1000 && p.mo >= 1 && p.mo <= 12 && p.d >= 1 && p.d <= daysIn(p.y, p.mo) &&
+    p.h >= 0 && p.h <= 23 && p.mi <= 59 && p.s <= 59 && (p.offset === undefined || Math.abs(p.offset) <= 18 * 60)
+  );
+}
+
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : String(n));
+
+function offsetText(min: number): string {
+  if (min === 0) return 'Z';
+  const a = Math.abs(min);
+  return `${min < 0 ? '-' : '+'}${pad2(Math.floor(a / 60))}:${pad2(a % 60)}`;
+}
+
+const zones = new Map<string, Zone>();
+function zoneOf(name: string): Zone | undefined {
+  let z = zones.get(name);
+  if (!z) {
+    const created = IANAZone.create(name);
+    if (!created.isValid) return undefined;
+    z = created;
+    zones.set(name, z);
+  }
+  return z;
+}
+
+function ymd(p: { y: number; mo: number; d: number }): string {
+  return `${p.y}-${pad2(p.mo)}-${pad2(p.d)}`;
+}
+
+/** Parts with an offset (given, or that of `zone` at that local time) as an ISO string. */
+function isoOf(p: Parts, zoneName: string): string | undefined {
+  let offset = p.offset;
+  if (offset === undefined) {
+    if (zoneName === 'UTC' || zoneName === 'Etc/UTC') offset = 0;
+    else {
+      const zone = zoneOf(zoneName);
+      if (!zone) return undefined;
+      // A local time that a DST change skips moves forward, as Luxon does.
+      const dt = DateTime.fromObject({ year: p.y, month: p.mo, day: p.d, hour: p.h, minute: p.mi, second: p.s, millisecond: p.ms }, { zone });
+      if (!dt.isValid) return undefined;
+      return dt.toISO({ suppressMilliseconds: false, includeOffset: true }) ?? undefined;
+    }
+  }
+  return `${ymd(p)}T${pad2(p.h)}:${pad2(p.mi)}:${pad2(p.s)}.${pad3(p.ms)}${offsetText(offset)}`;
+}
+
+function fromMillis(ms: number, zone: string): string | undefined {
+  const dt = DateTime.fromMillis(ms, { zone: zoneOf(zone) ?? 'UTC' });
+  return dt.isValid ? (dt.toISO() ?? undefined) : undefined;
+}
+
+function withFormat(text: string, opts: TimeOptions): DateTime | undefined {
+  if (!opts.format) return undefined;
+  const dt = DateTime.fromFormat(text, opts.format, { zone: zoneOf(opts.zone) ?? 'UTC', setZone: true, locale: 'en-US' });
+  return dt.isValid ? dt : undefined;
+}
+
+const FORMS = 'ISO-8601, yyyy/MM/dd [HH:mm[:ss]], d MMMM yyyy[, h:mm a], dd/MM/yy[, HH:mm], yyyy年M月d日 or epoch milliseconds';
+
+/**
+ * A timestamp as an ISO-8601 string with offset. Epoch values: 13 digits are milliseconds,
+ * 10 digits seconds. A date alone means its midnight in the zone.
+ */
+export function parseTimestamp(raw: string, opts: TimeOptions): TimeResult {
+  const text = raw.trim();
+  if (text === '') return { ok: false, error: 'empty timestamp' };
+  const formatted = withFormat(text, opts);
+  if (formatted) return { ok: true, value: formatted.toISO()! };
+  if (/^\d{10}(\d{3})?$/.test(text)) {
+    const n = Number(text);
+    const v = fromMillis(text.length === 13 ? n : n * 1000, opts.zone);
+    if (v) return { ok: true, value: v };
+  }
+  const p = parts(text);
+  if (p && valid(p)) {
+    const v = isoOf(p, opts.zone);
+    if (v) return { ok: true, value: v };
+  }
+  return { ok: false, error: `unreadable timestamp "${text}" (expected ${opts.format ? `${opts.format} or ` : ''}${FORMS})` };
+}
+
+/**
+ * A calendar date `YYYY-MM-DD`. A value with a time and an explicit offset is converted to the
+ * zone first (an HR export's `2026-03-31T15:00:00Z` is 1 April in Tokyo); otherwise the date
+ * is taken as written.
+ */
+export function parseDate(raw: string, opts: TimeOptions): TimeResult {
+  const text = raw.trim();
+  if (text === '') return { ok: false, error: 'empty date' };
+  const formatted = withFormat(text, opts);
+  if (formatted) return { ok: true, value: formatted.setZone(zoneOf(opts.zone) ?? 'UTC').toISODate()! };
+  const p = parts(text);
+  if (p && valid(p)) {
+    if (p.offset === undefined || !p.timed) return { ok: true, value: ymd(p) };
+    const iso = isoOf(p, opts.zone);
+    const dt = iso ? DateTime.fromISO(iso, { zone: zoneOf(opts.zone) ?? 'UTC' }) : undefined;
+    if (dt?.isValid) return { ok: true, value: dt.toISODate()! };
+  }
+  return { ok: false, error: `unreadable date "${text}" (expected ${opts.format ? `${opts.format} or ` : ''}${FORMS.replace(' or epoch milliseconds', '')})` };
+}
