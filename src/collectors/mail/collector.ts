@@ -1,0 +1,341 @@
+/**
+ * The mail-journal collector (kind `mail-journal`): the I/O shell around parseMessage and
+ * classify. Reads a directory of .eml files, a Maildir (cur/ and new/, Maildir++ subfolders) or
+ * an mbox file, and yields one MailRecord per outbound message (sender domain internal); inbound
+ * messages are skipped, messages without a sender are rejected (counted and reported).
+ *
+ * Incremental, and never counting a message twice:
+ * - facts are keyed by Message-ID (a hash of the raw headers when there is none) and written
+ *   insert-or-ignore, so a message seen again (re-run, Maildir new/ → cur/ rename, a copy in two
+ *   files) changes nothing;
+ * - .eml / Maildir: the checkpoint is one number, the newest change time (ctime) of the files
+ *   read. ctime is set by the kernel whenever a file is created, copied, moved or renamed into a
+ *   folder and cannot be set back by tools (unlike mtime, which `cp -p` / rsync keep), so files
+ *   older than the checkpoint were read before; a short margin re-reads files changed in the same
+ *   instant, harmlessly;
+ * - mbox: the checkpoint is the byte offset reached plus the identity of the file's first bytes
+ *   and its size; a file that shrank or whose head changed (rotated, rewritten) is read again.
+ * A message over `maxMessageBytes` is never read whole: its root headers and first bytes decide
+ * whether it is protected as a whole, otherwise it is recorded as too large to inspect.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, readFile, readdir, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { SourceOf } from '../../config/schema.ts';
+import { ConfigError, EvidenceInputError } from '../../errors.ts';
+import type { Keyed, MailRecord } from '../../evidence/records.ts';
+import type { CollectContext, Collector, FactsOutput, ShardSpec } from '../types.ts';
+import { classify, type ClassifyOptions } from './classify.ts';
+import { messageBoundaries, readMbox } from './mbox.ts';
+import { parseMessage } from './parse-message.ts';
+
+type Source = SourceOf<'mail-journal'>;
+
+export const CTIME_CHECKPOINT = 'files-ctime';
+/** Files changed this close before the checkpoint are read again (same-instant writes). */
+const CTIME_MARGIN_MS = 2000;
+/** Bytes of a too-large message read to see its root headers and the start of its body. */
+const TOO_LARGE_HEAD = 256 * 1024;
+/** Files up to this size are read in one call; larger ones are streamed. */
+const READ_WHOLE = 1024 * 1024;
+/** Files read ahead while earlier ones are parsed (order of the results is kept). */
+const READ_AHEAD = 8;
+
+/** A shard: one Maildir folder, one hash bucket of an .eml tree, or a byte range of an mbox. */
+export interface MailShard extends ShardSpec {
+  unit:
+    | { kind: 'maildir-folder'; dir: string; since: number }
+    | { kind: 'eml-bucket'; root: string; bucket: number; of: number; since: number }
+    | { kind: 'mbox-range'; file: string; start: number; end: number | null; checkpoint: string; checkpointValue: string };
+}
+
+/** A shard's result: the records it found (a list of keyed MailRecords) and checkpoints. */
+export interface MailPartial {
+  v: 1;
+  facts: Keyed<'mail'>[];
+  checkpoints: Record<string, string>;
+}
+
+interface FileEntry {
+  path: string;
+  size: number;
+  ctimeMs: number;
+}
+
+export function sourceRoot(source: Source, ctx: CollectContext): string {
+  return isAbsolute(source.path) ? source.path : resolve(ctx.config.baseDir, source.path);
+}
+
+function classifyOptions(source: Source, ctx: CollectContext): Omit<ClassifyOptions, 'where' | 'tooLarge'> {
+  const key = ctx.config.env.pseudonymKey;
+  if (source.pseudonymise && !key) {
+    throw new ConfigError([{ file: ctx.config.file, path: `sources[id=${source.id}].pseudonymise`, message: 'needs the pseudonym key (ISMS_PSEUDONYM_KEY) in the environment' }]);
+  }
+  return {
+    internalDomains: ctx.config.organisation.internalDomains,
+    ignorableExtensions: source.ignorableExtensions,
+    ...(source.pseudonymise && key ? { pseudonymKey: key } : {}),
+    fallbackDate: ctx.observedAt,
+  };
+}
+
+/** Collects records, first one per key wins (insert-or-ignore, like the store). */
+class RecordSink {
+  readonly byKey = new Map<string, MailRecord>();
+  add(key: string, r: MailRecord): void {
+    if (!this.byKey.has(key)) this.byKey.set(key, r);
+  }
+  facts(): Keyed<'mail'>[] {
+    return [...this.byKey].map(([key, data]) => ({ key, data }));
+  }
+}
+
+/** Parse + classify one message's bytes; outcome goes to the sink or to ctx.reject. */
+async function handleMessage(input: Buffer | AsyncIterable<Buffer>, where: string, file: string, tooLarge: boolean, opts: Omit<ClassifyOptions, 'where' | 'tooLarge'>, ctx: CollectContext, sink: RecordSink): Promise<void> {
+  let parsed;
+  try {
+    parsed = await parseMessage(input);
+  } catch (err) {
+    ctx.reject({ file, line: 0, reason: `${where}: unreadable MIME structure: ${(err as Error).message}` });
+    return;
+  }
+  const c = classify(parsed, { ...opts, where, tooLarge });
+  if (c.kind === 'record') sink.add(c.key, c.record);
+  else if (c.kind === 'rejected') ctx.reject({ file, line: 0, reason: `${where}: ${c.reason}` });
+}
+
+async function readHeadBytes(path: string, n: number): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Read the files in order (a few ahead), classify each; returns the newest ctime read. */
+async function collectFiles(files: FileEntry[], root: string, source: Source, ctx: CollectContext, sink: RecordSink, progressBase = 0, total?: number): Promise<number> {
+  const opts = classifyOptions(source, ctx);
+  let newest = 0;
+  const load = (f: FileEntry): Promise<Buffer | null> => {
+    if (f.size > source.maxMessageBytes) return readHeadBytes(f.path, TOO_LARGE_HEAD);
+    if (f.size > READ_WHOLE) return Promise.resolve(null);
+    return readFile(f.path);
+  };
+  const pending: Promise<Buffer | null>[] = [];
+  for (let i = 0; i < Math.min(READ_AHEAD, files.length); i++) pending.push(load(files[i]!).catch(() => null));
+  for (let i = 0; i < files.length; i++) {
+    // An interrupted run must not commit a checkpoint past files it did not read.
+    ctx.signal?.throwIfAborted();
+    const f = files[i]!;
+    let bytes = await pending[i]!;
+    if (i + READ_AHEAD < files.length) pending.push(load(files[i + READ_AHEAD]!).catch(() => null));
+    pending[i] = Promise.resolve(null); // let the buffer go
+    const rel = relative(root, f.path) || f.path;
+    const tooLarge = f.size > source.maxMessageBytes;
+    try {
+      if (bytes === null && !tooLarge && f.size <= READ_WHOLE) bytes = await readFile(f.path);
+      const input = bytes ?? (createReadStream(f.path, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>);
+      await handleMessage(input, rel, rel, tooLarge, opts, ctx, sink);
+    } catch (err) {
+      // Vanished (moved by the mail client between listing and reading) or unreadable.
+      ctx.reject({ file: rel, line: 0, reason: `unreadable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+    }
+    newest = Math.max(newest, f.ctimeMs);
+    ctx.progress(progressBase + i + 1, total);
+  }
+  return newest;
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((n) => !n.startsWith('.')).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+async function entries(paths: string[], since: number): Promise<FileEntry[]> {
+  const out: FileEntry[] = [];
+  for (const p of paths) {
+    try {
+      const st = await stat(p);
+      if (st.isFile() && st.ctimeMs > since - CTIME_MARGIN_MS) out.push({ path: p, size: st.size, ctimeMs: st.ctimeMs });
+    } catch {
+      // Gone since the listing: it will be found where it moved to.
+    }
+  }
+  return out;
+}
+
+/** Folders of a Maildir: the root's cur/ and new/, and those of Maildir++ subfolders (`.Sent`, …). */
+export async function maildirFolders(root: string): Promise<string[]> {
+  const st = await stat(root).catch(() => undefined);
+  if (!st?.isDirectory()) throw new EvidenceInputError(root, 'not a Maildir directory');
+  const out: string[] = [];
+  const add = async (dir: string) => {
+    for (const sub of ['cur', 'new']) {
+      const d = join(dir, sub);
+      if ((await stat(d).catch(() => undefined))?.isDirectory()) out.push(d);
+    }
+  };
+  await add(root);
+  for (const name of (await readdir(root)).sort()) {
+    if (name.startsWith('.') && name !== '.' && name !== '..') await add(join(root, name));
+  }
+  if (out.length === 0) throw new EvidenceInputError(root, 'no cur/ or new/ folder: not a Maildir');
+  return out;
+}
+
+async function maildirFiles(dir: string, since: number): Promise<FileEntry[]> {
+  return entries((await listDir(dir)).map((n) => join(dir, n)), since);
+}
+
+/** .eml files under a directory (recursively), or the one file the path names. */
+export async function emlFiles(root: string, since: number): Promise<FileEntry[]> {
+  const st = await stat(root).catch(() => undefined);
+  if (!st) throw new EvidenceInputError(root, 'no such file or directory');
+  if (st.isFile()) return entries([root], since);
+  const paths: string[] = [];
+  const walk = async (dir: string) => {
+    for (const name of await listDir(dir)) {
+      const p = join(dir, name);
+      const s = await stat(p).catch(() => undefined);
+      if (s?.isDirectory()) await walk(p);
+      else if (s?.isFile() && /\.eml$/i.test(name)) paths.push(p);
+    }
+  };
+  await walk(root);
+  return entries(paths, since);
+}
+
+function bucketOf(rel: string, of: number): number {
+  return createHash('sha1').update(rel).digest().readUInt32BE(0) % of;
+}
+
+// ---------- mbox ----------
+
+interface MboxCheckpoint {
+  offset: number;
+  /** Hash of the file's first bytes: a different file under the same name starts again at 0. */
+  head: string;
+}
+
+async function mboxIdentity(path: string): Promise<{ size: number; head: string }> {
+  const st = await stat(path).catch(() => undefined);
+  if (!st?.isFile()) throw new EvidenceInputError(path, 'not an mbox file');
+  const head = createHash('sha256').update(await readHeadBytes(path, 4096)).digest('hex').slice(0, 32);
+  return { size: st.size, head };
+}
+
+function mboxCheckpointName(rel: string): string {
+  return `mbox:${rel}`;
+}
+
+async function mboxStart(path: string, name: string, ctx: CollectContext, sourceId: string): Promise<{ start: number; size: number; head: string }> {
+  const id = await mboxIdentity(path);
+  const raw = await ctx.store.getCheckpoint(sourceId, name);
+  let start = 0;
+  if (raw) {
+    try {
+      const cp = JSON.parse(raw) as MboxCheckpoint;
+      if (cp.head === id.head && cp.offset <= id.size) start = cp.offset;
+    } catch {
+      start = 0;
+    }
+  }
+  return { start, ...id };
+}
+
+async function collectMboxRange(path: string, rel: string, start: number, end: number | null, source: Source, ctx: CollectContext, sink: RecordSink): Promise<number> {
+  const opts = classifyOptions(source, ctx);
+  let reached = start;
+  for await (const m of readMbox(path, { start, ...(end !== null ? { end } : {}), maxMessageBytes: source.maxMessageBytes, keepWhenTruncated: TOO_LARGE_HEAD })) {
+    ctx.signal?.throwIfAborted();
+    await handleMessage(m.bytes, `${rel}:${m.offset}`, rel, m.truncated, opts, ctx, sink);
+    reached = m.offset + m.size;
+    ctx.progress(reached);
+  }
+  return reached;
+}
+
+// ---------- the collector ----------
+
+async function sinceOf(source: Source, ctx: CollectContext): Promise<number> {
+  const raw = await ctx.store.getCheckpoint(source.id, CTIME_CHECKPOINT);
+  const n = raw ? Number(raw) : 0;
+  return Number.isFinite(n) ? n : 0;
+}
+
+export async function mailShards(source: Source, ctx: CollectContext): Promise<MailShard[]> {
+  const root = sourceRoot(source, ctx);
+  if (source.format === 'maildir') {
+    const since = await sinceOf(source, ctx);
+    return (await maildirFolders(root)).map((dir) => ({ id: `maildir:${relative(root, dir)}`, unit: { kind: 'maildir-folder', dir, since } }));
+  }
+  if (source.format === 'eml') {
+    const since = await sinceOf(source, ctx);
+    const of = Math.max(1, source.shards);
+    return Array.from({ length: of }, (_, bucket) => ({ id: `eml:${bucket}/${of}`, unit: { kind: 'eml-bucket', root, bucket, of, since } }));
+  }
+  const rel = relative(ctx.config.baseDir, root) || root;
+  const name = mboxCheckpointName(rel);
+  const { start, size, head } = await mboxStart(root, name, ctx, source.id);
+  const cuts = source.shards > 1 && size - start > 1024 * 1024 ? await messageBoundaries(root, Array.from({ length: source.shards - 1 }, (_, i) => start + Math.floor(((size - start) * (i + 1)) / source.shards)), size) : [];
+  const bounds = [...new Set([start, ...cuts.filter((c) => c > start && c < size)])].sort((a, b) => a - b);
+  const value = JSON.stringify({ offset: size, head } satisfies MboxCheckpoint);
+  return bounds.map((b, i) => ({ id: `mbox:${b}`, unit: { kind: 'mbox-range', file: root, start: b, end: bounds[i + 1] ?? null, checkpoint: name, checkpointValue: value } }));
+}
+
+export async function collectMailShard(source: Source, shard: MailShard, ctx: CollectContext): Promise<MailPartial> {
+  const sink = new RecordSink();
+  const checkpoints: Record<string, string> = {};
+  const u = shard.unit;
+  const root = sourceRoot(source, ctx);
+  if (u.kind === 'maildir-folder' || u.kind === 'eml-bucket') {
+    let files = u.kind === 'maildir-folder' ? await maildirFiles(u.dir, u.since) : await emlFiles(u.root, u.since);
+    if (u.kind === 'eml-bucket' && u.of > 1) files = files.filter((f) => bucketOf(relative(root, f.path), u.of) === u.bucket);
+    const newest = await collectFiles(files, root, source, ctx, sink, 0, files.length);
+    checkpoints[CTIME_CHECKPOINT] = String(Math.max(newest, u.since));
+  } else {
+    const rel = relative(ctx.config.baseDir, u.file) || u.file;
+    await collectMboxRange(u.file, rel, u.start, u.end, source, ctx, sink);
+    // Every range carries the whole file's end: the merge keeps one, written with the facts.
+    checkpoints[u.checkpoint] = u.checkpointValue;
+  }
+  return { v: 1, facts: sink.facts(), checkpoints };
+}
+
+/** Union by key (the first partial's record wins, as insert-or-ignore would); newest checkpoints. */
+export function mergeMailPartials(partials: readonly MailPartial[]): FactsOutput<'mail'> {
+  const sink = new RecordSink();
+  const checkpoints: Record<string, string> = {};
+  for (const p of partials) {
+    for (const f of p.facts) sink.add(f.key, f.data);
+    for (const [k, v] of Object.entries(p.checkpoints)) {
+      const prev = checkpoints[k];
+      checkpoints[k] = prev === undefined ? v : k === CTIME_CHECKPOINT ? String(Math.max(Number(prev), Number(v))) : v;
+    }
+  }
+  return { type: 'facts', facts: sink.facts(), checkpoints };
+}
+
+export const mailCollector: Collector<'mail-journal', 'mail'> = {
+  sourceKind: 'mail-journal',
+  recordKind: 'mail',
+  async collect(source, ctx) {
+    const shards = await mailShards({ ...source, shards: 1 }, ctx);
+    const partials: MailPartial[] = [];
+    for (const s of shards) partials.push(await collectMailShard(source, s, ctx));
+    return mergeMailPartials(partials);
+  },
+  shards: (source, ctx) => mailShards(source, ctx),
+  collectShard: (source, shard, ctx) => collectMailShard(source, shard as MailShard, ctx),
+  async mergeShards(_source, partials) {
+    return mergeMailPartials(partials as MailPartial[]);
+  },
+};
