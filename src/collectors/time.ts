@@ -169,15 +169,21 @@ function isoOf(p: Parts, zoneName: string): string | undefined {
       // A local time that a DST change skips moves forward, as Luxon does.
       const dt = DateTime.fromObject({ year: p.y, month: p.mo, day: p.d, hour: p.h, minute: p.mi, second: p.s, millisecond: p.ms }, { zone });
       if (!dt.isValid) return undefined;
-      return dt.toISO({ suppressMilliseconds: false, includeOffset: true }) ?? undefined;
+      return isoText(dt);
     }
   }
   return `${ymd(p)}T${pad2(p.h)}:${pad2(p.mi)}:${pad2(p.s)}.${pad3(p.ms)}${offsetText(offset)}`;
 }
 
+/** Luxon's ISO text, with a zero offset written `Z` like the fast path writes it. */
+function isoText(dt: DateTime): string | undefined {
+  if (!dt.isValid) return undefined;
+  const s = dt.toISO();
+  return s === null ? undefined : s.endsWith('+00:00') ? `${s.slice(0, -6)}Z` : s;
+}
+
 function fromMillis(ms: number, zone: string): string | undefined {
-  const dt = DateTime.fromMillis(ms, { zone: zoneOf(zone) ?? 'UTC' });
-  return dt.isValid ? (dt.toISO() ?? undefined) : undefined;
+  return isoText(DateTime.fromMillis(ms, { zone: zoneOf(zone) ?? 'UTC' }));
 }
 
 function withFormat(text: string, opts: TimeOptions): DateTime | undefined {
@@ -196,7 +202,8 @@ export function parseTimestamp(raw: string, opts: TimeOptions): TimeResult {
   const text = raw.trim();
   if (text === '') return { ok: false, error: 'empty timestamp' };
   const formatted = withFormat(text, opts);
-  if (formatted) return { ok: true, value: formatted.toISO()! };
+  const fv = formatted && isoText(formatted);
+  if (fv) return { ok: true, value: fv };
   if (/^\d{10}(\d{3})?$/.test(text)) {
     const n = Number(text);
     const v = fromMillis(text.length === 13 ? n : n * 1000, opts.zone);

@@ -79,6 +79,9 @@ export async function openCsv(file: string, opts: CsvOpenOptions): Promise<CsvTa
   const text = decoded.text.includes('\r') ? decoded.text.replace(/\r\n?/g, '\n') : decoded.text;
   const delimiter = opts.delimiter ? unescapeDelimiter(opts.delimiter) : detectDelimiter(text);
   let lastLine = 0;
+  // csv-parse may run ahead of the consumer, so the line a skipped record starts on is taken
+  // from the last record the parser (not the consumer) finished.
+  let parsedEnd = 0;
   const parser = parse(text, {
     delimiter,
     bom: true,
@@ -88,9 +91,15 @@ export async function openCsv(file: string, opts: CsvOpenOptions): Promise<CsvTa
     relax_column_count: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
+    on_record: (record, context) => {
+      parsedEnd = context.lines;
+      return record;
+    },
     on_skip: (err) => {
       // The record began after the previous good one ended (csv-parse reports where it gave up).
-      opts.reject({ file, line: lastLine + 1, reason: `unreadable CSV record: ${err?.message ?? 'parse error'}` });
+      opts.reject({ file, line: parsedEnd + 1, reason: `unreadable CSV record: ${err?.message ?? 'parse error'}` });
+      const at: unknown = (err as { lines?: unknown } | undefined)?.lines;
+      if (typeof at === 'number') parsedEnd = at;
     },
   });
   const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<{ record: string[]; raw: string; info: { lines: number } }>;
