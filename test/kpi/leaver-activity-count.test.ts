@@ -1,0 +1,142 @@
+/**
+ * leaver-activity-count (KPIS.md): successful authentications in the period by an account at or
+ * after its owner's stale-since. Organisation in Asia/Tokyo (+09:00); every expectation below is
+ * worked out by hand from the rows and the definition.
+ */
+import { describe, expect, it } from 'vitest';
+import { configSchema, objectiveSchema } from '../../src/config/schema.ts';
+import type { AccessDayRecord, AccountRecord, PersonRecord, Versioned } from '../../src/evidence/records.ts';
+import { emptyBundle, type EvidenceBundle } from '../../src/kpi/bundle.ts';
+import { canonicalLogin } from '../../src/kpi/identity.ts';
+import {
+  accessLastSuccessByLogin, leaverActivityCount, leaverActivityCountKpi, type AccessDayRow,
+} from '../../src/kpi/leaver-activity-count.ts';
+import type { KpiContext } from '../../src/kpi/types.ts';
+
+const cfg = configSchema.parse({
+  organisation: { name: 'Example', timeZone: 'Asia/Tokyo', internalDomains: ['example.co.jp'], defaultLoginDomain: 'example.co.jp' },
+  identity: { aliases: { cnakamura: 'carol@example.co.jp' } },
+});
+
+function ctx(period: string, at: string): KpiContext {
+  const objective = objectiveSchema.parse({ id: 'no-leaver-logins', title: 'No access after leaving', kpi: 'leaver-activity-count', target: 0, direction: 'at_most', period });
+  return { objective, organisation: cfg.organisation, identity: cfg.identity, at: new Date(at) };
+}
+
+function person(id: string, email: string, leaveDate?: string): Versioned<PersonRecord> {
+  const data: PersonRecord = { employeeId: id, email, ...(leaveDate ? { leaveDate } : {}) };
+  return { source: 'hr', key: id, current: data, versions: [{ at: '2026-01-01T00:00:00.000Z', data }] };
+}
+
+function account(login: string, email: string): Versioned<AccountRecord> {
+  const data: AccountRecord = { accountId: `id-${login}`, login, email, enabled: true, rawStatus: 'ACTIVE' };
+  return { source: 'okta', key: data.accountId, current: data, versions: [{ at: '2026-01-01T00:00:00.000Z', data }] };
+}
+
+function row(account: string, day: string, successes: number, lastSuccessAt?: string, extra: Partial<AccessDayRecord> & { source?: string } = {}): AccessDayRow {
+  const { source = 'web', ...rest } = extra;
+  return {
+    source,
+    data: { account, day, successes, failures: 0, ...(lastSuccessAt ? { lastSuccessAt } : {}), where: `/var/log/${source}.log`, ...rest },
+  };
+}
+
+function bundle(): EvidenceBundle {
+  return {
+    ...emptyBundle(),
+    people: [
+      person('E001', 'ken.ito@example.co.jp', '2026-03-10'), // stale since 2026-03-11 00:00 +09:00
+      person('E002', 'aya@example.co.jp'), // active
+      person('E003', 'bob@example.co.jp', '2026-01-31'), // stale before the period
+      person('E004', 'carol@example.co.jp', '2026-03-15'),
+      person('E005', 'dan@example.co.jp', '2026-03-05'),
+      person('E006', 'eve@example.co.jp', '2026-03-01'),
+    ],
+    accounts: [account('dtanaka', 'dan@example.co.jp')],
+  };
+}
+
+describe('leaver-activity-count', () => {
+  const T = '2026-03-20T12:00:00+09:00';
+
+  it('counts successes from the stale-since day on, within the calendar period', () => {
+    const rows = [
+      row('ken.ito', '2026-03-10', 5, '2026-03-10T03:00:00.000Z'), // last working day: not counted
+      row('ken.ito', '2026-03-11', 2, '2026-03-11T01:00:00.000Z'), // stale-since day: 2
+      row('ken.ito@example.co.jp', '2026-03-12', 1, '2026-03-12T00:00:00.000Z', { failures: 3, source: 'ssh' }), // 1
+      row('ken.ito', '2026-03-13', 0, undefined, { failures: 4, lastFailureAt: '2026-03-13T00:00:00.000Z' }), // failures only
+      row('aya', '2026-03-15', 3, '2026-03-15T00:00:00.000Z'), // active person
+      row('bob', '2026-02-20', 1, '2026-02-20T00:00:00.000Z'), // before the period
+      row('bob', '2026-03-01', 2, '2026-02-28T16:00:00.000Z'), // first day of the period: 2
+      row('EXAMPLE\\cnakamura', '2026-03-16', 1, '2026-03-16T00:30:00.000Z'), // alias → carol: 1
+      row('dtanaka', '2026-03-06', 4, '2026-03-06T09:00:00.000Z'), // IdP login of dan: 4
+      row('ghost', '2026-03-07', 9, '2026-03-07T00:00:00.000Z'), // nobody
+      row('ken.ito', '2026-03-21', 7, '2026-03-21T00:00:00.000Z'), // after T
+    ];
+    const r = leaverActivityCount(bundle(), rows, ctx('month', T));
+    expect(r.value).toBe(10);
+    expect(r.numerator).toBe(10);
+    // log accounts with activity in March up to T: ken.ito, ken.ito@…, aya, bob, cnakamura, dtanaka, ghost
+    expect(r.denominator).toBe(7);
+    expect(r.status).toBe('missed');
+    expect(r.period.from).toBe('2026-03-01T00:00:00.000+09:00');
+    expect(r.failing.map((f) => [f.id, f.details['count'], f.details['owner'], f.details['lastEvent']])).toEqual([
+      ['EXAMPLE\\cnakamura', 1, 'carol@example.co.jp', '2026-03-16T09:30:00.000+09:00'],
+      ['ken.ito@example.co.jp', 1, 'ken.ito@example.co.jp', '2026-03-12T09:00:00.000+09:00'],
+      ['ken.ito', 2, 'ken.ito@example.co.jp', '2026-03-11T10:00:00.000+09:00'],
+      ['dtanaka', 4, 'dan@example.co.jp', '2026-03-06T18:00:00.000+09:00'],
+      ['bob', 2, 'bob@example.co.jp', '2026-03-01T01:00:00.000+09:00'],
+    ]);
+    expect(r.failing[2]!.details).toMatchObject({ staleSince: '2026-03-11T00:00:00.000+09:00', source: 'web', where: '/var/log/web.log', partialDay: false });
+    expect(r.failing[1]!.details).toMatchObject({ source: 'ssh', where: '/var/log/ssh.log' });
+  });
+
+  it('counts a day cut by a rolling period start as 1 when its last success is after the start', () => {
+    // rolling 7 days at T: from 2026-03-13 12:00 +09:00
+    const rows = [
+      row('eve', '2026-03-13', 5, '2026-03-13T05:00:00.000Z'), // 14:00 +09:00: after the start → 1
+      row('eve@example.co.jp', '2026-03-13', 5, '2026-03-13T01:00:00.000Z'), // 10:00 +09:00: before → 0
+      row('eve', '2026-03-14', 3, '2026-03-14T05:00:00.000Z'), // whole day → 3
+    ];
+    const r = leaverActivityCount(bundle(), rows, ctx('rolling 7 days', T));
+    expect(r.value).toBe(4);
+    expect(r.failing).toHaveLength(1);
+    expect(r.failing[0]!.details).toMatchObject({ count: 4, partialDay: true });
+  });
+
+  it('is met at 0 when leavers are quiet, and no_data without any access-log evidence', () => {
+    const quiet = leaverActivityCount(bundle(), [row('aya', '2026-03-15', 3, '2026-03-15T00:00:00.000Z')], ctx('month', T));
+    expect([quiet.value, quiet.denominator, quiet.status]).toEqual([0, 1, 'met']);
+    const none = leaverActivityCount(bundle(), [], ctx('month', T));
+    expect([none.value, none.status]).toEqual([null, 'no_data']);
+  });
+
+  it('streams the facts through evaluateStream', async () => {
+    const rows = [row('ken.ito', '2026-03-11', 2, '2026-03-11T01:00:00.000Z')];
+    const facts = {
+      async *readFacts() {
+        for (const r of rows) yield { ...r, key: `${r.data.day} ${r.data.account}`, observedAt: '2026-03-12T00:00:00.000Z' };
+      },
+    };
+    const r = await leaverActivityCountKpi.evaluateStream!(bundle(), facts as never, ctx('month', T));
+    expect(r.value).toBe(2);
+  });
+});
+
+describe('accessLastSuccessByLogin', () => {
+  it('keeps the latest success per canonical login', () => {
+    const canonical = (l: string) => canonicalLogin(l, cfg.identity, cfg.organisation);
+    const m = accessLastSuccessByLogin(
+      [
+        row('ken.ito', '2026-03-01', 1, '2026-03-01T00:00:00.000Z'),
+        row('KEN.ITO@example.co.jp', '2026-03-05', 2, '2026-03-05T00:00:00+09:00'),
+        row('ken.ito', '2026-03-04', 1, '2026-03-04T23:00:00.000Z'),
+        row('EXAMPLE\\aya', '2026-03-02', 1, '2026-03-02T00:00:00.000Z'),
+        row('aya', '2026-03-09', 0, undefined, { failures: 2, lastFailureAt: '2026-03-09T00:00:00.000Z' }),
+      ],
+      canonical,
+    );
+    // 2026-03-04T23:00Z is later than 2026-03-05T00:00+09:00 (= 2026-03-04T15:00Z)
+    expect(Object.fromEntries(m)).toEqual({ 'ken.ito@example.co.jp': '2026-03-04T23:00:00.000Z', 'aya@example.co.jp': '2026-03-02T00:00:00.000Z' });
+  });
+});
