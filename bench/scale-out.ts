@@ -1,0 +1,178 @@
+/**
+ * Scale-out benchmark (not a test): one sharded access-log source of ≥ 1,000,000 lines collected
+ * through BullMQ by 1 and then by 2 worker processes, each against a private redis-server and a
+ * fresh evidence store. Prints both wall times, the speed-up and whether the evidence is identical.
+ *
+ *   npx tsx bench/scale-out.ts [--lines N] [--shards N] [--users N]
+ *
+ * Wall time runs from the enqueue to the last job done (plan → shard children → merge → write);
+ * worker start-up is outside it (workers are long-lived in production).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { accessLogCollector } from '../src/collectors/access-log/collector.ts';
+import { collectors } from '../src/collectors/registry.ts';
+import { parseConfig } from '../src/config/load.ts';
+import { SqliteStore } from '../src/evidence/sqlite-store.ts';
+import { BullmqDriver } from '../src/jobs/bullmq/driver.ts';
+import { runWorker } from '../src/jobs/bullmq/worker.ts';
+import type { JobDeps } from '../src/jobs/run-collection.ts';
+import { silentLogger } from '../src/log.ts';
+
+// Until the registry lists the access-log collector itself.
+collectors['access-log'] ??= accessLogCollector as never;
+
+const self = fileURLToPath(import.meta.url);
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : def;
+}
+
+/** A deterministic combined log: `users` accounts over 28 days, 1 in 9 requests a 401. */
+async function writeLog(file: string, lines: number, users: number): Promise<number> {
+  const out = createWriteStream(file);
+  let bytes = 0;
+  let chunk = '';
+  for (let i = 0; i < lines; i++) {
+    const day = 1 + (i % 28);
+    const s = i % 86_400;
+    const hh = String(Math.floor(s / 3600)).padStart(2, '0');
+    const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
+    const ss = String(s % 60).padStart(2, '0');
+    const user = `user${(i * 7919) % users}`;
+    const status = i % 9 === 0 ? 401 : 200;
+    chunk += `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255} - ${user} [${String(day).padStart(2, '0')}/${MONTHS[9]}/2026:${hh}:${mm}:${ss} +0900] "GET /app/page/${i % 1000} HTTP/1.1" ${status} ${1000 + (i % 5000)} "https://intra.example.co.jp/" "Mozilla/5.0 (X11; Linux x86_64)"\n`;
+    if (chunk.length > 1 << 20) {
+      bytes += Buffer.byteLength(chunk);
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
+      chunk = '';
+    }
+  }
+  bytes += Buffer.byteLength(chunk);
+  out.end(chunk);
+  await new Promise<void>((r) => out.once("finish", () => r()));
+  return bytes;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function startRedis(dir: string): Promise<{ url: string; proc: ChildProcess }> {
+  const port = await freePort();
+  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (out.includes('Ready to accept connections')) resolve();
+    });
+    proc.once('exit', (code) => reject(new Error(`redis-server exited ${code}`)));
+  });
+  return { url: `redis://127.0.0.1:${port}`, proc };
+}
+
+function depsFor(dir: string, db: string): JobDeps {
+  const file = join(dir, 'isms.yaml');
+  return { config: parseConfig(readFileSync(file, 'utf8'), file, {}), store: new SqliteStore(join(dir, db)), log: silentLogger };
+}
+
+/** Worker process mode: `scale-out.ts --worker <dir> <db> <redisUrl> <prefix>`. */
+async function worker(): Promise<void> {
+  const [dir, db, redisUrl, prefix] = process.argv.slice(process.argv.indexOf('--worker') + 1) as [string, string, string, string];
+  const deps = depsFor(dir, db);
+  deps.log = { ...silentLogger, info: (_o, msg) => msg === 'worker ready' && process.stdout.write('ready\n') };
+  await runWorker(deps, { redisUrl, prefix, concurrency: 1, lockDuration: 120_000 });
+  await deps.store.close();
+  process.exit(0);
+}
+
+function spawnWorker(args: string[]): Promise<ChildProcess> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', self, '--worker', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    proc.stdout!.on('data', (b: Buffer) => b.toString().includes('ready') && resolve(proc));
+    proc.once('exit', (code) => reject(new Error(`worker exited ${code}`)));
+  });
+}
+
+async function digest(store: SqliteStore): Promise<{ hash: string; facts: number; successes: number; failures: number }> {
+  const rows: string[] = [];
+  let successes = 0;
+  let failures = 0;
+  for await (const f of store.readFacts('access-day', new Date('2100-01-01'))) {
+    const { where: _where, ...data } = f.data;
+    rows.push(`${f.key}\t${JSON.stringify(data)}`);
+    successes += f.data.successes;
+    failures += f.data.failures;
+  }
+  rows.sort();
+  return { hash: createHash('sha256').update(rows.join('\n')).digest('hex').slice(0, 16), facts: rows.length, successes, failures };
+}
+
+async function runWith(workers: number, dir: string, redisUrl: string): Promise<{ ms: number; d: Awaited<ReturnType<typeof digest>> }> {
+  const db = `evidence-${workers}.sqlite`;
+  const prefix = `bench-${workers}-${process.pid}`;
+  const procs = await Promise.all(Array.from({ length: workers }, () => spawnWorker([dir, db, redisUrl, prefix])));
+  const deps = depsFor(dir, db);
+  const driver = new BullmqDriver(deps, {}, { redisUrl, prefix });
+  await driver.start();
+  const t0 = performance.now();
+  await driver.enqueueCollect('web', { observedAt: new Date('2026-11-01T00:00:00Z') });
+  await driver.drain(20);
+  const ms = performance.now() - t0;
+  await driver.stop();
+  await Promise.all(procs.map((p) => new Promise((r) => { p.once('exit', r); p.kill('SIGTERM'); })));
+  const store = deps.store as SqliteStore;
+  const d = await digest(store);
+  const [run] = await store.runs({ source: 'web', limit: 1 });
+  if (run?.result !== 'success') throw new Error(`collection failed: ${run?.error ?? 'no run recorded'}`);
+  await store.close();
+  return { ms, d };
+}
+
+export async function main(): Promise<void> {
+  const lines = arg('lines', 2_000_000);
+  const shards = arg('shards', 8);
+  const users = arg('users', 2000);
+  const dir = mkdtempSync(join(tmpdir(), 'isms-scale-out-'));
+  const redis = await startRedis(dir);
+  try {
+    const t = performance.now();
+    const bytes = await writeLog(join(dir, 'access.log'), lines, users);
+    writeFileSync(join(dir, 'isms.yaml'), [
+      'organisation: { name: Bench, timeZone: Asia/Tokyo, internalDomains: [example.co.jp] }',
+      'sources:',
+      `  - { id: web, kind: access-log, format: combined, paths: [access.log], shards: ${shards} }`,
+    ].join('\n'));
+    process.stdout.write(`input: ${lines.toLocaleString('en')} lines, ${(bytes / 1e6).toFixed(0)} MB, ${users} users, ${shards} shards (written in ${((performance.now() - t) / 1000).toFixed(1)} s)\n`);
+    const one = await runWith(1, dir, redis.url);
+    process.stdout.write(`1 worker : ${(one.ms / 1000).toFixed(2)} s  (${Math.round(lines / (one.ms / 1000)).toLocaleString('en')} lines/s)\n`);
+    const two = await runWith(2, dir, redis.url);
+    process.stdout.write(`2 workers: ${(two.ms / 1000).toFixed(2)} s  (${Math.round(lines / (two.ms / 1000)).toLocaleString('en')} lines/s)\n`);
+    process.stdout.write(`speed-up : ${(one.ms / two.ms).toFixed(2)}×\n`);
+    const same = one.d.hash === two.d.hash;
+    process.stdout.write(`evidence : ${one.d.facts} account-days, ${one.d.successes + one.d.failures} events (${one.d.failures} failures); identical: ${same ? 'yes' : 'NO'} (${one.d.hash} / ${two.d.hash})\n`);
+    if (one.d.successes + one.d.failures !== lines) process.stdout.write(`WARNING: ${lines - one.d.successes - one.d.failures} lines not counted\n`);
+    if (!same) process.exitCode = 1;
+  } finally {
+    redis.proc.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv.includes('--worker')) await worker();
+else if (process.argv[1] === self) await main();
