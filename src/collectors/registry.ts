@@ -9,6 +9,7 @@ import { idpCollector } from './idp/collector.ts';
 import { incidentsCollector } from './incidents/collector.ts';
 import { lmsCollector } from './lms/collector.ts';
 import { phishingCollector } from './phishing/collector.ts';
+import { accessLogCollector } from './access-log/collector.ts';
 import type { Collector } from './types.ts';
 // Accumulating collectors (access logs, Elasticsearch, mail journal) register below.
 
@@ -19,6 +20,7 @@ export const collectors: Partial<Record<SourceKind, Collector>> = {
   lms: lmsCollector as Collector,
   phishing: phishingCollector as Collector,
   incidents: incidentsCollector as Collector,
+  'access-log': accessLogCollector as Collector,
   // 'access-log': …, 'access-log-elasticsearch': …, 'mail-journal': … (one line each)
 };
 

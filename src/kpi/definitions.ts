@@ -9,3 +9,4 @@ export { phishingReportRateKpi } from './phishing-report-rate.ts';
 export { mfaCoverageKpi } from './mfa-coverage.ts';
 export { passwordAgeComplianceKpi } from './password-age-compliance.ts';
 export { incidentReportSlaRateKpi } from './incident-report-sla-rate.ts';
+export { leaverActivityCountKpi } from './leaver-activity-count.ts';
