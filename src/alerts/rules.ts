@@ -15,6 +15,8 @@ import { ALERT_NAMES, formatValue, isRatioKpi, objectiveSummary, staleSummary, t
 export const RECORDING_RULES = {
   /** Distance from the target on the good side (positive = better than target), direction-aware. */
   margin: 'isms:objective_kpi_margin',
+  /** 3 met, 2 at_risk, 1 missed, 0 no_data: one number per objective for colour mappings. */
+  statusCode: 'isms:objective_status_code',
   /** Seconds since the source last collected successfully. */
   freshness: 'isms:collector_freshness_seconds',
   /** Collection runs per hour by source and result. */
@@ -206,6 +208,13 @@ export function buildRules(config: Config): RuleFile {
       expr:
         '(isms_objective_kpi_value - on(objective, kpi) group_left() isms_objective_target{direction="at_least"})' +
         ' or (isms_objective_target{direction="at_most"} - on(objective, kpi) group_right() isms_objective_kpi_value)',
+    },
+    {
+      record: RECORDING_RULES.statusCode,
+      expr:
+        'sum by (objective) (isms_objective_status{status="met"}) * 3' +
+        ' + sum by (objective) (isms_objective_status{status="at_risk"}) * 2' +
+        ' + sum by (objective) (isms_objective_status{status="missed"})',
     },
     { record: RECORDING_RULES.freshness, expr: 'time() - isms_collector_last_success_timestamp_seconds' },
     { record: RECORDING_RULES.runsRate, expr: 'sum by (source, result) (rate(isms_collector_runs_total[1h])) * 3600' },

@@ -68,7 +68,7 @@ export function staleSummary(lang: Language, source: string, limit: string): str
 }
 
 /** KPIs whose value is a count, not a ratio 0..1. */
-const COUNT_KPIS: ReadonlySet<string> = new Set(['leaver-activity-count']);
+export const COUNT_KPIS: ReadonlySet<string> = new Set(['leaver-activity-count']);
 
 export function isRatioKpi(kpi: string): boolean {
   return !COUNT_KPIS.has(kpi);

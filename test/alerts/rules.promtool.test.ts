@@ -64,7 +64,7 @@ const none = (alertname: string, eval_time: string): AlertCase => ({ alertname, 
 describe('generated rules on promtool', () => {
   it('pass promtool check rules', () => {
     const r = checkRules(rules);
-    expect(r.output).toContain('SUCCESS: 15 rules found'); // 4 recording + 5 per objective with a deadline × 2 + 1 per source
+    expect(r.output).toContain('SUCCESS: 16 rules found'); // 5 recording + 5 per objective with a deadline × 2 + 1 per source
     expect(r.ok).toBe(true);
   });
 
@@ -256,6 +256,24 @@ describe('generated rules on promtool', () => {
         exp_samples: [
           { labels: 'isms:objective_kpi_margin{objective="train",kpi="training-completion-rate"}', value: -0.125 },
           { labels: 'isms:objective_kpi_margin{objective="clicks",kpi="phishing-click-rate"}', value: 0.125 },
+        ],
+      }],
+    }]);
+  });
+
+  it('recording rule isms:objective_status_code: met 3, at_risk 2, missed 1, no_data 0', () => {
+    const status = (objective: string, current: string) =>
+      ['met', 'at_risk', 'missed', 'no_data'].map((s) => ({ series: `isms_objective_status{objective="${objective}",status="${s}"}`, values: s === current ? '1x5' : '0x5' }));
+    expectPass([{
+      input_series: [...status('a', 'met'), ...status('b', 'at_risk'), ...status('c', 'missed'), ...status('d', 'no_data')],
+      promql_expr_test: [{
+        expr: 'isms:objective_status_code',
+        eval_time: '2m',
+        exp_samples: [
+          { labels: 'isms:objective_status_code{objective="a"}', value: 3 },
+          { labels: 'isms:objective_status_code{objective="b"}', value: 2 },
+          { labels: 'isms:objective_status_code{objective="c"}', value: 1 },
+          { labels: 'isms:objective_status_code{objective="d"}', value: 0 },
         ],
       }],
     }]);

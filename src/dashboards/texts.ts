@@ -1,0 +1,78 @@
+/** Dashboard texts in the organisation's language; objective titles are used as given. */
+import type { Language } from '../alerts/texts.ts';
+
+const EN = {
+  overviewTitle: 'ISMS objectives overview',
+  objectiveTitle: 'ISMS objective detail',
+  collectorsTitle: 'ISMS evidence collection health',
+  datasource: 'Prometheus',
+  objective: 'Objective',
+  current: 'Current values against targets',
+  trends: 'Trends against targets',
+  register: 'Objective register',
+  value: 'Value',
+  target: 'Target',
+  status: 'Status',
+  owner: 'Owner',
+  deadline: 'Deadline',
+  title: 'Title',
+  kpi: 'KPI',
+  controls: 'Annex A controls',
+  numerator: 'Numerator',
+  denominator: 'Denominator',
+  margin: 'Margin to target (positive = better than target)',
+  drift: (w: string) => `Change over ${w} (drift)`,
+  trend: 'Value and target',
+  numDen: 'Numerator and denominator',
+  evaluated: 'Last evaluated',
+  freshness: 'Time since last successful collection',
+  freshnessOf: (s: string) => `Freshness: ${s}`,
+  runs: 'Collection runs per hour',
+  rejected: 'Rejected input records per hour',
+  records: 'Input records (total)',
+  duration: 'Collection duration (p90)',
+  queue: 'Queue depth',
+  statusNames: { met: 'met', at_risk: 'at risk', missed: 'missed', no_data: 'no data' },
+  targetDesc: (t: string, owner?: string, deadline?: string) =>
+    `Target ${t}${owner ? ` · owner ${owner}` : ''}${deadline ? ` · deadline ${deadline}` : ''}`,
+};
+
+const JA: typeof EN = {
+  overviewTitle: 'ISMS 情報セキュリティ目標の概要',
+  objectiveTitle: 'ISMS 目標の詳細',
+  collectorsTitle: 'ISMS 証跡収集の状態',
+  datasource: 'Prometheus',
+  objective: '目標',
+  current: '現在値と目標',
+  trends: '推移と目標線',
+  register: '目標一覧',
+  value: '現在値',
+  target: '目標値',
+  status: '状態',
+  owner: '責任者',
+  deadline: '期限',
+  title: '目標名',
+  kpi: '指標',
+  controls: '附属書A 管理策',
+  numerator: '分子',
+  denominator: '分母',
+  margin: '目標との差（正 = 目標より良い）',
+  drift: (w: string) => `${w}間の変化（ドリフト）`,
+  trend: '現在値と目標値',
+  numDen: '分子と分母',
+  evaluated: '最終評価',
+  freshness: '最後の収集成功からの経過時間',
+  freshnessOf: (s: string) => `鮮度: ${s}`,
+  runs: '収集の実行回数（1時間あたり）',
+  rejected: '不正な入力レコード（1時間あたり）',
+  records: '入力レコード（累計）',
+  duration: '収集所要時間（p90）',
+  queue: 'キューの滞留',
+  statusNames: { met: '達成', at_risk: '要注意', missed: '未達', no_data: 'データなし' },
+  targetDesc: (t: string, owner?: string, deadline?: string) =>
+    `目標 ${t}${owner ? ` ・責任者 ${owner}` : ''}${deadline ? ` ・期限 ${deadline}` : ''}`,
+};
+
+export function dashboardTexts(lang: Language): typeof EN {
+  return lang === 'ja' ? JA : EN;
+}
