@@ -332,8 +332,9 @@ export function buildOrganisation(opts: ModelOptions): Organisation {
   };
   const employeeNumberOwners = new Map<ExampleAccount, ExamplePerson>();
 
-  const activeAccount = (p: ExamplePerson, extra: { mfa?: boolean; lastLogin?: number | null; login?: string } = {}): ExampleAccount =>
+  const activeAccount = (p: ExamplePerson, extra: { mfa?: boolean; lastLogin?: number | null; login?: string; created?: number } = {}): ExampleAccount =>
     addAccount(p, {
+      created: extra.created,
       status: 'ACTIVE',
       lastLogin: extra.lastLogin === undefined ? recentLogin(20) : extra.lastLogin,
       mfa: extra.mfa ?? true,
@@ -444,8 +445,12 @@ export function buildOrganisation(opts: ModelOptions): Organisation {
     const dormant: (number | null)[] = [130, 110, 183, null];
     dormant.forEach((days, i) => {
       const p = addPerson('dormant', copy, { hireDate: days === null ? day(157) : pastHire(6000, 400) });
-      activeAccount(p, { mfa: i >= 2, lastLogin: days === null ? null : D - days * DAY_MS + rng.int(9, 18) * HOUR_MS });
-      if (days === null) accounts[accounts.length - 1]!.created = jstDayStart(p.hireDate) + 10 * HOUR_MS;
+      activeAccount(p, {
+        mfa: i >= 2,
+        lastLogin: days === null ? null : D - days * DAY_MS + rng.int(9, 18) * HOUR_MS,
+        // Never logged in: dormant from its creation on the first working day.
+        created: days === null ? jstDayStart(p.hireDate) + 10 * HOUR_MS : undefined,
+      });
     });
     {
       const p = addPerson('alias', copy, { hireDate: pastHire(6000, 400) });
