@@ -221,34 +221,40 @@ function bucketOf(rel: string, of: number): number {
 
 interface MboxCheckpoint {
   offset: number;
-  /** Hash of the file's first bytes: a different file under the same name starts again at 0. */
+  /** Hash of the file's first `headLen` bytes: a different file under the same name starts again at 0. */
   head: string;
+  headLen: number;
 }
 
-async function mboxIdentity(path: string): Promise<{ size: number; head: string }> {
-  const st = await stat(path).catch(() => undefined);
-  if (!st?.isFile()) throw new EvidenceInputError(path, 'not an mbox file');
-  const head = createHash('sha256').update(await readHeadBytes(path, 4096)).digest('hex').slice(0, 32);
-  return { size: st.size, head };
+const IDENTITY_BYTES = 4096;
+
+async function headHash(path: string, n: number): Promise<string> {
+  return createHash('sha256').update(await readHeadBytes(path, n)).digest('hex').slice(0, 32);
 }
 
 function mboxCheckpointName(rel: string): string {
   return `mbox:${rel}`;
 }
 
-async function mboxStart(path: string, name: string, ctx: CollectContext, sourceId: string): Promise<{ start: number; size: number; head: string }> {
-  const id = await mboxIdentity(path);
+/** Where to resume in an mbox, and the checkpoint to commit once it is read to its end. */
+async function mboxStart(path: string, name: string, ctx: CollectContext, sourceId: string): Promise<{ start: number; size: number; next: MboxCheckpoint }> {
+  const st = await stat(path).catch(() => undefined);
+  if (!st?.isFile()) throw new EvidenceInputError(path, 'not an mbox file');
+  const size = st.size;
+  const headLen = Math.min(IDENTITY_BYTES, size);
+  const next: MboxCheckpoint = { offset: size, head: await headHash(path, headLen), headLen };
   const raw = await ctx.store.getCheckpoint(sourceId, name);
   let start = 0;
   if (raw) {
     try {
       const cp = JSON.parse(raw) as MboxCheckpoint;
-      if (cp.head === id.head && cp.offset <= id.size) start = cp.offset;
+      // Same file grown by appends: its first bytes are unchanged and it is no shorter.
+      if (cp.offset <= size && cp.headLen <= size && (await headHash(path, cp.headLen)) === cp.head) start = cp.offset;
     } catch {
       start = 0;
     }
   }
-  return { start, ...id };
+  return { start, size, next };
 }
 
 async function collectMboxRange(path: string, rel: string, start: number, end: number | null, source: Source, ctx: CollectContext, sink: RecordSink): Promise<number> {
@@ -284,10 +290,10 @@ export async function mailShards(source: Source, ctx: CollectContext): Promise<M
   }
   const rel = relative(ctx.config.baseDir, root) || root;
   const name = mboxCheckpointName(rel);
-  const { start, size, head } = await mboxStart(root, name, ctx, source.id);
+  const { start, size, next } = await mboxStart(root, name, ctx, source.id);
   const cuts = source.shards > 1 && size - start > 1024 * 1024 ? await messageBoundaries(root, Array.from({ length: source.shards - 1 }, (_, i) => start + Math.floor(((size - start) * (i + 1)) / source.shards)), size) : [];
   const bounds = [...new Set([start, ...cuts.filter((c) => c > start && c < size)])].sort((a, b) => a - b);
-  const value = JSON.stringify({ offset: size, head } satisfies MboxCheckpoint);
+  const value = JSON.stringify(next);
   return bounds.map((b, i) => ({ id: `mbox:${b}`, unit: { kind: 'mbox-range', file: root, start: b, end: bounds[i + 1] ?? null, checkpoint: name, checkpointValue: value } }));
 }
 
