@@ -1,0 +1,137 @@
+/**
+ * The example organisation end to end: collect config/example.yaml's committed exports as of
+ * their export instant, evaluate at T, and compare with the values worked out by hand in
+ * test/fixtures/example-expected.md (never with the program's own output).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Logger } from '../../src/collectors/types.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import { createMemoryStore } from '../../src/evidence/memory-store.ts';
+import type { EvidenceStore } from '../../src/evidence/store.ts';
+import { runCollection } from '../../src/jobs/run-collection.ts';
+import { evaluateObjectives } from '../../src/kpi/evaluate.ts';
+import type { KpiResult } from '../../src/kpi/types.ts';
+
+const REPO = join(import.meta.dirname, '..', '..');
+const CONFIG = join(REPO, 'config', 'example.yaml');
+const EXPORTED = '2026-11-19T09:00:00+09:00';
+const T = '2026-11-20T12:00:00+09:00';
+
+/** Hand-computed in example-expected.md, objective by objective. */
+const EXPECTED = {
+  'stale-accounts': { kpi: 'stale-account-deletion-rate', numerator: 12, denominator: 26, status: 'missed', from: '2026-10-01' },
+  'security-training': { kpi: 'training-completion-rate', numerator: 250, denominator: 264, status: 'missed', from: '2026-04-01' },
+  'phishing-drill': { kpi: 'phishing-click-rate', numerator: 33, denominator: 445, status: 'met', from: '2026-04-01' },
+  mfa: { kpi: 'mfa-coverage', numerator: 267, denominator: 276, status: 'missed', from: '2026-11-01' },
+  'incident-reporting': { kpi: 'incident-report-sla-rate', numerator: 10, denominator: 12, status: 'at_risk', from: '2026-04-01' },
+} as const;
+
+const at = (local: string): string => `${local}@example.co.jp`;
+const FAILING = {
+  'stale-accounts': [
+    'adm.naoki.kato', 'kumiko.saito', 'yui.matsumoto', 'akemi.shimizu', 'yamada-t', 'mayumi.hasegawa', 'mayumi.yamazaki',
+    'aya.hashimoto', 'megumi.sato', 'hiroshi.yamashita', 'yumi.nakamura', 'test01', 'haken.kimura', 'kenshu-user',
+  ].map(at),
+  'security-training': [
+    'daiki.inoue2', 'ren.kato', 'ryo.takahashi2', 'yuma.maeda', 'sakura.endo', 'takuya.sakamoto', 'aya.murakami',
+    'tsuyoshi.yamashita2', 'mayumi.saito', 'aya.hashimoto', 'megumi.sato', 'hiroshi.yamashita', 'yumi.nakamura', 'naoki.hasegawa',
+  ].map(at),
+  mfa: ['akemi.sasaki', 'megumi.suzuki', 'ai.kondo', 'aya.hashimoto', 'megumi.sato', 'naomi.watanabe', 'hiroshi.nakajima', 'test01', 'kenshu-user'].map(at),
+  'incident-reporting': ['INC-2026-005', 'INC-2026-011'],
+};
+
+const quiet: Logger = { info() {}, warn() {}, error() {}, debug() {} };
+
+describe('the example organisation, collected and evaluated in process', () => {
+  let store: EvidenceStore;
+  let results: KpiResult[];
+
+  beforeAll(async () => {
+    const config = loadConfig(CONFIG, {});
+    store = createMemoryStore();
+    for (const s of config.sources) {
+      const run = await runCollection({ config, store, log: quiet }, s.id, { observedAt: new Date(EXPORTED) });
+      expect({ source: s.id, rejected: run.rejected }).toEqual({ source: s.id, rejected: 0 });
+    }
+    results = await evaluateObjectives(store, config, new Date(T));
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  for (const [id, e] of Object.entries(EXPECTED)) {
+    it(`${id}: ${e.numerator}/${e.denominator}, ${e.status}`, () => {
+      const r = results.find((x) => x.objective === id);
+      expect(r).toBeDefined();
+      expect({ kpi: r!.kpi, numerator: r!.numerator, denominator: r!.denominator, status: r!.status }).toEqual({
+        kpi: e.kpi, numerator: e.numerator, denominator: e.denominator, status: e.status,
+      });
+      expect(r!.value).toBeCloseTo(e.numerator / e.denominator, 12);
+      expect(Date.parse(r!.period.from)).toBe(Date.parse(`${e.from}T00:00:00+09:00`));
+      expect(Date.parse(r!.period.to)).toBe(Date.parse(T));
+    });
+  }
+
+  for (const [id, ids] of Object.entries(FAILING)) {
+    it(`${id}: the failing subjects are the ones the design put there`, () => {
+      const r = results.find((x) => x.objective === id)!;
+      expect(r.failing.map((f) => f.id).sort()).toEqual([...ids].sort());
+    });
+  }
+
+  it('phishing: 33 failing recipients, none of them from the March campaign (previous fiscal year)', () => {
+    const r = results.find((x) => x.objective === 'phishing-drill')!;
+    const perCampaign: Record<string, number> = {};
+    for (const f of r.failing) perCampaign[String(f.details.campaign)] = (perCampaign[String(f.details.campaign)] ?? 0) + 1;
+    expect(perCampaign).toEqual({ '2026年6月 標的型メール訓練（賞与明細）': 18, '2026年10月 標的型メール訓練（パスワード期限切れ）': 15 });
+  });
+
+  it('the late leavers are 3 days 10 hours overdue, rounded up to 4 days', () => {
+    const r = results.find((x) => x.objective === 'stale-accounts')!;
+    const late = r.failing.filter((f) => f.id === at('kumiko.saito') || f.id === at('yui.matsumoto'));
+    expect(late.map((f) => f.details.daysOverdue)).toEqual([4, 4]);
+    const alias = r.failing.find((f) => f.id === at('yamada-t'))!;
+    expect(alias.details.owner).toBe(at('taro.yamada'));
+  });
+});
+
+describe('the example organisation through the CLI', () => {
+  const exec = promisify(execFile);
+  let dir: string;
+  let config: string;
+
+  beforeAll(() => {
+    // Same config, with a private data directory and the example data by absolute path.
+    dir = mkdtempSync(join(tmpdir(), 'isms-example-cli-'));
+    config = join(dir, 'example.yaml');
+    const text = readFileSync(CONFIG, 'utf8')
+      .replaceAll('path: example-data/', `path: ${join(REPO, 'config', 'example-data')}/`)
+      .replace(/dataDir: .*/, `dataDir: ${join(dir, 'data')}`);
+    writeFileSync(config, text);
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const cli = (...args: string[]) => exec(process.execPath, ['--import', 'tsx', join(REPO, 'src', 'cli', 'main.ts'), ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' } });
+
+  it('`collect --observed-at` then `evaluate --format json --at T` gives the hand-computed values', async () => {
+    await cli('collect', '-c', config, '--observed-at', EXPORTED, '--log-level', 'silent');
+    const { stdout } = await cli('evaluate', '-c', config, '--at', T, '--format', 'json', '--log-level', 'silent');
+    const out = JSON.parse(stdout) as { evaluatedAt: string; objectives: { id: string; kpi: string; value: number | null; numerator: number; denominator: number; status: string; direction: string; target: number }[] };
+    expect(Date.parse(out.evaluatedAt)).toBe(Date.parse(T));
+    expect(out.objectives.map((o) => o.id)).toEqual(Object.keys(EXPECTED));
+    for (const o of out.objectives) {
+      const e = EXPECTED[o.id as keyof typeof EXPECTED];
+      expect({ id: o.id, kpi: o.kpi, numerator: o.numerator, denominator: o.denominator, status: o.status }).toEqual({
+        id: o.id, kpi: e.kpi, numerator: e.numerator, denominator: e.denominator, status: e.status,
+      });
+      expect(o.value).toBeCloseTo(e.numerator / e.denominator, 12);
+    }
+  }, 60_000);
+});
