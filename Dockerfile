@@ -1,0 +1,26 @@
+# isms-kpi: one image for `run` (scheduler + workers + /metrics), `scheduler` and `worker`.
+# The CLI runs its TypeScript through tsx (bin/isms-kpi.js), so tsx stays in the image.
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+# better-sqlite3 falls back to building from source when no prebuilt binary matches.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json tsconfig.json ./
+COPY bin ./bin
+COPY src ./src
+COPY config ./config
+# The local store and the notifier's state live under /app/data (a volume in docker-compose.yml).
+RUN mkdir -p /app/data && chown node:node /app/data
+USER node
+EXPOSE 9464
+HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:9464/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+ENTRYPOINT ["node", "bin/isms-kpi.js"]
+CMD ["run", "-c", "config/example.yaml", "--host", "0.0.0.0"]
