@@ -1,5 +1,5 @@
 /** A minimal CollectContext for collector tests: a config, a stub store, collected rejections. */
-import { configSchema, type ConfigInput, type SourceConfig } from '../../src/config/schema.ts';
+import { configSchema, type ConfigInput, type SourceConfig, type SourceKind } from '../../src/config/schema.ts';
 import type { Config } from '../../src/config/types.ts';
 import type { CollectContext, Collector } from '../../src/collectors/types.ts';
 import type { EvidenceStore, Rejection } from '../../src/evidence/store.ts';
@@ -48,10 +48,10 @@ export function sourceOf<S extends SourceConfig>(input: Record<string, unknown>)
 }
 
 /** Run a snapshot collector to the end. */
-export async function collectAll<K extends RecordKind>(collector: Collector, source: SourceConfig, ctx: CollectContext): Promise<Keyed<K>[]> {
+export async function collectAll<S extends SourceKind, K extends RecordKind>(collector: Collector<S, K>, source: SourceConfig, ctx: CollectContext): Promise<Keyed<K>[]> {
   const out = await collector.collect(source as never, ctx);
   if (out.type !== 'snapshot') throw new Error('expected a snapshot');
   const records: Keyed<K>[] = [];
-  for await (const r of out.records) records.push(r as Keyed<K>);
+  for await (const r of out.records) records.push(r);
   return records;
 }

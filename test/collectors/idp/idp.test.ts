@@ -13,7 +13,7 @@ const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/idp');
 
 async function collect(baseDir: string, source: Record<string, unknown>) {
   const t = testContext({ baseDir });
-  const records = await collectAll<'account'>(idpCollector, sourceOf({ kind: 'idp', ...source }), t.ctx);
+  const records = await collectAll(idpCollector, sourceOf({ kind: 'idp', ...source }), t.ctx);
   return { records, rejections: t.rejections };
 }
 
