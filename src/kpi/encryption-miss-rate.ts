@@ -68,7 +68,9 @@ export class EncryptionMissAccumulator {
   }
 
   result(): KpiResult {
-    this.failing.sort((a, b) => String(a.details.date).localeCompare(String(b.details.date)) || a.id.localeCompare(b.id));
+    // Oldest first (by instant, whatever offset each date carries), then by message id.
+    const ms = (f: FailingSubject) => toMillis(String(f.details.date), this.zone);
+    this.failing.sort((a, b) => ms(a) - ms(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return buildResult('encryption-miss-rate', this.ctx, this.win.period, { numerator: this.misses, denominator: this.population, failing: this.failing });
   }
 }
