@@ -10,3 +10,4 @@ export { mfaCoverageKpi } from './mfa-coverage.ts';
 export { passwordAgeComplianceKpi } from './password-age-compliance.ts';
 export { incidentReportSlaRateKpi } from './incident-report-sla-rate.ts';
 export { leaverActivityCountKpi } from './leaver-activity-count.ts';
+export { encryptionMissRateKpi } from './encryption-miss-rate.ts';
