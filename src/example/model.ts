@@ -240,9 +240,13 @@ export function buildOrganisation(opts: ModelOptions): Organisation {
   const day = (n: number): string => jstDate(D - n * DAY_MS + 12 * HOUR_MS);
 
   const usedLocals = new Set<string>(['test01', 'haken.kimura', 'kenshu-user', 'old.intern', 'svc-backup', 'svc-jenkins', 'svc-scanner']);
+  // Namesakes get 2, 3, …; remembering each base's next number keeps 100,000 people linear.
+  const nextSuffix = new Map<string, number>();
   const uniqueLocal = (base: string): string => {
     let local = base;
-    for (let n = 2; usedLocals.has(local); n++) local = `${base}${n}`;
+    let n = nextSuffix.get(base) ?? 2;
+    while (usedLocals.has(local)) local = `${base}${n++}`;
+    nextSuffix.set(base, n);
     usedLocals.add(local);
     return local;
   };
