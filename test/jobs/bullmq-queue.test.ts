@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BullmqDriver } from '../../src/jobs/bullmq/driver.ts';
+import { listFailures } from '../../src/jobs/bullmq/visibility.ts';
 import { startWorkers } from '../../src/jobs/bullmq/worker.ts';
 import type { FailedJob } from '../../src/jobs/driver.ts';
 import { cleanup, depsFor, makeDir, syntheticLines } from './helpers/deps.ts';
@@ -127,6 +128,32 @@ describe('bullmq driver', () => {
     // One merged write per collection, whatever the number of workers.
     expect(one.runs.map((r) => [r.result, r.accepted])).toEqual([['success', 1050]]);
     expect(three.runs.map((r) => [r.result, r.accepted])).toEqual([['success', 1050]]);
+  });
+
+  it('fails a sharded collection whose shard has bad input: not retried, recorded, nothing written', async () => {
+    const dir = makeDir();
+    dirs.push(dir);
+    const deps = depsFor(dir, [{ id: 'web', lines: syntheticLines(105) }]);
+    const ops = fakeOps({ dir, shards: 3, badShard: 1 });
+    const shardCalls: number[] = [];
+    const counted = { ...ops, shard: (...a: Parameters<typeof ops.shard>) => { shardCalls.push(Number(a[2].id)); return ops.shard(...a); } };
+    const prefix = uniquePrefix('badshard');
+    const driver = new BullmqDriver(deps, {}, { redisUrl: redis.url, prefix, workers: true, ...fast }, counted);
+    await driver.start();
+    await driver.enqueueCollect('web', { observedAt: at });
+    await driver.drain();
+    // Each shard ran once: the bad one was not retried.
+    expect(shardCalls.sort()).toEqual([0, 1, 2]);
+    const failed = await driver.recentFailures();
+    expect(failed.map((f) => f.jobId).sort()).toEqual([`merge:web:${at.getTime()}`, `shard:web:${at.getTime()}-1`]);
+    expect(failed.find((f) => f.jobId.startsWith('shard'))!.error).toBe('EVIDENCE_INPUT: web.log: truncated at line 35');
+    const listed = await listFailures(deps, { redisUrl: redis.url, prefix });
+    expect(listed).toEqual(failed);
+    const runs = await deps.store.runs({ source: 'web' });
+    expect(runs.map((r) => [r.result, r.error])).toEqual([['failure', 'shard 2: EVIDENCE_INPUT: web.log: truncated at line 35']]);
+    expect(await factsOf(deps.store)).toEqual({});
+    await driver.stop();
+    await deps.store.close();
   });
 
   it('evaluates after collection, and a burst of collections gives few evaluations', async () => {

@@ -118,16 +118,19 @@ export class BullmqDriver implements JobDriver {
    */
   async drain(pollMs = 100): Promise<void> {
     const queues = [this.p.collect, this.p.evaluate];
-    for (;;) {
-      let busy = 0;
+    const busy = async (): Promise<boolean> => {
       for (const q of queues) {
-        const c = await q.getJobCounts('waiting', 'prioritized', 'waiting-children', 'active');
-        busy += Object.values(c).reduce((a, b) => a + b, 0);
-        if (busy === 0) busy += (await q.getDelayed()).filter((j) => !j.id?.startsWith('repeat:')).length;
+        // One atomic read of every unfinished state: a job moving between them (a retry leaving
+        // `delayed`) is seen in one of them, never in neither.
+        const ids = await q.getRanges(['waiting', 'prioritized', 'waiting-children', 'active', 'delayed'], 0, -1);
+        for (const id of ids) {
+          if (!id.startsWith('repeat:')) return true;
+          if ((await q.getJobState(id)) !== 'delayed') return true;
+        }
       }
-      if (busy === 0) return;
-      await new Promise((r) => setTimeout(r, pollMs));
-    }
+      return false;
+    };
+    while (await busy()) await new Promise((r) => setTimeout(r, pollMs));
   }
 
   async stop(opts: { timeoutMs?: number } = {}): Promise<void> {

@@ -25,6 +25,8 @@ export interface FakeBehaviour {
   /** Pause before / after the evidence write (to kill or stop a worker there). */
   beforeWriteMs?: number;
   afterWriteMs?: number;
+  /** This shard (index) is unreadable: EvidenceInputError. */
+  badShard?: number;
   /** Time one shard takes, so several workers share a flow. */
   shardMs?: number;
   /** Called at each step, for tests and child processes to report progress. */
@@ -110,6 +112,7 @@ export function fakeOps(b: FakeBehaviour): JobOps & { attempts: Map<string, numb
     async shard(_deps: JobDeps, source: string, shard: ShardSpec, observedAt: Date): Promise<ShardResult> {
       event('shard', source, observedAt);
       if (b.shardMs) await sleep(b.shardMs);
+      if (b.badShard !== undefined && shard.id === String(b.badShard)) throw new EvidenceInputError(`${source}.log`, `truncated at line ${shard.from as number}`);
       const lines = readLines(b.dir, source).slice(shard.from as number, shard.to as number);
       return { partial: { entries: [...tally(lines)], end: shard.end, lines: lines.length }, rejected: 0, rejections: [] };
     },
