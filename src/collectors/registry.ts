@@ -10,6 +10,7 @@ import { incidentsCollector } from './incidents/collector.ts';
 import { lmsCollector } from './lms/collector.ts';
 import { phishingCollector } from './phishing/collector.ts';
 import { accessLogCollector } from './access-log/collector.ts';
+import { elasticsearchAccessLogCollector } from './access-log-elasticsearch/collector.ts';
 import { mailCollector } from './mail/collector.ts';
 import type { Collector } from './types.ts';
 // Accumulating collectors (access logs, Elasticsearch, mail journal) register below.
@@ -22,6 +23,7 @@ export const collectors: Partial<Record<SourceKind, Collector>> = {
   phishing: phishingCollector as Collector,
   incidents: incidentsCollector as Collector,
   'access-log': accessLogCollector as Collector,
+  'access-log-elasticsearch': elasticsearchAccessLogCollector as Collector,
   'mail-journal': mailCollector as Collector,
   // 'access-log': …, 'access-log-elasticsearch': …, 'mail-journal': … (one line each)
 };

@@ -1,0 +1,93 @@
+/**
+ * The Elasticsearch side of access logs, as pure functions: the search request that reads
+ * authentication events as aggregates — a composite aggregation per user, org-local day and index
+ * with counts and the latest time per outcome, paged with `after_key` — and the mapping of its
+ * buckets to AccessDayRecords. No document is pulled.
+ *
+ * What counts (KPIS.md leaver-activity-count): `event.category: authentication` with
+ * `event.outcome` success / failure, and Windows 4624 / 4625 by `event.code` (old Winlogbeat
+ * versions wrote neither category nor outcome).
+ */
+import type { AccessDayRecord } from '../../evidence/records.ts';
+
+export const AGG = 'by_user_day';
+
+export interface CompositeKey {
+  user: string;
+  day: string;
+  index: string;
+  [k: string]: string;
+}
+
+/** The search body of one page. `from` is exclusive, `to` inclusive (ISO-8601). */
+export function compositeSearch(opts: { from: string; to: string; zone: string; pageSize: number; after?: CompositeKey }): Record<string, unknown> {
+  const success = { bool: { should: [{ term: { 'event.outcome': 'success' } }, { term: { 'event.code': '4624' } }], minimum_should_match: 1 } };
+  const failure = { bool: { should: [{ term: { 'event.outcome': 'failure' } }, { term: { 'event.code': '4625' } }], minimum_should_match: 1 } };
+  return {
+    size: 0,
+    track_total_hits: false,
+    query: {
+      bool: {
+        filter: [
+          { range: { '@timestamp': { gt: opts.from, lte: opts.to, format: 'strict_date_optional_time' } } },
+          { bool: { should: [{ term: { 'event.category': 'authentication' } }, { terms: { 'event.code': ['4624', '4625'] } }], minimum_should_match: 1 } },
+          { bool: { should: [success, failure], minimum_should_match: 1 } },
+        ],
+      },
+    },
+    aggs: {
+      [AGG]: {
+        composite: {
+          size: opts.pageSize,
+          sources: [
+            { user: { terms: { field: 'user.name' } } },
+            { day: { date_histogram: { field: '@timestamp', calendar_interval: '1d', time_zone: opts.zone, format: 'yyyy-MM-dd' } } },
+            { index: { terms: { field: '_index' } } },
+          ],
+          ...(opts.after ? { after: opts.after } : {}),
+        },
+        aggs: {
+          success: { filter: success, aggs: { last: { max: { field: '@timestamp' } } } },
+          failure: { filter: failure, aggs: { last: { max: { field: '@timestamp' } } } },
+        },
+      },
+    },
+  };
+}
+
+/** One composite bucket as Elasticsearch returns it. */
+export interface CompositeBucket {
+  key: Record<string, unknown>;
+  doc_count: number;
+  success?: { doc_count: number; last?: { value: number | null; value_as_string?: string } };
+  failure?: { doc_count: number; last?: { value: number | null; value_as_string?: string } };
+}
+
+export interface CompositePage {
+  buckets: CompositeBucket[];
+  after_key?: CompositeKey;
+}
+
+/** The composite aggregation of a search response (empty when absent). */
+export function pageOf(response: unknown): CompositePage {
+  const agg = (response as { aggregations?: Record<string, unknown> } | undefined)?.aggregations?.[AGG] as CompositePage | undefined;
+  return { buckets: agg?.buckets ?? [], ...(agg?.after_key ? { after_key: agg.after_key } : {}) };
+}
+
+/** A bucket as an aggregate of one account, day and index (undefined when it has no outcome). */
+export function bucketRecord(b: CompositeBucket): AccessDayRecord | undefined {
+  const user = b.key['user'];
+  const day = b.key['day'];
+  if (typeof user !== 'string' || typeof day !== 'string') return undefined;
+  const successes = b.success?.doc_count ?? 0;
+  const failures = b.failure?.doc_count ?? 0;
+  if (successes + failures === 0) return undefined;
+  const r: AccessDayRecord = { account: user, day, successes, failures };
+  const ls = b.success?.last?.value;
+  const lf = b.failure?.last?.value;
+  if (successes > 0 && typeof ls === 'number') r.lastSuccessAt = new Date(ls).toISOString();
+  if (failures > 0 && typeof lf === 'number') r.lastFailureAt = new Date(lf).toISOString();
+  const index = b.key['index'];
+  if (typeof index === 'string') r.where = index;
+  return r;
+}

@@ -1,0 +1,194 @@
+/**
+ * The Elasticsearch access-log collector against @elastic/elasticsearch-mock, which replaces only
+ * the client's HTTP connection. Responses follow the documented composite-aggregation shape
+ * (https://www.elastic.co/docs/reference/aggregations/search-aggregations-bucket-composite-aggregation):
+ * `aggregations.<name>.buckets[] { key, doc_count, <sub-aggs> }` and `after_key`, with an empty
+ * page and no `after_key` at the end.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { Client } from '@elastic/elasticsearch';
+import MockModule from '@elastic/elasticsearch-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { clientOptions, createElasticsearchCollector, type ClientOptions } from '../../../src/collectors/access-log-elasticsearch/collector.ts';
+import type { FactsOutput } from '../../../src/collectors/types.ts';
+import type { SourceOf } from '../../../src/config/schema.ts';
+import type { Config } from '../../../src/config/types.ts';
+import { ConfigError, EvidenceInputError, TransientError } from '../../../src/errors.ts';
+import { createMemoryStore } from '../../../src/evidence/memory-store.ts';
+import type { EvidenceStore } from '../../../src/evidence/store.ts';
+import { testConfig, testContext } from '../access-log/context.ts';
+
+// The mock (CommonJS) recognises an error reply by its own copy of the client's error classes,
+// so the test builds them from the CommonJS build; the client then throws its own ResponseError.
+const { errors } = createRequire(import.meta.url)('@elastic/elasticsearch') as typeof import('@elastic/elasticsearch');
+const reply = (statusCode: number, body: object) => new errors.ResponseError({ body, statusCode, headers: {}, warnings: [], meta: {} as never });
+
+// The package is CommonJS (`module.exports = Mock`) but its types declare an ES default export.
+type ClientMock = InstanceType<typeof MockModule.default>;
+const Mock = MockModule as unknown as new () => ClientMock;
+
+const source: SourceOf<'access-log-elasticsearch'> = {
+  id: 'es', kind: 'access-log-elasticsearch', index: 'filebeat-*,winlogbeat-*', urlEnv: 'ES_URL', apiKeyEnv: 'ES_KEY',
+  lookbackDays: 10, pageSize: 2, encoding: 'auto', enabled: true,
+};
+
+let store: EvidenceStore;
+let mock: ClientMock;
+let requests: Record<string, any>[];
+let slept: number[];
+beforeEach(() => {
+  store = createMemoryStore();
+  mock = new Mock();
+  requests = [];
+  slept = [];
+});
+afterEach(async () => {
+  await store.close();
+});
+
+function config(secrets: Record<string, string> = { ES_URL: 'http://es.example:9200', ES_KEY: 'a2V5' }): Config {
+  const c = testConfig('/tmp', 'Asia/Tokyo');
+  return { ...c, env: { secrets } };
+}
+
+function collector() {
+  // The mock's connection predates transport 9's close(); the client calls it on close.
+  const Base = mock.getConnection() as unknown as new (...a: unknown[]) => object;
+  class Connection extends Base {
+    async close(): Promise<void> {}
+  }
+  return createElasticsearchCollector({
+    client: (o: ClientOptions) => new Client({ ...o, Connection: Connection as never }),
+    sleep: async (ms) => void slept.push(ms),
+    attempts: 3,
+    backoffMs: 100,
+  });
+}
+
+const ms = (iso: string) => Date.parse(iso);
+function bucket(user: string, day: string, index: string, s: [number, string?], f: [number, string?]) {
+  return {
+    key: { user, day, index },
+    doc_count: s[0] + f[0],
+    success: { doc_count: s[0], last: { value: s[1] ? ms(s[1]) : null, ...(s[1] ? { value_as_string: s[1] } : {}) } },
+    failure: { doc_count: f[0], last: { value: f[1] ? ms(f[1]) : null } },
+  };
+}
+
+const PAGES = [
+  {
+    buckets: [
+      bucket('aya', '2026-03-02', 'filebeat-2026.03.01', [0], [2, '2026-03-01T16:00:00.000Z']),
+      bucket('ken.ito', '2026-03-01', 'filebeat-2026.03.01', [3, '2026-03-01T01:00:00.000Z'], [1, '2026-03-01T02:00:00.000Z']),
+    ],
+    after_key: { user: 'ken.ito', day: '2026-03-01', index: 'filebeat-2026.03.01' },
+  },
+  {
+    buckets: [bucket('ken.ito', '2026-03-01', 'winlogbeat-2026.03.01', [1, '2026-03-01T05:00:00.000Z'], [0])],
+    after_key: { user: 'ken.ito', day: '2026-03-01', index: 'winlogbeat-2026.03.01' },
+  },
+  { buckets: [] },
+];
+
+function servePages(): void {
+  mock.add({ method: ['POST', 'GET'], path: '/:index/_search' }, (params: any) => {
+    requests.push(params);
+    const after = params.body?.aggs?.by_user_day?.composite?.after;
+    const i = after === undefined ? 0 : after.index === 'filebeat-2026.03.01' ? 1 : 2;
+    return { took: 1, timed_out: false, hits: { total: { value: 0, relation: 'eq' }, hits: [] }, aggregations: { by_user_day: PAGES[i] } };
+  });
+}
+
+describe('access-log-elasticsearch', () => {
+  const observedAt = new Date('2026-03-05T00:00:00.000Z');
+
+  it('pages the composite aggregation with after_key and folds indexes into one record per user and day', async () => {
+    servePages();
+    const ctx = testContext(config(), store, observedAt);
+    const out = (await collector().collect(source, ctx)) as FactsOutput<'access-day'>;
+    expect([...out.facts]).toEqual([
+      { key: '2026-03-01 ken.ito', data: {
+        account: 'ken.ito', day: '2026-03-01', successes: 4, failures: 1,
+        lastSuccessAt: '2026-03-01T05:00:00.000Z', lastFailureAt: '2026-03-01T02:00:00.000Z', where: 'winlogbeat-2026.03.01',
+      } },
+      { key: '2026-03-02 aya', data: { account: 'aya', day: '2026-03-02', successes: 0, failures: 2, lastFailureAt: '2026-03-01T16:00:00.000Z', where: 'filebeat-2026.03.01' } },
+    ]);
+    expect(out.checkpoints).toEqual({ until: '2026-03-05T00:00:00.000Z' });
+    expect(requests).toHaveLength(3);
+    expect(requests[0]!.path).toBe('/filebeat-*,winlogbeat-*/_search');
+    const body = requests[0]!.body;
+    expect(body.size).toBe(0);
+    // first run: lookbackDays (10) before observedAt
+    expect(body.query.bool.filter[0]).toEqual({ range: { '@timestamp': { gt: '2026-02-23T00:00:00.000Z', lte: '2026-03-05T00:00:00.000Z', format: 'strict_date_optional_time' } } });
+    expect(body.aggs.by_user_day.composite.size).toBe(2);
+    expect(body.aggs.by_user_day.composite.sources[1]).toEqual({ day: { date_histogram: { field: '@timestamp', calendar_interval: '1d', time_zone: 'Asia/Tokyo', format: 'yyyy-MM-dd' } } });
+    expect(requests[1]!.body.aggs.by_user_day.composite.after).toEqual(PAGES[0]!.after_key);
+  });
+
+  it('starts the next run at the checkpoint, and does nothing when it is already there', async () => {
+    servePages();
+    const ctx = testContext(config(), store, observedAt);
+    const out = (await collector().collect(source, ctx)) as FactsOutput<'access-day'>;
+    await store.writeFacts({ source: 'es', kind: 'access-day', observedAt, facts: [...out.facts], merge: out.merge, checkpoints: out.checkpoints });
+    requests = [];
+    const later = new Date('2026-03-06T00:00:00.000Z');
+    await collector().collect(source, testContext(config(), store, later));
+    expect(requests[0]!.body.query.bool.filter[0].range['@timestamp']).toMatchObject({ gt: '2026-03-05T00:00:00.000Z', lte: '2026-03-06T00:00:00.000Z' });
+    requests = [];
+    const same = (await collector().collect(source, testContext(config(), store, observedAt))) as FactsOutput<'access-day'>;
+    expect([...same.facts]).toEqual([]);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('retries 429 and 5xx with doubling backoff', async () => {
+    let calls = 0;
+    mock.add({ method: ['POST', 'GET'], path: '/:index/_search' }, () => {
+      calls++;
+      if (calls === 1) return reply(429, { error: 'too many' });
+      if (calls === 2) return reply(503, { error: 'unavailable' });
+      return { aggregations: { by_user_day: { buckets: [] } } };
+    });
+    const out = (await collector().collect(source, testContext(config(), store, observedAt))) as FactsOutput<'access-day'>;
+    expect([...out.facts]).toEqual([]);
+    expect(calls).toBe(3);
+    expect(slept).toEqual([100, 200]);
+  });
+
+  it('gives up with a TransientError when the cluster stays unavailable, and does not retry a 401', async () => {
+    mock.add({ method: ['POST', 'GET'], path: '/:index/_search' }, () => reply(502, {}));
+    await expect(collector().collect(source, testContext(config(), store, observedAt))).rejects.toBeInstanceOf(TransientError);
+    expect(slept).toEqual([100, 200]);
+    mock.clearAll();
+    slept = [];
+    mock.add({ method: ['POST', 'GET'], path: '/:index/_search' }, () => reply(401, { error: 'security_exception' }));
+    await expect(collector().collect(source, testContext(config(), store, observedAt))).rejects.toBeInstanceOf(EvidenceInputError);
+    expect(slept).toEqual([]);
+  });
+});
+
+describe('clientOptions', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'es-ca-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('takes the URL, API key and CA from the variables the source names', async () => {
+    await writeFile(join(dir, 'ca.pem'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    const o = clientOptions({ ...source, caFileEnv: 'ES_CA' }, config({ ES_URL: 'https://es:9200', ES_KEY: 'a2V5', ES_CA: join(dir, 'ca.pem') }));
+    expect(o).toMatchObject({ node: 'https://es:9200', auth: { apiKey: 'a2V5' }, tls: { ca: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' }, maxRetries: 0 });
+  });
+  it('uses basic auth when there is no API key', () => {
+    const o = clientOptions({ ...source, apiKeyEnv: undefined, usernameEnv: 'ES_USER', passwordEnv: 'ES_PASS' }, config({ ES_URL: 'https://es:9200', ES_USER: 'isms', ES_PASS: 'pw' }));
+    expect(o.auth).toEqual({ username: 'isms', password: 'pw' });
+  });
+  it('fails clearly without a URL', () => {
+    expect(() => clientOptions(source, config({}))).toThrow(ConfigError);
+    expect(() => clientOptions(source, config({}))).toThrow(/ES_URL is not set/);
+  });
+});
