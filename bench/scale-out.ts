@@ -15,17 +15,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { accessLogCollector } from '../src/collectors/access-log/collector.ts';
-import { collectors } from '../src/collectors/registry.ts';
 import { parseConfig } from '../src/config/load.ts';
 import { SqliteStore } from '../src/evidence/sqlite-store.ts';
 import { BullmqDriver } from '../src/jobs/bullmq/driver.ts';
 import { runWorker } from '../src/jobs/bullmq/worker.ts';
 import type { JobDeps } from '../src/jobs/run-collection.ts';
 import { silentLogger } from '../src/log.ts';
-
-// Until the registry lists the access-log collector itself.
-collectors['access-log'] ??= accessLogCollector as never;
 
 const self = fileURLToPath(import.meta.url);
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
