@@ -1,0 +1,71 @@
+/**
+ * Core benchmark (not a test): collection + evaluation of a generated organisation of 100,000
+ * people and their accounts, through the same path `isms-kpi collect` and `evaluate` take
+ * (collectors → SQLite store → KPI engine). Prints wall time per phase and peak RSS.
+ * Goal (issue 2): under 5 s and 500 MB on one core.
+ *
+ *   npx tsx bench/core.ts [--people N]
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../src/config/load.ts';
+import { SqliteStore } from '../src/evidence/sqlite-store.ts';
+import { generateOrganisation } from '../src/example/generator.ts';
+import { runCollection } from '../src/jobs/run-collection.ts';
+import { evaluateObjectives } from '../src/kpi/evaluate.ts';
+import { silentLogger } from '../src/log.ts';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : def;
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+export async function main(): Promise<void> {
+  const people = arg('people', 100_000);
+  const dir = mkdtempSync(join(tmpdir(), 'isms-bench-core-'));
+  try {
+    const asOf = '2026-11-19T09:00:00+09:00';
+    let t = performance.now();
+    const gen = generateOrganisation({ people, seed: 7, outDir: join(dir, 'example-data'), asOf });
+    const genMs = performance.now() - t;
+    const yaml = readFileSync(join(REPO, 'config', 'example.yaml'), 'utf8').replace(/dataDir: .*/, `dataDir: ${join(dir, 'data')}`);
+    writeFileSync(join(dir, 'example.yaml'), yaml);
+    const config = loadConfig(join(dir, 'example.yaml'));
+    const store = SqliteStore.inDataDir(config.dataDir);
+    const deps = { config, store, log: silentLogger };
+    const baseRss = process.memoryUsage().rss;
+
+    t = performance.now();
+    const phases: [string, number, number][] = [];
+    for (const s of config.sources) {
+      const t0 = performance.now();
+      const run = await runCollection(deps, s.id, { observedAt: new Date(asOf) });
+      phases.push([s.id, run.accepted, performance.now() - t0]);
+    }
+    const collectMs = performance.now() - t;
+    t = performance.now();
+    const results = await evaluateObjectives(store, config, new Date('2026-11-20T12:00:00+09:00'));
+    const evalMs = performance.now() - t;
+    await store.close();
+    const peak = process.resourceUsage().maxRSS * 1024;
+
+    const accounts = gen.organisation.accounts.length;
+    console.log(`\n== core: collect + evaluate, ${people.toLocaleString('en-US')} people, ${accounts.toLocaleString('en-US')} accounts ==`);
+    console.log(`generate inputs (not measured): ${(genMs / 1000).toFixed(2)} s`);
+    for (const [id, n, ms] of phases) console.log(`  collect ${id.padEnd(18)} ${String(n).padStart(8)} records  ${(ms / 1000).toFixed(2)} s`);
+    console.log(`collect total   ${(collectMs / 1000).toFixed(2)} s`);
+    console.log(`evaluate        ${(evalMs / 1000).toFixed(2)} s  (${results.length} objectives: ${results.map((r) => `${r.objective}=${r.numerator}/${r.denominator}`).join(', ')})`);
+    console.log(`collect+evaluate ${((collectMs + evalMs) / 1000).toFixed(2)} s   (goal < 5 s)`);
+    console.log(`peak RSS        ${mb(peak)} (before collection ${mb(baseRss)}; goal < 500 MB)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
