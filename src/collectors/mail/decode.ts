@@ -22,6 +22,10 @@ export class PartDecoder {
   }
 
   write(chunk: Buffer): void {
+    if (chunk.length > B64_SLICE) {
+      for (let i = 0; i < chunk.length; i += B64_SLICE) this.write(chunk.subarray(i, i + B64_SLICE));
+      return;
+    }
     if (this.encoding === 'base64') {
       this.pending.push(chunk);
       this.pendingLen += chunk.length;
