@@ -82,6 +82,35 @@ describe('worker faults', () => {
     });
   }
 
+  it('a flow whose merge was SIGKILLed after its write is finished by another worker without adding the shards twice', async () => {
+    const dir = makeDir();
+    dirs.push(dir);
+    const deps = depsFor(dir, [{ id: 'web', lines: syntheticLines(105) }]);
+    const prefix = uniquePrefix('kill-merge');
+    const failures: FailedJob[] = [];
+    const driver = new BullmqDriver(deps, { failed: (f) => failures.push(f) }, { redisUrl: redis.url, prefix, ...fast }, fakeOps({ dir, shards: 3 }));
+    await driver.start();
+    const doomed = spawnWorker({ REDIS_URL: redis.url, PREFIX: prefix, JOBS_DIR: dir, TIMINGS: fast, FAKE: { shards: 3, afterWriteMs: 60_000 } });
+    await doomed.waitFor(isLog('worker ready'));
+    await driver.enqueueCollect('web', { observedAt: at });
+    await doomed.waitFor(isType('written'));
+    doomed.proc.kill('SIGKILL');
+    await doomed.exited;
+
+    const healthy = spawnWorker({ REDIS_URL: redis.url, PREFIX: prefix, JOBS_DIR: dir, TIMINGS: fast, FAKE: { shards: 3 } });
+    await healthy.waitFor(isLog('stalled job taken back'));
+    await driver.drain();
+    expect(await jobState(redis.url, prefix, `merge:web:${at.getTime()}`)).toBe('completed');
+    // The healthy worker did not write again: the first write's marker told it the write was done.
+    expect(healthy.lines.filter(isType('written'))).toEqual([]);
+    expect(await factsOf(deps.store)).toEqual(expected105('web'));
+    expect(failures).toEqual([]);
+    healthy.proc.kill('SIGTERM');
+    expect((await healthy.exited).code).toBe(0);
+    await driver.stop();
+    await deps.store.close();
+  });
+
   it('SIGTERM lets the active job finish, then exits 0', async () => {
     const dir = makeDir();
     dirs.push(dir);

@@ -156,6 +156,28 @@ describe('bullmq driver', () => {
     await deps.store.close();
   });
 
+  it('runs overlapping collections of one source one at a time, so they never read the same input twice', async () => {
+    const dir = makeDir();
+    dirs.push(dir);
+    const deps = depsFor(dir, [{ id: 'web', lines: syntheticLines(105) }]);
+    const events: string[] = [];
+    const ops = fakeOps({ dir, beforeWriteMs: 300, onEvent: (e) => events.push(`${e.type} ${e.observedAt}`) });
+    const driver = new BullmqDriver(deps, {}, { redisUrl: redis.url, prefix: uniquePrefix('overlap'), workers: true, concurrency: 2, lockWaitMs: 50, ...fast }, ops);
+    await driver.start();
+    const later = new Date(at.getTime() + 60_000);
+    await driver.enqueueCollect('web', { observedAt: at });
+    await driver.enqueueCollect('web', { observedAt: later });
+    await driver.drain();
+    // Both ran, one after the other (either order), and the second read nothing new: 105 lines counted once.
+    expect(events).toHaveLength(4);
+    expect(events[0]!.split(' ')[0]).toBe('attempt');
+    expect(events[1]).toBe(events[0]!.replace('attempt', 'written'));
+    expect(events.slice(2).map((e) => e.split(' ')[0])).toEqual(['attempt', 'written']);
+    expect(await factsOf(deps.store)).toEqual(expected105('web'));
+    await driver.stop();
+    await deps.store.close();
+  });
+
   it('evaluates after collection, and a burst of collections gives few evaluations', async () => {
     const dir = makeDir();
     dirs.push(dir);

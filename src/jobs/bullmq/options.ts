@@ -69,6 +69,12 @@ export interface BullmqOptions {
   maxStalledCount?: number;
   /** SIGTERM / stop(): how long an active job may take to finish before it is given back. Default 30000. */
   drainTimeoutMs?: number;
+  /** A plain collection's source lock lives this long without renewal. Default 60000. */
+  sourceLockTtlMs?: number;
+  /** A sharded collection's source lock, held from plan to merge. Default 1 hour. */
+  flowLockTtlMs?: number;
+  /** A collection whose source is busy is looked at again after this long. Default 5000. */
+  lockWaitMs?: number;
   /** Queue counts for /metrics are refreshed this often (never during a scrape). Default 15000. */
   countsIntervalMs?: number;
   /** Finished jobs kept for `isms-kpi jobs` and to keep job ids unique. */
@@ -90,6 +96,9 @@ export function resolveOptions(o: BullmqOptions): ResolvedOptions {
     maxStalledCount: o.maxStalledCount ?? 2,
     drainTimeoutMs: o.drainTimeoutMs ?? 30_000,
     countsIntervalMs: o.countsIntervalMs ?? 15_000,
+    sourceLockTtlMs: o.sourceLockTtlMs ?? 60_000,
+    flowLockTtlMs: o.flowLockTtlMs ?? 3_600_000,
+    lockWaitMs: o.lockWaitMs ?? 5000,
     // A day of completed jobs: a job id that still exists cannot be added again, so this is also
     // the window in which a late duplicate enqueue of the same tick is ignored.
     keepCompleted: o.keepCompleted ?? { age: 24 * 3600, count: 10_000 },

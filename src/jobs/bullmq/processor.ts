@@ -4,17 +4,30 @@
  * `merge`) whose ids derive from the source and the instant, so a retried plan adds nothing twice.
  * Every successful write asks for an evaluation, deduplicated so a burst of collections causes
  * one evaluation (plus at most one more queued behind a running one).
+ *
+ * Never twice the same evidence:
+ * - one collection of a source at a time (source-lock.ts): overlapping ticks wait;
+ * - a plain collection reads from the checkpoint its previous write committed, so a retry after a
+ *   committed write reads nothing new, and a snapshot rewritten at the same instant changes nothing;
+ * - a flow's merge replays partials stored in Redis, not the input, so its write also commits a
+ *   marker checkpoint (the flow's id) in the same transaction; a retried merge that finds the
+ *   marker knows the write happened and does not add the partials again.
  */
-import { FlowProducer, Queue, type Job } from 'bullmq';
-import type { RunRecord } from '../../evidence/store.ts';
+import { DelayedError, FlowProducer, Queue, type Job } from 'bullmq';
+import type { EvidenceStore, FactsWrite, RunRecord } from '../../evidence/store.ts';
+import type { RecordKind } from '../../evidence/records.ts';
 import type { KpiResult } from '../../kpi/types.ts';
 import type { JobDeps, ShardResult } from '../run-collection.ts';
 import type { JobOps } from './ops.ts';
 import {
-  COLLECT_QUEUE, EVALUATE_QUEUE, mergeJobId, shardJobId,
+  COLLECT_QUEUE, mergeJobId, shardJobId,
   type CollectJobData, type EvaluateJobData, type MergeJobData, type ResolvedOptions, type ShardJobData,
 } from './options.ts';
 import { forQueue } from './retry.ts';
+import type { SourceLocks } from './source-lock.ts';
+
+/** Checkpoint name of the last flow whose merge was written, per source. */
+export const FLOW_CHECKPOINT = 'bullmq-flow';
 
 /** What a `collect` / `merge` job returns (kept in Redis: counts only, no personal data). */
 export interface CollectResult {
@@ -24,6 +37,8 @@ export interface CollectResult {
   flow?: { parent: string; shards: number };
   accepted?: number;
   rejected?: number;
+  /** A retried merge found its write already committed. */
+  alreadyWritten?: boolean;
 }
 
 /**
@@ -49,6 +64,7 @@ export interface ProcessorContext {
   /** Resolved lazily: the real operations load every collector. */
   ops: Promise<JobOps>;
   opts: ResolvedOptions;
+  locks: SourceLocks;
   /** Producers shared by the worker process. */
   flows: FlowProducer;
   collectQueue: Queue;
@@ -69,12 +85,26 @@ function isLastAttempt(job: Job, err: Error): boolean {
   return err.name === 'UnrecoverableError' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 }
 
+/** The store, with every facts write of `source` also committing the flow marker. */
+function markingStore(store: EvidenceStore, source: string, marker: string): EvidenceStore {
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'writeFacts') {
+        return <K extends RecordKind>(w: FactsWrite<K>) =>
+          target.writeFacts(w.source === source ? { ...w, checkpoints: { ...w.checkpoints, [FLOW_CHECKPOINT]: marker } } : w);
+      }
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
 export function collectProcessor(c: ProcessorContext) {
-  return async (job: Job, _token?: string, signal?: AbortSignal): Promise<unknown> => {
+  return async (job: Job, token?: string, signal?: AbortSignal): Promise<unknown> => {
     try {
       switch (job.name) {
         case 'collect':
-          return await collect(c, job, signal);
+          return await collect(c, job, token, signal);
         case 'shard':
           return await shard(c, job);
         case 'merge':
@@ -83,55 +113,91 @@ export function collectProcessor(c: ProcessorContext) {
           throw new Error(`unknown job name ${job.name}`);
       }
     } catch (err) {
+      if (err instanceof DelayedError) throw err;
       const out = forQueue(err);
-      if (job.name === 'shard' && isLastAttempt(job, out)) await recordShardFailure(c, job, out);
-      c.deps.log.warn({ queue: COLLECT_QUEUE, job: job.id, source: (job.data as { source?: string }).source, attempt: job.attemptsMade + 1, err: out.message }, 'job attempt failed');
+      const d = job.data as { source?: string; observedAt?: string };
+      if (isLastAttempt(job, out) && d.source && d.observedAt && (job.name === 'shard' || job.name === 'merge')) {
+        // The flow is over: record it as a failed collection and free the source.
+        if (job.name === 'shard') await recordShardFailure(c, job, out);
+        await c.locks.release(d.source, mergeJobId(d.source, new Date(d.observedAt))).catch(() => {});
+      }
+      c.deps.log.warn({ queue: COLLECT_QUEUE, job: job.id, source: d.source, attempt: job.attemptsMade + 1, err: out.message }, 'job attempt failed');
       throw out;
     }
   };
 }
 
-async function collect(c: ProcessorContext, job: Job, signal?: AbortSignal): Promise<CollectResult> {
+/** Wait (in `delayed`, no attempt used) while another collection of the source runs. */
+async function waitForSource(c: ProcessorContext, job: Job, token: string | undefined): Promise<never> {
+  await job.moveToDelayed(Date.now() + c.opts.lockWaitMs, token);
+  throw new DelayedError();
+}
+
+async function collect(c: ProcessorContext, job: Job, token?: string, signal?: AbortSignal): Promise<CollectResult> {
   const { source } = job.data as CollectJobData;
   const observedAt = observedAtOf(job);
-  const shards = await (await c.ops).plan(c.deps, source, observedAt);
-  if (!shards) {
-    const run = await (await c.ops).collect(c.deps, source, observedAt, signal);
-    await requestEvaluation(c.evaluateQueue);
-    return summary(run);
-  }
+  const owner = job.id!;
   const parentId = mergeJobId(source, observedAt);
-  // A retry of this job after the flow was added must not add a second flow.
-  if (!(await c.collectQueue.getJob(parentId))) {
-    const merge: MergeJobData = { source, observedAt: observedAt.toISOString(), shards: shards.length };
-    await c.flows.add({
-      name: 'merge',
-      queueName: COLLECT_QUEUE,
-      data: merge,
-      opts: { jobId: parentId },
-      children: shards.map((s, index) => {
-        const data: ShardJobData = { source, observedAt: observedAt.toISOString(), index, shard: s };
-        // A shard that finally fails fails the whole collection: a partial merge would undercount.
-        return { name: 'shard', queueName: COLLECT_QUEUE, data, opts: { jobId: shardJobId(source, observedAt, index), failParentOnFailure: true } };
-      }),
+  // A retried plan whose flow exists already: the flow owns the source.
+  if (await c.collectQueue.getJob(parentId)) return { source, observedAt: observedAt.toISOString(), flow: { parent: parentId, shards: 0 } };
+  if (!(await c.locks.acquire(source, owner, c.opts.sourceLockTtlMs))) return waitForSource(c, job, token);
+  let handedOver = false;
+  try {
+    return await c.locks.holding(source, owner, c.opts.sourceLockTtlMs, async () => {
+      const ops = await c.ops;
+      const shards = await ops.plan(c.deps, source, observedAt);
+      if (!shards) {
+        const run = await ops.collect(c.deps, source, observedAt, signal);
+        await requestEvaluation(c.evaluateQueue);
+        return summary(run);
+      }
+      const merge: MergeJobData = { source, observedAt: observedAt.toISOString(), shards: shards.length };
+      // Hand the source to the flow before it exists, so no other collection slips in between.
+      handedOver = await c.locks.transfer(source, owner, parentId, c.opts.flowLockTtlMs);
+      if (!handedOver) throw new Error(`lost the lock of source ${source} while planning`);
+      await c.flows.add({
+        name: 'merge',
+        queueName: COLLECT_QUEUE,
+        data: merge,
+        opts: { jobId: parentId },
+        children: shards.map((s, index) => {
+          const data: ShardJobData = { source, observedAt: observedAt.toISOString(), index, shard: s };
+          // A shard that finally fails fails the whole collection: a partial merge would undercount.
+          return { name: 'shard', queueName: COLLECT_QUEUE, data, opts: { jobId: shardJobId(source, observedAt, index), failParentOnFailure: true } };
+        }),
+      });
+      return { source, observedAt: observedAt.toISOString(), flow: { parent: parentId, shards: shards.length } };
     });
+  } finally {
+    if (!handedOver) await c.locks.release(source, owner).catch(() => {});
   }
-  return { source, observedAt: observedAt.toISOString(), flow: { parent: parentId, shards: shards.length } };
 }
 
 async function shard(c: ProcessorContext, job: Job): Promise<{ index: number; result: ShardResult }> {
   const d = job.data as ShardJobData;
-  const result = await (await c.ops).shard(c.deps, d.source, d.shard, new Date(d.observedAt));
+  const observedAt = new Date(d.observedAt);
+  const parentId = mergeJobId(d.source, observedAt);
+  await c.locks.renew(d.source, parentId, c.opts.flowLockTtlMs);
+  const result = await c.locks.holding(d.source, parentId, c.opts.flowLockTtlMs, async () => (await c.ops).shard(c.deps, d.source, d.shard, observedAt));
   return { index: d.index, result };
 }
 
 async function merge(c: ProcessorContext, job: Job): Promise<CollectResult> {
   const d = job.data as MergeJobData;
+  const observedAt = new Date(d.observedAt);
+  const parentId = job.id!;
+  if ((await c.deps.store.getCheckpoint(d.source, FLOW_CHECKPOINT)) === parentId) {
+    await c.locks.release(d.source, parentId);
+    await requestEvaluation(c.evaluateQueue);
+    return { source: d.source, observedAt: d.observedAt, alreadyWritten: true };
+  }
   const values = Object.values(await job.getChildrenValues<{ index: number; result: ShardResult }>());
-  if (values.length !== d.shards) throw new Error(`flow ${job.id}: ${values.length} of ${d.shards} shard results`);
+  if (values.length !== d.shards) throw new Error(`flow ${parentId}: ${values.length} of ${d.shards} shard results`);
   // Children finish in any order; merge in plan order so the answer never depends on timing.
   values.sort((a, b) => a.index - b.index);
-  const run = await (await c.ops).finish(c.deps, d.source, values.map((v) => v.result), new Date(d.observedAt));
+  const deps: JobDeps = { ...c.deps, store: markingStore(c.deps.store, d.source, parentId) };
+  const run = await c.locks.holding(d.source, parentId, c.opts.flowLockTtlMs, async () => (await c.ops).finish(deps, d.source, values.map((v) => v.result), observedAt));
+  await c.locks.release(d.source, parentId);
   await requestEvaluation(c.evaluateQueue);
   return summary(run);
 }

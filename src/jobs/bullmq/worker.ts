@@ -10,6 +10,7 @@ import type { JobDeps } from '../run-collection.ts';
 import { loadDefaultOps, type JobOps } from './ops.ts';
 import { connectionOptions, COLLECT_QUEUE, EVALUATE_QUEUE, jobDefaults, resolveOptions, type BullmqOptions, type ResolvedOptions } from './options.ts';
 import { collectProcessor, evaluateProcessor, type ProcessorContext } from './processor.ts';
+import { SourceLocks } from './source-lock.ts';
 
 export interface WorkerHandle {
   readonly workers: readonly Worker[];
@@ -47,7 +48,8 @@ export function producers(o: ResolvedOptions): { collect: Queue; evaluate: Queue
 export function startWorkers(deps: JobDeps, options: WorkerStartOptions, ops?: JobOps): WorkerHandle {
   const o = resolveOptions(options);
   const p = producers(o);
-  const ctx: ProcessorContext = { deps, ops: ops ? Promise.resolve(ops) : loadDefaultOps(), opts: o, flows: p.flows, collectQueue: p.collect, evaluateQueue: p.evaluate };
+  const locks = new SourceLocks(o);
+  const ctx: ProcessorContext = { deps, ops: ops ? Promise.resolve(ops) : loadDefaultOps(), opts: o, locks, flows: p.flows, collectQueue: p.collect, evaluateQueue: p.evaluate };
   const common = {
     connection: connectionOptions(o),
     prefix: o.prefix,
@@ -117,6 +119,7 @@ export function startWorkers(deps: JobDeps, options: WorkerStartOptions, ops?: J
           await Promise.race([Promise.allSettled(workers.map((w) => w.close(true))), new Promise((r) => setTimeout(r, 500).unref())]);
         }
         await p.close();
+        await locks.close();
         deps.log.info({ drained, givenBack }, 'workers stopped');
         resolveClosed();
         return { drained, givenBack };
