@@ -19,7 +19,7 @@
  * whether it is protected as a whole, otherwise it is recorded as too large to inspect.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { SourceOf } from '../../config/schema.ts';
@@ -123,7 +123,13 @@ async function collectFiles(files: FileEntry[], root: string, source: Source, ct
   const load = (f: FileEntry): Promise<Buffer | null> => {
     if (f.size > source.maxMessageBytes) return readHeadBytes(f.path, TOO_LARGE_HEAD);
     if (f.size > READ_WHOLE) return Promise.resolve(null);
-    return readFile(f.path);
+    // A small file in one synchronous call: four thread-pool round trips (open, fstat, read,
+    // close) per message cost more than the read itself, and parsing is synchronous anyway.
+    try {
+      return Promise.resolve(readFileSync(f.path));
+    } catch (err) {
+      return Promise.reject(err);
+    }
   };
   const pending: Promise<Buffer | null>[] = [];
   for (let i = 0; i < Math.min(READ_AHEAD, files.length); i++) pending.push(load(files[i]!).catch(() => null));

@@ -40,7 +40,7 @@ export interface PartInfo {
 
 export interface ParsedMessage {
   headers: RootHeaders;
-  /** Hash of the raw root header block, the key of a message without a Message-ID. */
+  /** Hash of the raw root header block, the key of a message without a Message-ID (else empty). */
   headerHash: string;
   rootType: string;
   /** Parameters of the root Content-Type (`smime-type`, `protocol`). */
@@ -177,7 +177,8 @@ function describe(root: Node, leaves: Leaf[], opts: ParseOptions): ParsedMessage
     headers.returnPath = first('return-path');
     for (const k of ['to', 'cc', 'bcc', 'resent-to', 'resent-cc', 'resent-bcc']) headers.recipients.push(...h.get(k).map(unfold));
     for (const k of ENVELOPE_HEADERS) headers.envelope.push(...h.get(k).map(unfold));
-    headerHash = createHash('sha256').update(root.getHeaders()).digest('hex').slice(0, 32);
+    // Only needed as the key of a message without a Message-ID.
+    if (!headers.messageId) headerHash = createHash('sha256').update(root.getHeaders()).digest('hex').slice(0, 32);
     rootType = (root.contentType || 'text/plain').toLowerCase();
     rootParams = paramsOf(h.getFirst('content-type'));
   }
