@@ -158,19 +158,43 @@ function ymd(p: { y: number; mo: number; d: number }): string {
   return `${p.y}-${pad2(p.mo)}-${pad2(p.d)}`;
 }
 
+/**
+ * Offsets of a zone by local hour. Exports hold many times in few hours (a roster's dates are
+ * all midnights), and asking Luxon for each costs tens of microseconds; an hour whose offset
+ * is the same at its first and last minute is cached (DST changes happen on these boundaries).
+ */
+const hourOffsets = new Map<string, Map<number, number>>();
+
+function localOffset(p: Parts, zoneName: string): number | undefined {
+  let cache = hourOffsets.get(zoneName);
+  if (!cache) hourOffsets.set(zoneName, (cache = new Map()));
+  const key = ((p.y * 13 + p.mo) * 32 + p.d) * 24 + p.h;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const zone = zoneOf(zoneName);
+  if (!zone) return undefined;
+  const at = (minute: number) => DateTime.fromObject({ year: p.y, month: p.mo, day: p.d, hour: p.h, minute }, { zone });
+  const first = at(0);
+  const last = at(59);
+  const intact = first.isValid && last.isValid && first.hour === p.h && first.minute === 0 && last.hour === p.h && last.minute === 59;
+  if (!intact || first.offset !== last.offset) return undefined;
+  if (cache.size > 100_000) cache.clear();
+  cache.set(key, first.offset);
+  return first.offset;
+}
+
 /** Parts with an offset (given, or that of `zone` at that local time) as an ISO string. */
 function isoOf(p: Parts, zoneName: string): string | undefined {
   let offset = p.offset;
   if (offset === undefined) {
     if (zoneName === 'UTC' || zoneName === 'Etc/UTC') offset = 0;
-    else {
-      const zone = zoneOf(zoneName);
-      if (!zone) return undefined;
-      // A local time that a DST change skips moves forward, as Luxon does.
-      const dt = DateTime.fromObject({ year: p.y, month: p.mo, day: p.d, hour: p.h, minute: p.mi, second: p.s, millisecond: p.ms }, { zone });
-      if (!dt.isValid) return undefined;
-      return isoText(dt);
-    }
+    else offset = localOffset(p, zoneName);
+  }
+  if (offset === undefined) {
+    // A local time in or next to a DST gap: Luxon moves it forward, as the wall clock did.
+    const zone = zoneOf(zoneName);
+    if (!zone) return undefined;
+    return isoText(DateTime.fromObject({ year: p.y, month: p.mo, day: p.d, hour: p.h, minute: p.mi, second: p.s, millisecond: p.ms }, { zone }));
   }
   return `${ymd(p)}T${pad2(p.h)}:${pad2(p.mi)}:${pad2(p.s)}.${pad3(p.ms)}${offsetText(offset)}`;
 }
@@ -192,6 +216,20 @@ function withFormat(text: string, opts: TimeOptions): DateTime | undefined {
   return dt.isValid ? dt : undefined;
 }
 
+// What IdP APIs write (Okta, Graph, Google): already the output form when it has milliseconds.
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(?:Z|[+-]\d{2}:\d{2})$/;
+
+function canonicalValid(t: string): boolean {
+  const y = Number(t.slice(0, 4));
+  const mo = Number(t.slice(5, 7));
+  const d = Number(t.slice(8, 10));
+  const h = Number(t.slice(11, 13));
+  const mi = Number(t.slice(14, 16));
+  const s = Number(t.slice(17, 19));
+  const off = t.length > 24 ? Number(t.slice(24, 26)) * 60 + Number(t.slice(27, 29)) : 0;
+  return y >= 1000 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(y, mo) && h <= 23 && mi <= 59 && s <= 59 && off <= 18 * 60;
+}
+
 const FORMS = 'ISO-8601, yyyy/MM/dd [HH:mm[:ss]], d MMMM yyyy[, h:mm a], dd/MM/yy[, HH:mm], yyyy年M月d日 or epoch milliseconds';
 
 /**
@@ -201,6 +239,9 @@ const FORMS = 'ISO-8601, yyyy/MM/dd [HH:mm[:ss]], d MMMM yyyy[, h:mm a], dd/MM/y
 export function parseTimestamp(raw: string, opts: TimeOptions): TimeResult {
   const text = raw.trim();
   if (text === '') return { ok: false, error: 'empty timestamp' };
+  if (!opts.format && CANONICAL.test(text) && canonicalValid(text)) {
+    return { ok: true, value: text.endsWith('+00:00') ? `${text.slice(0, -6)}Z` : text };
+  }
   const formatted = withFormat(text, opts);
   const fv = formatted && isoText(formatted);
   if (fv) return { ok: true, value: fv };

@@ -3,7 +3,7 @@
  * with the tolerance real exports need (CRLF, quoted newlines, stray quotes), and the line
  * where each record starts, so a rejection points at the line a person opens in an editor.
  */
-import { parse } from 'csv-parse';
+import { parse, type Options } from 'csv-parse';
 import type { Rejection } from '../../evidence/store.ts';
 import { EvidenceInputError } from '../../errors.ts';
 import { describeField, resolveColumns, type FieldSpecs } from './columns.ts';
@@ -60,12 +60,6 @@ function unescapeDelimiter(d: string): string {
   return d === '\\t' || d.toLowerCase() === 'tab' ? '\t' : d;
 }
 
-function lineCount(s: string): number {
-  let n = 0;
-  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
 /**
  * Open a CSV file: decode it, read its header, and stream its data rows. A row whose column
  * count differs from the header's (after dropping empty trailing cells Excel adds) and a row
@@ -79,46 +73,41 @@ export async function openCsv(file: string, opts: CsvOpenOptions): Promise<CsvTa
   const text = decoded.text.includes('\r') ? decoded.text.replace(/\r\n?/g, '\n') : decoded.text;
   const delimiter = opts.delimiter ? unescapeDelimiter(opts.delimiter) : detectDelimiter(text);
   let lastLine = 0;
-  // csv-parse may run ahead of the consumer, so the line a skipped record starts on is taken
-  // from the last record the parser (not the consumer) finished.
+  // csv-parse may run ahead of the consumer, so lines are tracked in its callbacks: a record
+  // starts on the line after the previous one ended, plus the empty lines it skipped since.
   let parsedEnd = 0;
-  const parser = parse(text, {
+  let emptySeen = 0;
+  const options: Options<CsvValues, string[]> = {
     delimiter,
     bom: true,
-    info: true,
-    raw: true,
     relax_quotes: true,
     relax_column_count: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
     on_record: (record, context) => {
+      const line = parsedEnd + 1 + (context.empty_lines - emptySeen);
       parsedEnd = context.lines;
-      return record;
+      emptySeen = context.empty_lines;
+      return { line, values: record };
     },
     on_skip: (err) => {
       // The record began after the previous good one ended (csv-parse reports where it gave up).
       opts.reject({ file, line: parsedEnd + 1, reason: `unreadable CSV record: ${err?.message ?? 'parse error'}` });
       const at: unknown = (err as { lines?: unknown } | undefined)?.lines;
       if (typeof at === 'number') parsedEnd = at;
+      return undefined;
     },
-  });
-  const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<{ record: string[]; raw: string; info: { lines: number } }>;
-
-  const startLine = (raw: string, endLine: number): number => {
-    let body = raw;
-    let k = 0;
-    while (k < body.length && body[k] === '\n') k++;
-    if (k) body = body.slice(k);
-    const inner = lineCount(body) - (body.endsWith('\n') ? 1 : 0);
-    return endLine - inner;
   };
+  // The overloads without `columns` type records as string[]; on_record maps them to CsvValues.
+  const parser = parse(text, options as unknown as Options);
+  const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<CsvValues>;
 
   let headers: string[] | undefined;
   try {
     const first = await iterator.next();
     if (!first.done) {
-      headers = first.value.record.map((h) => h.trim());
-      lastLine = first.value.info.lines;
+      headers = first.value.values.map((h) => h.trim());
+      lastLine = first.value.line;
     }
   } catch (e) {
     throw new EvidenceInputError(file, `cannot read the CSV header: ${(e as Error).message}`, { cause: e });
@@ -129,16 +118,15 @@ export async function openCsv(file: string, opts: CsvOpenOptions): Promise<CsvTa
 
   async function* rows(): AsyncGenerator<CsvValues> {
     for (;;) {
-      let next: IteratorResult<{ record: string[]; raw: string; info: { lines: number } }>;
+      let next: IteratorResult<CsvValues>;
       try {
         next = await iterator.next();
       } catch (e) {
         throw new EvidenceInputError(file, `cannot read CSV after line ${lastLine}: ${(e as Error).message}`, { cause: e });
       }
       if (next.done) return;
-      const { record, raw, info } = next.value;
-      const line = startLine(raw, info.lines);
-      lastLine = info.lines;
+      const { line, values: record } = next.value;
+      lastLine = line;
       let n = record.length;
       while (n > width && record[n - 1] === '') n--;
       if (n === 0 || record.every((v) => v.trim() === '')) continue;

@@ -66,8 +66,12 @@ export function text(v: unknown): string | undefined {
   return s === '' ? undefined : s;
 }
 
-/** Drop undefined properties, so stored records compare equal however they were built. */
+/**
+ * Without its undefined properties, so stored records compare equal however they were built.
+ * A copy rather than `delete`, which would turn each of 100,000 records into a slow dictionary.
+ */
 export function compact<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
+  const out = {} as T;
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out;
 }
