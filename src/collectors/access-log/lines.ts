@@ -122,13 +122,13 @@ function webHandler(agg: AccessDayAggregator, opts: LineOptions, counts: LineCou
       if (Number.isNaN(ms)) {
         ms = parseClfTime(buf, ts, te, zone);
         if (tl === 26 && !Number.isNaN(ms)) {
-          buf.copy(dayKey, 0, ts, ts + 12);
-          buf.copy(dayKey, 12, ts + 20, te);
+          put(dayKey, 0, buf, ts, 12);
+          put(dayKey, 12, buf, ts + 20, 6);
           dayBase = ms - ((digit2(buf, ts + 12) * 60 + digit2(buf, ts + 15)) * 60 + digit2(buf, ts + 18)) * 1000;
         }
       }
       if (tl <= prevTime.length) {
-        buf.copy(prevTime, 0, ts, te);
+        put(prevTime, 0, buf, ts, tl);
         prevLen = tl;
         prevMs = ms;
       }
@@ -162,6 +162,11 @@ function webHandler(agg: AccessDayAggregator, opts: LineOptions, counts: LineCou
     agg.addTo(acc, ms, success, 1, where);
     counts.events++;
   };
+}
+
+/** Small copies in JS: Buffer#copy's native call costs more than copying 26 bytes. */
+function put(dst: Buffer, at: number, src: Buffer, from: number, len: number): void {
+  for (let i = 0; i < len; i++) dst[at + i] = src[from + i]!;
 }
 
 function same(a: Buffer, at: number, b: Buffer, len: number, bAt = 0): boolean {
