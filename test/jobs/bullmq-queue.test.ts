@@ -10,7 +10,8 @@ import { startWorkers } from '../../src/jobs/bullmq/worker.ts';
 import type { FailedJob } from '../../src/jobs/driver.ts';
 import { cleanup, depsFor, makeDir, syntheticLines } from './helpers/deps.ts';
 import { factsOf, fakeOps } from './helpers/fake-ops.ts';
-import { TestRedis, uniquePrefix } from './helpers/redis.ts';
+import { freePort, TestRedis, uniquePrefix } from './helpers/redis.ts';
+import { silentLogger } from '../../src/log.ts';
 
 let redis: TestRedis;
 const dirs: string[] = [];
@@ -197,6 +198,11 @@ describe('bullmq driver', () => {
     expect(evaluated).toHaveLength(evaluations);
     await driver.stop();
     await deps.store.close();
+  });
+
+  it('lists failures with a clear error when Redis does not answer', async () => {
+    const port = await freePort();
+    await expect(listFailures({ log: silentLogger }, { redisUrl: `redis://127.0.0.1:${port}`, timeoutMs: 300 })).rejects.toThrow('Redis did not answer within 300 ms (REDIS_URL)');
   });
 
   it('serves queue counts from a cache refreshed on a timer', async () => {

@@ -5,6 +5,7 @@
  */
 import type { Queue } from 'bullmq';
 import type { Logger } from '../../collectors/types.ts';
+import { TransientError } from '../../errors.ts';
 import type { QueueCount } from '../../metrics/isms-metrics.ts';
 import type { FailedJob } from '../driver.ts';
 import type { JobDeps } from '../run-collection.ts';
@@ -94,12 +95,20 @@ export async function readFailures(queues: readonly Queue[], limit = 20): Promis
   return all.sort((a, b) => b.failedAt.localeCompare(a.failedAt)).slice(0, limit);
 }
 
-/** `isms-kpi jobs`: recent failed jobs of the deployment's queues. */
-export async function listFailures(deps: Pick<JobDeps, 'log'>, options: BullmqOptions & { limit?: number }): Promise<FailedJob[]> {
+/**
+ * `isms-kpi jobs`: recent failed jobs of the deployment's queues. A one-shot command, so an
+ * unreachable Redis is an error after `timeoutMs` rather than a wait for it to come back.
+ */
+export async function listFailures(deps: Pick<JobDeps, 'log'>, options: BullmqOptions & { limit?: number; timeoutMs?: number }): Promise<FailedJob[]> {
   const p = producers(resolveOptions(options));
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TransientError(`Redis did not answer within ${options.timeoutMs ?? 10_000} ms (REDIS_URL)`)), options.timeoutMs ?? 10_000);
+  });
   try {
-    return await readFailures([p.collect, p.evaluate], options.limit ?? 20);
+    return await Promise.race([readFailures([p.collect, p.evaluate], options.limit ?? 20), timeout]);
   } finally {
-    await p.close();
+    clearTimeout(timer);
+    await Promise.race([p.close(), new Promise((r) => setTimeout(r, 1000).unref())]);
   }
 }
