@@ -86,8 +86,19 @@ function spanOf(v: Versioned<PersonRecord>, rules: EmploymentRules): RecordSpan 
   return { data, hireMs: hireMs !== undefined && Number.isNaN(hireMs) ? undefined : hireMs, endMs };
 }
 
-/** The person's employment at `atMs`. */
-export function employmentAt(person: Person, atMs: number, rules: EmploymentRules): Employment {
+// Several KPIs of one evaluation ask the same question about the same person at the same T.
+const memo = new WeakMap<Person, { atMs: number; zone: string; left: unknown; e: Readonly<Employment> }>();
+
+/** The person's employment at `atMs` (memoised per person, instant and rules; do not mutate). */
+export function employmentAt(person: Person, atMs: number, rules: EmploymentRules): Readonly<Employment> {
+  const m = memo.get(person);
+  if (m && m.atMs === atMs && m.zone === rules.zone && m.left === rules.leftStatuses) return m.e;
+  const e = computeEmployment(person, atMs, rules);
+  memo.set(person, { atMs, zone: rules.zone, left: rules.leftStatuses, e });
+  return e;
+}
+
+function computeEmployment(person: Person, atMs: number, rules: EmploymentRules): Employment {
   let covering: RecordSpan | undefined;
   let ended: RecordSpan | undefined;
   for (const v of person.records) {

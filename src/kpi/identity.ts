@@ -111,9 +111,11 @@ export class IdentityIndex {
     const firstByEmail = new Map<string, number>();
     const firstById = new Map<string, number>();
     const data = records.map((r) => latestData(r));
+    const emails: (string | undefined)[] = new Array(records.length);
     data.forEach((d, i) => {
       if (!d) return;
-      const email = d.email?.trim().toLowerCase();
+      const email = d.email?.trim().toLowerCase() || undefined;
+      emails[i] = email;
       const id = d.employeeId?.trim().toLowerCase();
       if (useEmail && email) {
         const j = firstByEmail.get(email);
@@ -126,19 +128,19 @@ export class IdentityIndex {
         else union(i, j);
       }
     });
-    const byRoot = new Map<number, Person>();
+    const byRoot: (Person | undefined)[] = new Array(records.length);
     records.forEach((r, i) => {
       const d = data[i];
       if (!d) return;
       const root = find(i);
-      let p = byRoot.get(root);
+      let p = byRoot[root];
       if (!p) {
         p = { id: '', emails: [], employeeIds: [], records: [] };
-        byRoot.set(root, p);
+        byRoot[root] = p;
         this.people.push(p);
       }
       p.records.push(r);
-      const email = d.email?.trim().toLowerCase();
+      const email = emails[i];
       const id = d.employeeId?.trim();
       if (email && !p.emails.includes(email)) p.emails.push(email);
       if (id && !p.employeeIds.includes(id)) p.employeeIds.push(id);

@@ -54,7 +54,16 @@ export function groupFilter(ctx: KpiContext): Set<string> | undefined {
   return list && list.length > 0 ? new Set(list.map(normText)) : undefined;
 }
 
+// Course, department and group names repeat across many records: normalise each once.
+const normCache = new Map<string, string>();
+
 /** Names compare after NFKC (full-width / half-width forms), trimming and case folding. */
 export function normText(s: string): string {
-  return s.normalize('NFKC').trim().toLowerCase();
+  let n = normCache.get(s);
+  if (n === undefined) {
+    n = s.normalize('NFKC').trim().toLowerCase();
+    if (normCache.size > 50_000) normCache.clear();
+    normCache.set(s, n);
+  }
+  return n;
 }

@@ -19,7 +19,7 @@ import type { AccountRecord, Versioned } from '../evidence/records.ts';
 import { disabledAtMs, firstSeenActiveMs, isActive } from './accounts.ts';
 import type { EvidenceBundle } from './bundle.ts';
 import { employmentAt, type Employment } from './employment.ts';
-import { identityIndexFor, latestData, type Person } from './identity.ts';
+import { identityIndexFor, latestData } from './identity.ts';
 import { booleanParam, departmentFilter, normText, numberParam } from './params.ts';
 import { inWindow, periodAt } from './period.ts';
 import type { KpiDefinition } from './registry-types.ts';
@@ -39,7 +39,6 @@ export function staleAccountDeletionRate(bundle: EvidenceBundle, ctx: KpiContext
   const win = periodAt(ctx.objective.period, ctx.at, ctx.organisation);
   const index = identityIndexFor(bundle.people, ctx.identity, ctx.organisation);
   const rules = { zone, ...(ctx.leftStatuses ? { leftStatuses: ctx.leftStatuses } : {}) };
-  const employment = new Map<Person, Employment>();
   const iso = (ms: number): string => isoInZone(ms, zone);
 
   let numerator = 0;
@@ -56,14 +55,7 @@ export function staleAccountDeletionRate(bundle: EvidenceBundle, ctx: KpiContext
       continue;
     }
     const owner = index.resolveAccount(data);
-    let emp: Employment | undefined;
-    if (owner) {
-      emp = employment.get(owner);
-      if (!emp) {
-        emp = employmentAt(owner, T, rules);
-        employment.set(owner, emp);
-      }
-    }
+    const emp: Readonly<Employment> | undefined = owner ? employmentAt(owner, T, rules) : undefined;
     if (depts) {
       const dept = emp?.department ?? data.department;
       if (dept === undefined || !depts.has(normText(dept))) continue;
