@@ -20,7 +20,6 @@ CREATE TABLE IF NOT EXISTS versions (
   source TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL, data TEXT,
   PRIMARY KEY (source, key, at)
 );
-CREATE INDEX IF NOT EXISTS versions_kind ON versions (kind, source, key, at);
 CREATE TABLE IF NOT EXISTS facts (
   source TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL, data TEXT NOT NULL,
   PRIMARY KEY (source, key)
@@ -85,7 +84,7 @@ export class SqliteStore implements EvidenceStore {
     }
 
     const byKey = new Map<string, StoredVersion[]>();
-    for (const row of this.db
+    if (obs.length > 0) for (const row of this.db
       .prepare('SELECT key, at, data FROM versions WHERE source = ? ORDER BY key, at')
       .iterate(w.source) as Iterable<{ key: string; at: number; data: string | null }>) {
       let list = byKey.get(row.key);
@@ -152,23 +151,32 @@ export class SqliteStore implements EvidenceStore {
 
   async *readSnapshot<K extends RecordKind>(kind: K, at: Date, sources?: readonly string[]): AsyncIterable<Versioned<RecordKinds[K]>> {
     const t = at.getTime();
-    const rows = this.db
-      .prepare('SELECT source, key, at, data FROM versions WHERE kind = ? AND at <= ? ORDER BY source, key, at')
-      .iterate(kind, t) as Iterable<{ source: string; key: string; at: number; data: string | null }>;
-    const wanted = sources ? new Set(sources) : undefined;
-    let cur: Versioned<RecordKinds[K]> | undefined;
-    for (const r of rows) {
-      if (wanted && !wanted.has(r.source)) continue;
-      if (!cur || cur.source !== r.source || cur.key !== r.key) {
-        if (cur && cur.versions.length > 0) yield cur;
-        cur = { source: r.source, key: r.key, current: null, versions: [] };
+    // The sources holding this kind, narrowed to the wanted ones: each is one ordered range scan
+    // of the primary key (source, key, at).
+    const ofKind = (this.db.prepare('SELECT DISTINCT source FROM observations WHERE kind = ? ORDER BY source').pluck().all(kind) as string[])
+      .filter((s) => !sources || sources.includes(s));
+    const stmt = this.db.prepare('SELECT key, at, data FROM versions WHERE source = ? AND at <= ? ORDER BY key, at').raw(true);
+    const iso = new Map<number, string>(); // observation instants are few: format each once
+    const isoOf = (ms: number) => {
+      let v = iso.get(ms);
+      if (v === undefined) iso.set(ms, (v = new Date(ms).toISOString()));
+      return v;
+    };
+    for (const source of ofKind) {
+      let cur: Versioned<RecordKinds[K]> | undefined;
+      for (const row of stmt.iterate(source, t) as Iterable<[string, number, string | null]>) {
+        const [key, ms, json] = row;
+        if (!cur || cur.key !== key) {
+          if (cur && cur.versions.length > 0) yield cur;
+          cur = { source, key, current: null, versions: [] };
+        }
+        const data = json === null ? null : (JSON.parse(json) as RecordKinds[K]);
+        if (cur.versions.length === 0 && data === null) continue;
+        cur.versions.push({ at: isoOf(ms), data });
+        cur.current = data;
       }
-      const data = r.data === null ? null : (JSON.parse(r.data) as RecordKinds[K]);
-      if (cur.versions.length === 0 && data === null) continue;
-      cur.versions.push({ at: new Date(r.at).toISOString(), data });
-      cur.current = data;
+      if (cur && cur.versions.length > 0) yield cur;
     }
-    if (cur && cur.versions.length > 0) yield cur;
   }
 
   async *readFacts<K extends RecordKind>(kind: K, at: Date, sources?: readonly string[]): AsyncIterable<FactRow<K>> {

@@ -80,17 +80,19 @@ export function editForObservation(
   return { key, insert: realInsert, remove: [...removeSet] };
 }
 
-/** Canonical JSON: stable key order, so equal records compare equal as strings. */
+/**
+ * Canonical JSON: keys in sorted order at every level and undefined members dropped, so equal
+ * records compare equal as strings whatever order a collector built them in.
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      const out: Record<string, unknown> = {};
-      for (const k of Object.keys(v as Record<string, unknown>).sort()) {
-        const x = (v as Record<string, unknown>)[k];
-        if (x !== undefined) out[k] = x;
-      }
-      return out;
-    }
-    return v;
-  });
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  const o = value as Record<string, unknown>;
+  let out = '';
+  for (const k of Object.keys(o).sort()) {
+    const v = o[k];
+    if (v === undefined) continue;
+    out += `${out ? ',' : ''}${JSON.stringify(k)}:${canonicalJson(v)}`;
+  }
+  return `{${out}}`;
 }
