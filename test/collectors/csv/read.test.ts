@@ -107,6 +107,16 @@ describe('openCsv / readCsv', () => {
     );
   });
 
+  it('the real csvkit UTF-16LE sample reads as a table', async () => {
+    const t = await openCsv('/work/shared/fixtures/real/encodings/csvkit_test_utf16_little.csv', { reject: () => {} });
+    expect(t.headers).toEqual(['a', 'b', 'c']);
+    expect(t.encoding).toBe('utf-16le');
+    expect(await all(t.rows)).toEqual([
+      { line: 2, values: ['1', '2', '3'] },
+      { line: 3, values: ['4', '5', 'ʤ'] },
+    ]);
+  });
+
   it('an empty file has no header: EvidenceInputError', async () => {
     await expect(openCsv(file('empty.csv', ''), { reject: () => {} })).rejects.toThrow('empty file: no header row');
   });

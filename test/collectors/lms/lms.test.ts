@@ -1,4 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { EvidenceInputError } from '../../../src/errors.ts';
 import { describe, expect, it } from 'vitest';
 import { lmsCollector } from '../../../src/collectors/lms/collector.ts';
 import { parseMoodleRow } from '../../../src/collectors/lms/parse.ts';
@@ -56,5 +59,14 @@ describe('lms collector', () => {
       { person: 'ken.ito@example.co.jp', course: 'Phishing basics', completedAt: '2026-05-11T10:00:00.000+09:00' },
     ]);
     expect(rejections).toEqual([{ file: path.join(FIXTURES, 'generic-completions.csv'), line: 4, field: 'completedAt', reason: 'no completion date' }]);
+  });
+
+  it('a Moodle export without the "Course complete" column fails with one EvidenceInputError', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'moodle-'));
+    writeFileSync(path.join(dir, 'progress.csv'), 'ID,Name,Email address,Quiz\n1,A,a@x.jp,Completed\n');
+    const { ctx } = testContext({ baseDir: dir });
+    const run = collectAll(lmsCollector, sourceOf({ kind: 'lms', format: 'moodle-csv', path: 'progress.csv' }), ctx);
+    await expect(run).rejects.toBeInstanceOf(EvidenceInputError);
+    await expect(run).rejects.toThrow(/progress\.csv: missing required column\(s\) completed \(e\.g\. "Course complete".*found headers "ID", "Name", "Email address", "Quiz"/);
   });
 });
