@@ -1,9 +1,13 @@
-/** The accounts that MFA and password KPIs look at: active at T, optionally in given groups. */
+/**
+ * The accounts that MFA and password KPIs look at: active at T, optionally only members of
+ * `groups` (or `scope.groups`), and without service accounts when `excludeServiceAccounts` is
+ * true (default false: KPIS.md counts every active account for these KPIs).
+ */
 import type { AccountRecord, Versioned } from '../evidence/records.ts';
 import type { EvidenceBundle } from './bundle.ts';
 import { isActive } from './accounts.ts';
 import { identityIndexFor, type IdentityIndex } from './identity.ts';
-import { groupFilter, normText } from './params.ts';
+import { booleanParam, groupFilter, normText } from './params.ts';
 import type { KpiContext } from './types.ts';
 
 export interface ActiveAccount {
@@ -13,12 +17,15 @@ export interface ActiveAccount {
 
 export function activeAccounts(bundle: EvidenceBundle, ctx: KpiContext): { accounts: ActiveAccount[]; index: IdentityIndex } {
   const groups = groupFilter(ctx);
+  const noService = booleanParam(ctx, 'excludeServiceAccounts', false);
+  const index = identityIndexFor(bundle.people, ctx.identity, ctx.organisation);
   const out: ActiveAccount[] = [];
   for (const v of bundle.accounts) {
     if (!isActive(v)) continue;
     const data = v.current!;
     if (groups && !(data.groups ?? []).some((g) => groups.has(normText(g)))) continue;
+    if (noService && index.isServiceAccount(data)) continue;
     out.push({ v, data });
   }
-  return { accounts: out, index: identityIndexFor(bundle.people, ctx.identity, ctx.organisation) };
+  return { accounts: out, index };
 }

@@ -10,9 +10,12 @@ export function isActive(v: Versioned<AccountRecord>): boolean {
 /**
  * When the account stopped being able to sign in, for an account disabled or absent at T;
  * undefined when it is active. The start of the trailing run of disabled / absent versions:
- * the IdP's status-changed time of that first disabled version when it gives one (and it is
- * not after the observation — a later status change, SUSPENDED → DEPROVISIONED, must not move
- * the disabling later), otherwise the first observation that saw it disabled or absent.
+ * the IdP's status-changed time of that first disabled version when it gives one, otherwise the
+ * first observation that saw it disabled or absent. The IdP's time is believed only between the
+ * last version that showed the account enabled and that observation: one not after the
+ * observation (a later SUSPENDED → DEPROVISIONED change must not move the disabling later), and
+ * after the account was last seen enabled (an export that did not update the field must not
+ * move it earlier).
  */
 export function disabledAtMs(v: Versioned<AccountRecord>, zone: string): number | undefined {
   if (isActive(v)) return undefined;
@@ -26,7 +29,8 @@ export function disabledAtMs(v: Versioned<AccountRecord>, zone: string): number 
   if (!first) return undefined;
   let t = Date.parse(first.at);
   const changed = first.data ? optMillis(first.data.statusChangedAt, zone) : undefined;
-  if (changed !== undefined && (Number.isNaN(t) || changed < t)) t = changed;
+  const lastEnabled = i >= 0 ? Date.parse(v.versions[i]!.at) : Number.NEGATIVE_INFINITY;
+  if (changed !== undefined && changed < t && changed > lastEnabled) t = changed;
   return t;
 }
 

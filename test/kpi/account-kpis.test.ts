@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { mfaCoverage } from '../../src/kpi/mfa-coverage.ts';
 import { passwordAgeCompliance } from '../../src/kpi/password-age-compliance.ts';
-import { account, bundle, ctx, disabled, hr, objective } from './helpers.ts';
+import { account, bundle, ctx, disabled, hr, identity, objective } from './helpers.ts';
 
 const T = '2026-05-20T03:00:00Z';
 
@@ -25,6 +25,13 @@ describe('mfa-coverage', () => {
     const o = objective({ kpi: 'mfa-coverage', params: { groups: ['STAFF'] } });
     const r = mfaCoverage(bundle({ accounts }), ctx(o, T));
     expect([r.numerator, r.denominator]).toEqual([1, 2]);
+  });
+  it('excludeServiceAccounts leaves service accounts out', () => {
+    const svc = account('svc-backup', { mfaEnrolled: false });
+    const o = objective({ kpi: 'mfa-coverage', params: { excludeServiceAccounts: true } });
+    const ids = identity({ serviceAccounts: { loginPatterns: ['^svc-'], types: [] } });
+    expect(mfaCoverage(bundle({ accounts: [accounts[0]!, svc] }), ctx(o, T, { identity: ids })).denominator).toBe(1);
+    expect(mfaCoverage(bundle({ accounts: [accounts[0]!, svc] }), ctx(objective({ kpi: 'mfa-coverage' }), T, { identity: ids })).denominator).toBe(2);
   });
   it('evaluated at a past instant the disabled account was still active', () => {
     // As the store would return it at 2026-04-30: only the first version.

@@ -92,6 +92,20 @@ const rows: Row[] = [
     numerator: 1,
   },
   {
+    name: 'a status-changed time from before the account was last seen enabled is not believed',
+    people: [ken('2026-04-10')],
+    accounts: [
+      versioned('okta', 'id-k', [
+        ['2025-01-01T00:00:00Z', acct(K, { statusChangedAt: '2024-06-01T00:00:00Z' })],
+        ['2026-04-12T00:00:00Z', acct(K, { statusChangedAt: '2024-06-01T00:00:00Z', mfaEnrolled: true })],
+        ['2026-04-14T00:00:00Z', disabled(K, { statusChangedAt: '2024-06-01T00:00:00Z' })],
+      ]),
+    ],
+    denominator: 1,
+    numerator: 0,
+    failing: { [K]: { daysOverdue: 3, kind: 'leaver' } },
+  },
+  {
     name: 'person with two accounts: one disabled on time, one still enabled (17 d 12 h → 18)',
     people: [ken('2026-05-01')],
     accounts: [
