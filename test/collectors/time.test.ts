@@ -40,6 +40,8 @@ describe('parseTimestamp', () => {
     ['July 15, 2025, 9:30 PM', tokyo, '2025-07-15T21:30:00.000+09:00'],
     ['2026年7月15日 9:30', tokyo, '2026-07-15T09:30:00.000+09:00'],
     ['2026年7月15日(水) 18時05分', tokyo, '2026-07-15T18:05:00.000+09:00'],
+    // Moodle (Japanese): strftimedaydatetime.
+    ['2026年 07月 15日(水曜日) 09:30', tokyo, '2026-07-15T09:30:00.000+09:00'],
     // An explicit Luxon format.
     ['15.07.2026 09:30', { zone: 'Europe/Berlin', format: 'dd.MM.yyyy HH:mm' }, '2026-07-15T09:30:00.000+02:00'],
   ])('%s in %o → %s', (text, opts, expected) => {

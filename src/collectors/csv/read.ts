@@ -71,7 +71,9 @@ export async function openCsv(file: string, opts: CsvOpenOptions): Promise<CsvTa
   // csv-parse counts a CRLF inside a quoted field as two lines; one newline convention makes
   // its line numbers exact, and a CRLF inside a field reads as a newline anyway.
   const text = decoded.text.includes('\r') ? decoded.text.replace(/\r\n?/g, '\n') : decoded.text;
-  const delimiter = opts.delimiter ? unescapeDelimiter(opts.delimiter) : detectDelimiter(text);
+  // Excel writes a `sep=;` first line when asked to, to name the delimiter.
+  const sep = /^sep=(.)\n/.exec(text);
+  const delimiter = opts.delimiter ? unescapeDelimiter(opts.delimiter) : sep ? sep[1]! : detectDelimiter(text);
   let lastLine = 0;
   // csv-parse may run ahead of the consumer, so lines are tracked in its callbacks: a record
   // starts on the line after the previous one ended, plus the empty lines it skipped since.
@@ -84,6 +86,7 @@ export async function openCsv(file: string, opts: CsvOpenOptions): Promise<CsvTa
     relax_column_count: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
+    from_line: sep ? 2 : 1,
     on_record: (record, context) => {
       const line = parsedEnd + 1 + (context.empty_lines - emptySeen);
       parsedEnd = context.lines;

@@ -83,6 +83,16 @@ describe('openCsv / readCsv', () => {
     expect(await all(forced.rows)).toEqual([{ line: 2, values: ['1', '2'] }]);
   });
 
+  it("Excel's sep= line names the delimiter and is not the header; line numbers stay the file's", async () => {
+    const t = await openCsv(file('sep.csv', 'sep=;\r\na;b\r\n1,5;2\r\n3\r\n'), { reject: () => {} });
+    expect(t.headers).toEqual(['a', 'b']);
+    const rejections: Rejection[] = [];
+    const t2 = await openCsv(file('sep2.csv', 'sep=;\na;b\n1,5;2\n3\n'), { reject: (r) => rejections.push(r) });
+    expect(await all(t.rows)).toEqual([{ line: 3, values: ['1,5', '2'] }]);
+    expect(await all(t2.rows)).toEqual([{ line: 3, values: ['1,5', '2'] }]);
+    expect(rejections.map((r) => r.line)).toEqual([4]);
+  });
+
   it('maps headers in any language to our fields and trims values', async () => {
     const f = file('ja.csv', '\uFEFF社員番号,氏名,メールアドレス\n 1001 ,山田 太郎,Taro@Example.co.jp\n');
     const { rows } = await readCsv(f, {
