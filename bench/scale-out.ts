@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../src/config/load.ts';
@@ -153,12 +153,13 @@ export async function main(): Promise<void> {
       'sources:',
       `  - { id: web, kind: access-log, format: combined, paths: [access.log], shards: ${shards} }`,
     ].join('\n'));
+    process.stdout.write(`machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} (other processes share the cores: the speed-up is only meaningful on an idle machine)\n`);
     process.stdout.write(`input: ${lines.toLocaleString('en')} lines, ${(bytes / 1e6).toFixed(0)} MB, ${users} users, ${shards} shards (written in ${((performance.now() - t) / 1000).toFixed(1)} s)\n`);
     const one = await runWith(1, dir, redis.url);
     process.stdout.write(`1 worker : ${(one.ms / 1000).toFixed(2)} s  (${Math.round(lines / (one.ms / 1000)).toLocaleString('en')} lines/s)\n`);
     const two = await runWith(2, dir, redis.url);
     process.stdout.write(`2 workers: ${(two.ms / 1000).toFixed(2)} s  (${Math.round(lines / (two.ms / 1000)).toLocaleString('en')} lines/s)\n`);
-    process.stdout.write(`speed-up : ${(one.ms / two.ms).toFixed(2)}×\n`);
+    process.stdout.write(`speed-up : ${(one.ms / two.ms).toFixed(2)}× (load average now ${loadavg()[0]!.toFixed(1)})\n`);
     const same = one.d.hash === two.d.hash;
     process.stdout.write(`evidence : ${one.d.facts} account-days, ${one.d.successes + one.d.failures} events (${one.d.failures} failures); identical: ${same ? 'yes' : 'NO'} (${one.d.hash} / ${two.d.hash})\n`);
     if (one.d.successes + one.d.failures !== lines) process.stdout.write(`WARNING: ${lines - one.d.successes - one.d.failures} lines not counted\n`);
