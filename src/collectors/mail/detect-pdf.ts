@@ -3,6 +3,7 @@
  * `/Encrypt` entry. Reads the last 64 KB (startxref, trailers, xref stream dictionaries) and the
  * object startxref points to; never inflates a stream.
  */
+import { opensWithEmptyPassword, pdfString } from './pdf-empty-password.ts';
 import { lastBytes, readAt, type Sample } from './sample.ts';
 import { verdict, type Verdict } from './verdict.ts';
 
@@ -28,7 +29,7 @@ export function detectPdf(s: Sample): Verdict {
         const dict = chunk.startsWith('xref') ? dictAfter(chunk, chunk.indexOf('trailer')) : /^\s*\d+\s+\d+\s+obj\b/.test(chunk) ? dictAfter(chunk, chunk.indexOf('obj')) : undefined;
         if (dict !== undefined) {
           const kind = chunk.startsWith('xref') ? 'trailer' : 'cross-reference stream';
-          return ENCRYPT_KEY.test(topLevel(dict)) ? verdict(true, `pdf: /Encrypt in ${kind}`) : verdict(false, `pdf: no /Encrypt in ${kind}`);
+          return ENCRYPT_KEY.test(topLevel(dict)) ? verdict(true, `pdf: /Encrypt in ${kind}${emptyPasswordNote(s, dict)}`) : verdict(false, `pdf: no /Encrypt in ${kind}`);
         }
       }
     }
@@ -40,9 +41,38 @@ export function detectPdf(s: Sample): Verdict {
     const dict = dictAfter(tail, start);
     if (dict === undefined) continue;
     seen = true;
-    if (ENCRYPT_KEY.test(topLevel(dict))) return verdict(true, 'pdf: /Encrypt in a trailer (found by scanning)');
+    if (ENCRYPT_KEY.test(topLevel(dict))) return verdict(true, `pdf: /Encrypt in a trailer (found by scanning)${emptyPasswordNote(s, dict)}`);
   }
   return verdict(false, seen ? 'pdf: no /Encrypt in trailer' : 'pdf: no trailer found; treated as not encrypted');
+}
+
+/**
+ * KPIS.md counts any PDF with /Encrypt as encrypted; one that opens with an empty user password
+ * protects nothing, so the reason says so (the verdict stays as defined).
+ */
+function emptyPasswordNote(s: Sample, trailer: string): string {
+  const top = topLevel(trailer);
+  const idAt = /\/ID\s*\[/.exec(trailer);
+  const id = idAt ? pdfString(trailer, idAt.index + idAt[0].length) : undefined;
+  if (!id) return '';
+  let dict: string | undefined;
+  const ref = /\/Encrypt\s+(\d+)\s+(\d+)\s+R/.exec(top);
+  if (ref) {
+    const obj = new RegExp(`(?:^|[^0-9])${ref[1]}\\s+${ref[2]}\\s+obj`);
+    for (const part of s.complete ? [s.head] : [s.tail, s.head]) {
+      const text = part.toString('latin1');
+      const m = obj.exec(text);
+      if (m) {
+        dict = dictAfter(text, m.index);
+        break;
+      }
+    }
+  } else {
+    const inline = trailer.search(/\/Encrypt\s*<</);
+    if (inline >= 0) dict = dictAfter(trailer, inline);
+  }
+  if (!dict) return '';
+  return opensWithEmptyPassword(dict, id) === true ? ' (opens with an empty user password)' : '';
 }
 
 /** The dictionary `<< … >>` starting at or after `from`, with its nesting, strings skipped. */

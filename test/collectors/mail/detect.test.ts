@@ -22,8 +22,9 @@ const REAL: [file: string, type: string, encrypted: boolean, reasonPart: string]
   ['msoffcrypto_example_password.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', true, 'EncryptedPackage'],
   ['msoffcrypto_rc4cryptoapi_password.doc', 'application/msword', true, 'fEncrypted'],
   ['pypdf_crazyones-encrypted-256.pdf', 'application/pdf', true, '/Encrypt in cross-reference stream'],
-  // Opens without a password, but KPIS.md defines a PDF as encrypted by its /Encrypt entry.
-  ['pypdf_r2-empty-password.pdf', 'application/pdf', true, '/Encrypt in trailer'],
+  // Opens without a password, but KPIS.md defines a PDF as encrypted by its /Encrypt entry;
+  // the reason tells the auditor (RC4 key from the empty password reproduces /U).
+  ['pypdf_r2-empty-password.pdf', 'application/pdf', true, 'pdf: /Encrypt in trailer (opens with an empty user password)'],
   ['pypdf_r4-aes-user-password.pdf', 'application/pdf', true, '/Encrypt in trailer'],
   ['zip2_aes_archive.zip', 'application/zip', true, 'all 4 file entries encrypted (AES)'],
   // The flag is set but the stored entry is 28 bytes for 28 plain bytes: no ZipCrypto header, plain text.
@@ -48,6 +49,10 @@ describe('real attachments', () => {
     expect(c.record.externalRecipientDomains).toEqual(['client.example']);
     expect(c.record.attachments).toHaveLength(1);
     expect(c.record.attachments[0]).toMatchObject({ name: file, contentType: type, size: bytes.length, encrypted });
+  });
+
+  it('a PDF with a real user password carries no empty-password note', () => {
+    expect(detectEncryption('a.pdf', 'application/pdf', wholeSample(real('pypdf_r4-aes-user-password.pdf')))).toEqual({ encrypted: true, reason: 'pdf: /Encrypt in trailer' });
   });
 
   it('legacy Word: clearing the FIB fEncrypted bit makes the same .doc plain', () => {
@@ -171,5 +176,13 @@ describe('7z, OpenPGP, CMS', () => {
     expect(detectEncryption('a.txt', 'text/plain', wholeSample(Buffer.from('hello'))).encrypted).toBe(false);
     expect(detectEncryption('a.zip', 'application/zip', wholeSample(Buffer.from('not really a zip'))).encrypted).toBe(false);
     expect(detectEncryption('a.zip', 'application/zip', wholeSample(Buffer.alloc(0))).encrypted).toBe(false);
+  });
+});
+
+describe('pdf strings (encryption dictionary values)', () => {
+  it('hex and literal strings with escapes', async () => {
+    const { pdfString } = await import('../../../src/collectors/mail/pdf-empty-password.ts');
+    expect(pdfString(' <41 42 4>', 0)).toEqual(Buffer.from([0x41, 0x42, 0x40]));
+    expect(pdfString('(a\\(b\\)\\n\\101\\\\(c))', 0)).toEqual(Buffer.from('a(b)\nA\\(c)', 'latin1'));
   });
 });
