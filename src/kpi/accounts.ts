@@ -18,6 +18,14 @@ export function isActive(v: Versioned<AccountRecord>): boolean {
  * move it earlier).
  */
 export function disabledAtMs(v: Versioned<AccountRecord>, zone: string): number | undefined {
+  return disabling(v, zone)?.ms;
+}
+
+/** Where a disabling time comes from, for the evidence report. */
+export type DisablingEvidence = 'idp-status-changed' | 'first-observation';
+
+/** {@link disabledAtMs} with where the time comes from. */
+export function disabling(v: Versioned<AccountRecord>, zone: string): { ms: number; from: DisablingEvidence } | undefined {
   if (isActive(v)) return undefined;
   let i = v.versions.length - 1;
   while (i >= 0) {
@@ -27,11 +35,11 @@ export function disabledAtMs(v: Versioned<AccountRecord>, zone: string): number 
   }
   const first = v.versions[i + 1];
   if (!first) return undefined;
-  let t = Date.parse(first.at);
+  const t = Date.parse(first.at);
   const changed = first.data ? optMillis(first.data.statusChangedAt, zone) : undefined;
   const lastEnabled = i >= 0 ? Date.parse(v.versions[i]!.at) : Number.NEGATIVE_INFINITY;
-  if (changed !== undefined && changed < t && changed > lastEnabled) t = changed;
-  return t;
+  if (changed !== undefined && changed < t && changed > lastEnabled) return { ms: changed, from: 'idp-status-changed' };
+  return { ms: t, from: 'first-observation' };
 }
 
 /** The first observation that saw the account enabled (ms), or undefined if it never was. */

@@ -16,7 +16,7 @@
  * - Days overdue = whole days, rounded up, from the deadline to the disabling (or to T).
  */
 import type { AccountRecord, Versioned } from '../evidence/records.ts';
-import { disabledAtMs, firstSeenActiveMs, isActive } from './accounts.ts';
+import { disabling, firstSeenActiveMs, isActive } from './accounts.ts';
 import type { EvidenceBundle } from './bundle.ts';
 import { employmentAt, type Employment } from './employment.ts';
 import { identityIndexFor, latestData } from './identity.ts';
@@ -60,7 +60,8 @@ export function staleAccountDeletionRate(bundle: EvidenceBundle, ctx: KpiContext
       const dept = emp?.department ?? data.department;
       if (dept === undefined || !depts.has(normText(dept))) continue;
     }
-    const disabledAt = disabledAtMs(acc, zone);
+    const off = disabling(acc, zone);
+    const disabledAt = off?.ms;
 
     let staleSince: number | undefined;
     let kind: StaleKind | undefined;
@@ -118,6 +119,9 @@ export function staleAccountDeletionRate(bundle: EvidenceBundle, ctx: KpiContext
         staleSince: iso(staleSince),
         deadline: iso(deadline),
         disabledAt: disabledAt === undefined ? null : iso(disabledAt),
+        // "first-observation" is an upper bound: the IdP gave no time, so the first collection
+        // that saw it disabled stands in (KPIS.md). Backfilling older exports sharpens it.
+        disabledAtFrom: off?.from ?? null,
         daysOverdue,
       },
     });

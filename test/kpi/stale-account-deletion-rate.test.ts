@@ -28,7 +28,7 @@ interface Row {
   denominator: number;
   numerator: number;
   /** Failing accounts: login → days overdue (and kind). */
-  failing?: Record<string, { daysOverdue: number; kind: string; owner?: string | null }>;
+  failing?: Record<string, { daysOverdue: number; kind: string; owner?: string | null; disabledAtFrom?: string; disabledAt?: string }>;
   note?: string;
 }
 
@@ -46,7 +46,15 @@ const rows: Row[] = [
     accounts: [account(K, {}, [['2026-04-14T00:00:00Z', disabled(K)]])],
     denominator: 1,
     numerator: 0,
-    failing: { [K]: { daysOverdue: 3, kind: 'leaver', owner: K } },
+    failing: { [K]: { daysOverdue: 3, kind: 'leaver', owner: K, disabledAtFrom: 'first-observation' } },
+  },
+  {
+    name: 'leaver, disabled late per the IdP status-changed time (1 d 3 h late → 2 days)',
+    people: [ken('2026-04-10')],
+    accounts: [account(K, {}, [['2026-04-20T00:00:00Z', disabled(K, { statusChangedAt: '2026-04-13T03:00:00+09:00' })]])],
+    denominator: 1,
+    numerator: 0,
+    failing: { [K]: { daysOverdue: 2, kind: 'leaver', disabledAtFrom: 'idp-status-changed', disabledAt: '2026-04-13T03:00:00.000+09:00' } },
   },
   {
     name: 'grace deadline exactly (stale-since + 1 day) is on time',
