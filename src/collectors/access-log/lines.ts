@@ -108,7 +108,7 @@ function webHandler(agg: AccessDayAggregator, opts: LineOptions, counts: LineCou
     const te = scan.timeEnd;
     const tl = te - ts;
     let ms: number;
-    if (tl === prevLen && same(buf, ts, prevTime, tl)) ms = prevMs;
+    if (tl === prevLen && sameBackwards(buf, ts, prevTime, tl)) ms = prevMs;
     else {
       ms = Number.NaN;
       if (tl === 26 && !Number.isNaN(dayBase) && same(buf, ts, dayKey, 12) && same(buf, ts + 20, dayKey, 6, 12)) {
@@ -167,6 +167,12 @@ function webHandler(agg: AccessDayAggregator, opts: LineOptions, counts: LineCou
 /** Small copies in JS: Buffer#copy's native call costs more than copying 26 bytes. */
 function put(dst: Buffer, at: number, src: Buffer, from: number, len: number): void {
   for (let i = 0; i < len; i++) dst[at + i] = src[from + i]!;
+}
+
+/** From the end: two times of consecutive lines differ, if at all, in the seconds. */
+function sameBackwards(a: Buffer, at: number, b: Buffer, len: number): boolean {
+  for (let i = len - 1; i >= 0; i--) if (a[at + i] !== b[i]) return false;
+  return true;
 }
 
 function same(a: Buffer, at: number, b: Buffer, len: number, bAt = 0): boolean {
