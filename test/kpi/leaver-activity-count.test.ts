@@ -140,3 +140,54 @@ describe('accessLastSuccessByLogin', () => {
     expect(Object.fromEntries(m)).toEqual({ 'ken.ito@example.co.jp': '2026-03-04T23:00:00.000Z', 'aya@example.co.jp': '2026-03-02T00:00:00.000Z' });
   });
 });
+
+describe('leaver-activity-count end to end', () => {
+  it('collects an access log through the job runner and evaluates the objective from the store', async () => {
+    const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { createMemoryStore } = await import('../../src/evidence/memory-store.ts');
+    const { runCollection } = await import('../../src/jobs/run-collection.ts');
+    const { evaluateObjectives } = await import('../../src/kpi/evaluate.ts');
+    const dir = await mkdtemp(join(tmpdir(), 'leaver-e2e-'));
+    const store = createMemoryStore();
+    try {
+      await writeFile(join(dir, 'access.log'), [
+        '192.0.2.1 - ken.ito [10/Mar/2026:18:00:00 +0900] "GET / HTTP/1.1" 200 1 "-" "-"', // last working day
+        '192.0.2.1 - ken.ito [11/Mar/2026:08:59:00 +0900] "GET / HTTP/1.1" 200 1 "-" "-"', // after leaving
+        '192.0.2.1 - ken.ito [11/Mar/2026:09:00:00 +0900] "POST /login HTTP/1.1" 302 1 "-" "-"', // after leaving
+        '192.0.2.1 - ken.ito [11/Mar/2026:09:01:00 +0900] "GET /admin HTTP/1.1" 401 1 "-" "-"', // a failure
+        '192.0.2.2 - aya [11/Mar/2026:09:00:00 +0900] "GET / HTTP/1.1" 200 1 "-" "-"',
+        'not a log line',
+      ].join('\n') + '\n');
+      const parsed = configSchema.parse({
+        organisation: { name: 'Example', timeZone: 'Asia/Tokyo', internalDomains: ['example.co.jp'], defaultLoginDomain: 'example.co.jp' },
+        sources: [{ id: 'web', kind: 'access-log', format: 'combined', paths: ['access.log'] }],
+        objectives: [{ id: 'no-leaver-logins', title: 'No access after leaving', kpi: 'leaver-activity-count', target: 0, direction: 'at_most', period: 'month' }],
+      });
+      const config = { ...parsed, file: join(dir, 'isms-kpi.yaml'), baseDir: dir, dataDir: dir, env: { secrets: {} } };
+      await store.writeSnapshot({
+        source: 'hr', kind: 'person', observedAt: new Date('2026-03-01T00:00:00Z'),
+        records: [
+          { key: 'E001', data: { employeeId: 'E001', email: 'ken.ito@example.co.jp', leaveDate: '2026-03-10' } },
+          { key: 'E002', data: { employeeId: 'E002', email: 'aya@example.co.jp' } },
+        ],
+      });
+      const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+      const run = await runCollection({ config, store, log: quiet }, 'web', { observedAt: new Date('2026-03-12T00:00:00Z') });
+      // account-days: ken.ito 10 Mar, ken.ito 11 Mar, aya 11 Mar; one line rejected
+      expect([run.result, run.accepted, run.rejected]).toEqual(['success', 3, 1]);
+      const [r] = await evaluateObjectives(store, config, new Date('2026-03-20T03:00:00Z'));
+      expect([r!.value, r!.status, r!.denominator]).toEqual([2, 'missed', 2]);
+      expect(r!.failing.map((f) => [f.id, f.details['owner'], f.details['lastEvent'], f.details['where']])).toEqual([
+        ['ken.ito', 'ken.ito@example.co.jp', '2026-03-11T09:00:00.000+09:00', join(dir, 'access.log')],
+      ]);
+      // evaluated before the collection was observed, nothing is known yet
+      const [early] = await evaluateObjectives(store, config, new Date('2026-03-11T12:00:00Z'));
+      expect(early!.status).toBe('no_data');
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
