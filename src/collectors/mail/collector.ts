@@ -80,9 +80,11 @@ function classifyOptions(source: Source, ctx: CollectContext): Omit<ClassifyOpti
   };
 }
 
-/** Collects records, first one per key wins (insert-or-ignore, like the store). */
+/** Collects records, first one per key wins (insert-or-ignore, like the store), and counts. */
 class RecordSink {
   readonly byKey = new Map<string, MailRecord>();
+  /** Messages read, inbound ones skipped, too large ones, and fields degraded (no values: counts only). */
+  readonly stats = { messages: 0, inbound: 0, tooLarge: 0, degraded: {} as Record<string, number> };
   add(key: string, r: MailRecord): void {
     if (!this.byKey.has(key)) this.byKey.set(key, r);
   }
@@ -101,8 +103,13 @@ async function handleMessage(input: Buffer | AsyncIterable<Buffer>, where: strin
     return;
   }
   const c = classify(parsed, { ...opts, where, tooLarge });
-  if (c.kind === 'record') sink.add(c.key, c.record);
-  else if (c.kind === 'rejected') ctx.reject({ file, line: 0, reason: `${where}: ${c.reason}` });
+  sink.stats.messages++;
+  if (tooLarge) sink.stats.tooLarge++;
+  if (c.kind === 'record') {
+    sink.add(c.key, c.record);
+    for (const field of c.problems) sink.stats.degraded[field] = (sink.stats.degraded[field] ?? 0) + 1;
+  } else if (c.kind === 'rejected') ctx.reject({ file, line: 0, reason: `${where}: ${c.reason}` });
+  else sink.stats.inbound++;
 }
 
 async function readHeadBytes(path: string, n: number): Promise<Buffer> {
@@ -319,6 +326,7 @@ export async function collectMailShard(source: Source, shard: MailShard, ctx: Co
     // Every range carries the whole file's end: the merge keeps one, written with the facts.
     checkpoints[u.checkpoint] = u.checkpointValue;
   }
+  ctx.log.info({ source: source.id, shard: shard.id, ...sink.stats, outbound: sink.byKey.size }, 'mail shard collected');
   return { v: 1, facts: sink.facts(), checkpoints };
 }
 

@@ -228,3 +228,49 @@ describe('senders and recipients', () => {
     expect(r.date).toBe('2026-11-11T09:30:00.000+09:00');
   });
 });
+
+describe('MIME structure', () => {
+  it('LF line endings, a preamble and epilogue, and an inner boundary that extends the outer one', async () => {
+    const raw = [
+      'From: taro@example.co.jp',
+      'To: a@client.example',
+      'Message-ID: <lf@example.co.jp>',
+      'Content-Type: multipart/mixed; boundary="b"',
+      '',
+      'This is a preamble.',
+      '--b',
+      'Content-Type: multipart/alternative; boundary="b2"',
+      '',
+      '--b2',
+      'Content-Type: text/plain',
+      '',
+      'text',
+      '--b2--',
+      '--b  ',
+      'Content-Type: application/zip; name="x.zip"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      b64(ENC_ZIP).replace(/\r\n/g, '\n'),
+      '--b',
+      'Content-Type: application/pdf',
+      'Content-Disposition: attachment; filename=y.pdf',
+      '',
+      '%PDF-1.4 no trailer',
+      '--b--',
+      'epilogue --b',
+      '',
+    ].join('\n');
+    const r = await record(Buffer.from(raw));
+    expect(r.attachments.map((a) => [a.name, a.size, a.encrypted])).toEqual([
+      ['x.zip', ENC_ZIP.length, true],
+      ['y.pdf', 19, false],
+    ]);
+  });
+
+  it('a truncated message (no closing delimiter) still yields the parts it has', async () => {
+    const full = outboundWith(attachment('a.pdf', 'application/pdf', PDF)).toString('latin1');
+    const cut = full.slice(0, full.lastIndexOf('--b-mixed-2--'));
+    const r = await record(Buffer.from(cut, 'latin1'));
+    expect(r.attachments.map((a) => a.name)).toEqual(['a.pdf']);
+  });
+});
