@@ -14,7 +14,7 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import type { SourceOf } from '../../config/schema.ts';
-import { EvidenceInputError } from '../../errors.ts';
+import { EvidenceInputError, TransientError } from '../../errors.ts';
 import type { AccessDayRecord } from '../../evidence/records.ts';
 import type { CollectContext, Collector, FactsOutput, ShardSpec } from '../types.ts';
 import { AccessDayAggregator, accessDayKey, mergeAccessDay, mergeAccessDays } from './aggregate.ts';
@@ -183,9 +183,9 @@ export async function collectAccessLogShard(source: Source, shard: AccessLogShar
   let end: number;
   try {
     if (f.gz) end = await readGzip(f.path, f.start, fn, ctx.signal);
-    else end = f.start + (await readPlainRange(f.path, f.start, f.end ?? f.start, fn, ctx.signal));
+    else end = f.start + (await readPlainRange(f.path, f.start, f.end ?? f.start, fn, ctx.signal, f.identity));
   } catch (cause) {
-    if ((cause as Error).name === 'AbortError') throw cause;
+    if ((cause as Error).name === 'AbortError' || cause instanceof TransientError) throw cause;
     throw new EvidenceInputError(f.path, `cannot read: ${(cause as Error).message}`, { cause });
   }
   if (counts.lines >= WRONG_FORMAT_MIN_LINES && counts.rejected > counts.lines * WRONG_FORMAT_SHARE) {

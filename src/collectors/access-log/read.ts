@@ -5,6 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
+import { TransientError } from '../../errors.ts';
 import type { LineFn } from './lines.ts';
 
 const CHUNK = 4 * 1024 * 1024;
@@ -25,11 +26,17 @@ function feed(buf: Buffer, len: number, fn: LineFn): number {
 
 /**
  * Read the lines of `path` in `[start, end)`. `end` must be a line boundary (just after a LF),
- * so every line in the range is complete. Returns the bytes read.
+ * so every line in the range is complete. Returns the bytes read. With `identity` (`dev:ino`),
+ * a file rotated since the plan (another inode at the path now) is a TransientError: the run is
+ * retried with a fresh plan rather than reading the planned range of another file.
  */
-export async function readPlainRange(path: string, start: number, end: number, fn: LineFn, signal?: AbortSignal): Promise<number> {
+export async function readPlainRange(path: string, start: number, end: number, fn: LineFn, signal?: AbortSignal, identity?: string): Promise<number> {
   const fh = await open(path, 'r');
   try {
+    if (identity !== undefined) {
+      const st = await fh.stat({ bigint: true });
+      if (`${st.dev}:${st.ino}` !== identity) throw new TransientError(`${path} was rotated during collection`);
+    }
     let buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(end - start, 1)));
     let pos = start;
     let have = 0;

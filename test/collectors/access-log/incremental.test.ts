@@ -181,3 +181,18 @@ describe('incremental reading', () => {
     await expect(collect(logSource([log], 'combined'))).rejects.toThrow(`${log}: 30 of 30 lines are not combined log lines`);
   });
 });
+
+describe('a rotation between planning and reading', () => {
+  it('is a TransientError (retry with a fresh plan), not a read of the wrong file', async () => {
+    const { collectAccessLogShard } = await import('../../../src/collectors/access-log/collector.ts');
+    const { TransientError } = await import('../../../src/errors.ts');
+    const log = join(dir, 'access.log');
+    writeFileSync(log, line('a1') + line('a2'));
+    const src = logSource([log], 'combined');
+    const ctx = testContext(testConfig(dir, 'UTC'), store, new Date('2026-02-02T00:00:00Z'));
+    const [shard] = (await accessLogCollector.shards!(src, ctx)) as Parameters<typeof collectAccessLogShard>[1][];
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, line('b1') + line('b2') + line('b3'));
+    await expect(collectAccessLogShard(src, shard!, ctx)).rejects.toBeInstanceOf(TransientError);
+  });
+});
