@@ -1,6 +1,7 @@
 /**
  * One job interface, two drivers: `inline` (the embedded default, no Redis) and `bullmq`
- * (chosen when REDIS_URL is set). The CLI only talks to this interface.
+ * (chosen when REDIS_URL is set). The CLI only talks to this interface; createDriver
+ * (bullmq/create-driver.ts) picks the implementation.
  *
  * Who owns time: inline, node-cron in the one process; bullmq, Redis (BullMQ job schedulers,
  * see bullmq/scheduler.ts), so each tick runs once however many schedulers run.
@@ -8,7 +9,6 @@
 import type { RunRecord } from '../evidence/store.ts';
 import type { KpiResult } from '../kpi/types.ts';
 import type { QueueCount } from '../metrics/isms-metrics.ts';
-import type { JobDeps } from './run-collection.ts';
 
 /** A job that failed after its retries, as `isms-kpi jobs` lists it (ids and error only). */
 export interface FailedJob {
@@ -49,27 +49,4 @@ export interface JobDriver {
   drain(): Promise<void>;
   /** Stop taking jobs, let the active one finish (or give it back) within the timeout, close. */
   stop(opts?: { timeoutMs?: number }): Promise<void>;
-}
-
-export interface DriverOptions {
-  /** Own the sources' schedules in this process. */
-  schedules?: boolean;
-  /** bullmq: run workers in this process too (the `run` command); inline always runs its jobs. */
-  workers?: boolean;
-  /** bullmq: jobs run at once by this process's workers. */
-  concurrency?: number;
-  /** bullmq: Redis key prefix (default `isms`). */
-  prefix?: string;
-}
-
-/** The driver the config asks for: bullmq when REDIS_URL is set, inline otherwise. */
-export async function createDriver(deps: JobDeps, events: JobEvents = {}, opts: DriverOptions = {}): Promise<JobDriver> {
-  const redisUrl = deps.config.env.redisUrl;
-  if (!redisUrl) {
-    const { InlineDriver } = await import('./inline.ts');
-    return new InlineDriver(deps, events, { schedules: opts.schedules });
-  }
-  // Loaded only when asked for, so the embedded default never loads BullMQ.
-  const { BullmqDriver } = await import('./bullmq/driver.ts');
-  return new BullmqDriver(deps, events, { redisUrl, schedules: opts.schedules, workers: opts.workers, concurrency: opts.concurrency, prefix: opts.prefix });
 }

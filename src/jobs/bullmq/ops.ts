@@ -18,9 +18,3 @@ export interface JobOps {
   /** Record a failed run of a source whose failure happened outside collect/finish (a shard). */
   recordFailure(deps: JobDeps, sourceId: string, observedAt: Date, error: string): Promise<void>;
 }
-
-
-/** The real operations, loaded on first use (they pull in every collector). */
-export function loadDefaultOps(): Promise<JobOps> {
-  return import('./default-ops.ts').then((m) => m.defaultOps);
-}

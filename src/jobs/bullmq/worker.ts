@@ -7,7 +7,7 @@
  */
 import { FlowProducer, Queue, Worker, type Job } from 'bullmq';
 import type { JobDeps } from '../run-collection.ts';
-import { loadDefaultOps, type JobOps } from './ops.ts';
+import type { JobOps } from './ops.ts';
 import { connectionOptions, COLLECT_QUEUE, EVALUATE_QUEUE, jobDefaults, resolveOptions, type BullmqOptions, type ResolvedOptions } from './options.ts';
 import { collectProcessor, evaluateProcessor, type ProcessorContext } from './processor.ts';
 import { SourceLocks } from './source-lock.ts';
@@ -25,6 +25,11 @@ export interface WorkerHandle {
 export interface WorkerStartOptions extends BullmqOptions {
   /** Run the evaluate queue here too (default true; a pure collector host may say false). */
   evaluate?: boolean;
+}
+
+/** The real operations, loaded on first use (they pull in every collector). */
+function loadDefaultOps(): Promise<JobOps> {
+  return import('./default-ops.ts').then((m) => m.defaultOps);
 }
 
 /** Queues and producers a process shares between its workers and its scheduler. */
