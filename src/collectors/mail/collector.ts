@@ -27,7 +27,7 @@ import { ConfigError, EvidenceInputError } from '../../errors.ts';
 import type { Keyed, MailRecord } from '../../evidence/records.ts';
 import type { CollectContext, Collector, FactsOutput, ShardSpec } from '../types.ts';
 import { classify, type ClassifyOptions } from './classify.ts';
-import { messageBoundaries, readMbox } from './mbox.ts';
+import { LineCounter, messageBoundaries, readMbox } from './mbox.ts';
 import { parseMessage } from './parse-message.ts';
 
 type Source = SourceOf<'mail-journal'>;
@@ -39,6 +39,8 @@ const CTIME_MARGIN_MS = 2000;
 const TOO_LARGE_HEAD = 256 * 1024;
 /** Files up to this size are read in one call; larger ones are streamed. */
 const READ_WHOLE = 1024 * 1024;
+/** A message file's rejection points at its first line: the message is the whole file. */
+const FIRST_LINE = () => Promise.resolve(1);
 /** Files read ahead while earlier ones are parsed (order of the results is kept). */
 const READ_AHEAD = 8;
 
@@ -94,12 +96,12 @@ class RecordSink {
 }
 
 /** Parse + classify one message's bytes; outcome goes to the sink or to ctx.reject. */
-async function handleMessage(input: Buffer | AsyncIterable<Buffer>, where: string, file: string, tooLarge: boolean, opts: Omit<ClassifyOptions, 'where' | 'tooLarge'>, ctx: CollectContext, sink: RecordSink): Promise<void> {
+async function handleMessage(input: Buffer | AsyncIterable<Buffer>, where: string, file: string, lineOf: () => Promise<number>, tooLarge: boolean, opts: Omit<ClassifyOptions, 'where' | 'tooLarge'>, ctx: CollectContext, sink: RecordSink): Promise<void> {
   let parsed;
   try {
     parsed = await parseMessage(input);
   } catch (err) {
-    ctx.reject({ file, line: 0, reason: `${where}: unreadable MIME structure: ${(err as Error).message}` });
+    ctx.reject({ file, line: await lineOf(), reason: `${where}: unreadable MIME structure: ${(err as Error).message}` });
     return;
   }
   const c = classify(parsed, { ...opts, where, tooLarge });
@@ -108,7 +110,7 @@ async function handleMessage(input: Buffer | AsyncIterable<Buffer>, where: strin
   if (c.kind === 'record') {
     sink.add(c.key, c.record);
     for (const field of c.problems) sink.stats.degraded[field] = (sink.stats.degraded[field] ?? 0) + 1;
-  } else if (c.kind === 'rejected') ctx.reject({ file, line: 0, reason: `${where}: ${c.reason}` });
+  } else if (c.kind === 'rejected') ctx.reject({ file, line: await lineOf(), reason: `${where}: ${c.reason}` });
   else sink.stats.inbound++;
 }
 
@@ -152,10 +154,10 @@ async function collectFiles(files: FileEntry[], root: string, source: Source, ct
     try {
       if (bytes === null && !tooLarge && f.size <= READ_WHOLE) bytes = await readFile(f.path);
       const input = bytes ?? (createReadStream(f.path, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>);
-      await handleMessage(input, rel, rel, tooLarge, opts, ctx, sink);
+      await handleMessage(input, rel, rel, FIRST_LINE, tooLarge, opts, ctx, sink);
     } catch (err) {
       // Vanished (moved by the mail client between listing and reading) or unreadable.
-      ctx.reject({ file: rel, line: 0, reason: `unreadable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+      ctx.reject({ file: rel, line: 1, reason: `unreadable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
     }
     newest = Math.max(newest, f.ctimeMs);
     ctx.progress(progressBase + i + 1, total);
@@ -273,9 +275,10 @@ async function mboxStart(path: string, name: string, ctx: CollectContext, source
 async function collectMboxRange(path: string, rel: string, start: number, end: number | null, source: Source, ctx: CollectContext, sink: RecordSink): Promise<number> {
   const opts = classifyOptions(source, ctx);
   let reached = start;
+  const lines = new LineCounter(path);
   for await (const m of readMbox(path, { start, ...(end !== null ? { end } : {}), maxMessageBytes: source.maxMessageBytes, keepWhenTruncated: TOO_LARGE_HEAD })) {
     ctx.signal?.throwIfAborted();
-    await handleMessage(m.bytes, `${rel}:${m.offset}`, rel, m.truncated, opts, ctx, sink);
+    await handleMessage(m.bytes, `${rel}:${m.offset}`, rel, () => lines.lineAt(m.offset), m.truncated, opts, ctx, sink);
     reached = m.offset + m.size;
     ctx.progress(reached);
   }

@@ -126,3 +126,33 @@ export async function messageBoundaries(path: string, targets: readonly number[]
     await fh.close();
   }
 }
+
+/**
+ * Line numbers of byte offsets, for rejections only (rare): counted on demand from the last
+ * offset asked, so a run that reports in file order reads the file at most once more.
+ */
+export class LineCounter {
+  private offset = 0;
+  private line = 1;
+  constructor(private readonly path: string) {}
+
+  async lineAt(target: number): Promise<number> {
+    if (target < this.offset) {
+      this.offset = 0;
+      this.line = 1;
+    }
+    const fh = await open(this.path, 'r');
+    try {
+      const buf = Buffer.alloc(1024 * 1024);
+      while (this.offset < target) {
+        const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, target - this.offset), this.offset);
+        if (bytesRead <= 0) break;
+        for (let i = buf.indexOf(0x0a, 0); i >= 0 && i < bytesRead; i = buf.indexOf(0x0a, i + 1)) this.line++;
+        this.offset += bytesRead;
+      }
+      return this.line;
+    } finally {
+      await fh.close();
+    }
+  }
+}

@@ -112,7 +112,7 @@ describe('.eml directory', () => {
     expect(facts.map((f) => f.key).sort()).toEqual(['a@example.co.jp', 'b@example.co.jp']);
     expect(facts.every((f) => /^[0-9a-f]{64}@example\.co\.jp$/.test(f.data.sender))).toBe(true);
     expect(facts.find((f) => f.key === 'b@example.co.jp')!.data.attachments[0]!.encrypted).toBe(true);
-    expect(ctx.rejections).toEqual([{ file: 'broken.eml', line: 0, reason: 'broken.eml: no sender address (From, Sender, Return-Path)' }]);
+    expect(ctx.rejections).toEqual([{ file: 'broken.eml', line: 1, reason: 'broken.eml: no sender address (From, Sender, Return-Path)' }]);
   });
 
   it('pseudonymise without a key is a config error', async () => {
@@ -167,6 +167,18 @@ describe('mbox', () => {
     const third = await collectAndStore(mailSource('mbox', 'journal.mbox'));
     expect(third.facts.map((f) => f.key)).toEqual(['r1@example.co.jp', 'm1@example.co.jp']);
     expect(third.written).toEqual({ inserted: 1, merged: 0, ignored: 1 });
+  });
+
+  it('a message without a sender in an mbox is rejected with the line of its From_ separator', async () => {
+    const nosender = Buffer.from('To: a@client.example\r\nSubject: x\r\n\r\nbody\r\n');
+    const a = plainMsg('m1@example.co.jp');
+    writeFileSync(join(dir, 'r.mbox'), mbox(a, nosender, plainMsg('m3@example.co.jp')));
+    const { facts, rejections } = await collectAndStore(mailSource('mbox', 'r.mbox'));
+    expect(facts.map((f) => f.key)).toEqual(['m1@example.co.jp', 'm3@example.co.jp']);
+    // Line of the second separator: 1 (first separator) + the lines of message a + the two blank lines.
+    const linesOfA = a.toString('latin1').split('\n').length - 1;
+    const offset = 'From MAILER-DAEMON Tue Nov 10 10:00:00 2026\n'.length + a.length + 2;
+    expect(rejections).toEqual([{ file: 'r.mbox', line: 1 + 1 + linesOfA + 2, reason: `r.mbox:${offset}: no sender address (From, Sender, Return-Path)` }]);
   });
 
   it('a too-large message in an mbox is cut, recorded as too large, and the next message is still read', async () => {
