@@ -156,6 +156,7 @@ export class IdentityIndex {
   }
 
   private byAlias(login: string): Person | undefined {
+    if (this.aliases.size === 0) return undefined;
     const target = this.aliases.get(login);
     if (target === undefined) return undefined;
     return this.byEmail.get(target) ?? this.byEmployeeId.get(target);
@@ -189,8 +190,10 @@ export class IdentityIndex {
 
   /** The owner of an IdP account, or undefined for an orphan account. */
   resolveAccount(a: AccountRecord): Person | undefined {
-    const login = normaliseLogin(a.login ?? '');
-    const aliased = this.byAlias(login) ?? (a.login ? this.byAlias(a.login.trim().toLowerCase()) : undefined);
+    const raw = (a.login ?? '').trim().toLowerCase();
+    const slash = raw.lastIndexOf('\\');
+    const login = slash >= 0 ? raw.slice(slash + 1) : raw;
+    const aliased = this.aliases.size === 0 ? undefined : (this.byAlias(login) ?? (slash >= 0 ? this.byAlias(raw) : undefined));
     if (aliased) return aliased;
     for (const k of this.keys) {
       let p: Person | undefined;
