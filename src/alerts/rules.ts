@@ -76,6 +76,14 @@ export function evidenceUrl(config: Pick<Config, 'http'>, objectiveId: string): 
   return `${base}/objectives/${encodeURIComponent(objectiveId)}/evidence`;
 }
 
+/**
+ * Prometheus expands Go templates in alert labels and annotations, so text from the config (a
+ * title, an owner) that happens to contain `{{` or `}}` is emitted as a template printing it.
+ */
+export function templateLiteral(text: string): string {
+  return text.replace(/\{\{|\}\}/g, (m) => `{{ "${m}" }}`);
+}
+
 /** PromQL string literal. */
 function q(value: string): string {
   return JSON.stringify(value);
@@ -98,7 +106,7 @@ function objectiveRules(config: Config, o: ObjectiveConfig): AlertingRule[] {
   const value = `isms_objective_kpi_value{${sel}}`;
   const atLeast = o.direction === 'at_least';
   const text = {
-    title: o.title,
+    title: templateLiteral(o.title),
     direction: o.direction,
     target: targetText(o.direction, o.target, ratio),
     driftAmount: formatValue(s.driftAmount, ratio),
@@ -108,13 +116,13 @@ function objectiveRules(config: Config, o: ObjectiveConfig): AlertingRule[] {
   const labels = (severity: Severity): Record<string, string> => ({
     objective: o.id,
     kpi: o.kpi,
-    ...(o.owner !== undefined ? { owner: o.owner } : {}),
+    ...(o.owner !== undefined ? { owner: templateLiteral(o.owner) } : {}),
     ...(o.controls.length > 0 ? { controls: o.controls.join(',') } : {}),
     severity,
   });
   const current = lang === 'ja' ? '現在値' : 'Current value';
   const annotations = (summary: string, description: string): Record<string, string> => ({
-    title: o.title,
+    title: templateLiteral(o.title),
     summary,
     description,
     evidence_url: evidenceUrl(config, o.id),

@@ -261,6 +261,31 @@ describe('generated rules on promtool', () => {
     }]);
   });
 
+  it('a title or owner containing template braces is printed literally, not expanded', () => {
+    const odd = generateRules(parseConfig(`
+organisation: { name: Org, timeZone: UTC, internalDomains: [example.com] }
+objectives:
+  - { id: odd, title: "Odd {{ $value }} }} title", owner: "{{ team }}", kpi: mfa-coverage, target: 1, direction: at_least, period: month }
+`, '/tmp/odd.yaml', {}));
+    const r = testRules(odd, [{
+      input_series: [{ series: 'isms_objective_status{objective="odd",status="missed"}', values: '1x20' }],
+      alert_rule_test: [{
+        alertname: 'IsmsObjectiveMissed', eval_time: '20m',
+        exp_alerts: [{
+          exp_labels: { objective: 'odd', kpi: 'mfa-coverage', owner: '{{ team }}', severity: 'critical', status: 'missed' },
+          exp_annotations: {
+            title: 'Odd {{ $value }} }} title',
+            summary: 'Objective "Odd {{ $value }} }} title" is missed (target ≥ 100%)',
+            description: 'Current value: -',
+            evidence_url: 'http://127.0.0.1:9464/objectives/odd/evidence',
+          },
+        }],
+      }],
+    }]);
+    expect(r.output).toContain('SUCCESS');
+    expect(r.ok).toBe(true);
+  });
+
   it('recording rule isms:objective_status_code: met 3, at_risk 2, missed 1, no_data 0', () => {
     const status = (objective: string, current: string) =>
       ['met', 'at_risk', 'missed', 'no_data'].map((s) => ({ series: `isms_objective_status{objective="${objective}",status="${s}"}`, values: s === current ? '1x5' : '0x5' }));
