@@ -47,7 +47,7 @@ export function lineHandler(agg: AccessDayAggregator, opts: LineOptions, counts:
         if (typeof r === 'string') {
           counts.rejected++;
           opts.reject(n, r);
-        } else if (r && r.user !== undefined && r.outcome !== 'none') {
+        } else if (r && r.user && r.outcome !== 'none') {
           agg.add(r.user, r.time, r.outcome === 'success', r.count, opts.where);
           counts.events += r.count;
         }
