@@ -1,11 +1,11 @@
 /**
  * Benchmark (not a test): evaluateObjectives end to end over the in-memory store — reading
- * N people and N accounts as of T, then every bundle KPI. Run: `npx tsx test/kpi/evaluate-bench.ts [N]`.
+ * N people and N accounts as of T, then every bundle KPI. Run: `npx tsx bench/kpi-evaluate.ts [N]`.
  */
-import { configSchema } from '../../src/config/schema.ts';
-import { createMemoryStore } from '../../src/evidence/memory-store.ts';
-import type { Keyed } from '../../src/evidence/records.ts';
-import { evaluateObjectives } from '../../src/kpi/evaluate.ts';
+import { configSchema } from '../src/config/schema.ts';
+import { createMemoryStore } from '../src/evidence/memory-store.ts';
+import type { Keyed } from '../src/evidence/records.ts';
+import { evaluateObjectives } from '../src/kpi/evaluate.ts';
 
 const N = Number(process.argv[2] ?? 100_000);
 const config = configSchema.parse({

@@ -1,13 +1,13 @@
 /**
  * Benchmark (not a test): every bundle-based KPI over a synthetic organisation of N people and
- * N accounts (default 100,000). Run: `npx tsx test/kpi/kpi-bench.ts [N]`. Prints figures only.
+ * N accounts (default 100,000). Run: `npx tsx bench/kpi-engine.ts [N]`. Prints figures only.
  */
-import { configSchema } from '../../src/config/schema.ts';
-import type { AccountRecord, CompletionRecord, IncidentRecord, PersonRecord, PhishingRecord, Versioned } from '../../src/evidence/records.ts';
-import type { EvidenceBundle } from '../../src/kpi/bundle.ts';
-import { IdentityIndex } from '../../src/kpi/identity.ts';
-import { KPI_REGISTRY } from '../../src/kpi/registry.ts';
-import type { KpiContext } from '../../src/kpi/types.ts';
+import { configSchema } from '../src/config/schema.ts';
+import type { AccountRecord, CompletionRecord, IncidentRecord, PersonRecord, PhishingRecord, Versioned } from '../src/evidence/records.ts';
+import type { EvidenceBundle } from '../src/kpi/bundle.ts';
+import { IdentityIndex } from '../src/kpi/identity.ts';
+import { KPI_REGISTRY } from '../src/kpi/registry.ts';
+import type { KpiContext } from '../src/kpi/types.ts';
 
 const N = Number(process.argv[2] ?? 100_000);
 /** Optional: only this objective id (stale, training, click, report, mfa, pw, inc), for profiling. */
