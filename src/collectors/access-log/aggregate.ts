@@ -61,7 +61,11 @@ export function mergeAccessDays(lists: Iterable<Iterable<AccessDayRecord>>): Acc
       byKey.set(k, old ? mergeAccessDay(old, r) : r);
     }
   }
-  return [...byKey.values()].sort((x, y) => (x.day < y.day ? -1 : x.day > y.day ? 1 : x.account < y.account ? -1 : x.account > y.account ? 1 : 0));
+  return [...byKey.values()].sort(byDayThenAccount);
+}
+
+function byDayThenAccount(x: AccessDayRecord, y: AccessDayRecord): number {
+  return x.day < y.day ? -1 : x.day > y.day ? 1 : x.account < y.account ? -1 : x.account > y.account ? 1 : 0;
 }
 
 /** Mutable per-day cell of the hot loop: epoch ms instead of ISO strings until the end. */
@@ -153,6 +157,7 @@ export class AccessDayAggregator {
         out.push(r);
       }
     }
-    return mergeAccessDays([out]);
+    // One cell per account and day already: only the order is left to make.
+    return out.sort(byDayThenAccount);
   }
 }
