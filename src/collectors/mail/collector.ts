@@ -156,8 +156,11 @@ async function collectFiles(files: FileEntry[], root: string, source: Source, ct
       const input = bytes ?? (createReadStream(f.path, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>);
       await handleMessage(input, rel, rel, FIRST_LINE, tooLarge, opts, ctx, sink);
     } catch (err) {
-      // Vanished (moved by the mail client between listing and reading) or unreadable.
-      ctx.reject({ file: rel, line: 1, reason: `unreadable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+      const code = (err as NodeJS.ErrnoException).code;
+      // Moved since the listing (Maildir new/ → cur/ renames): the rename gave it a new ctime,
+      // so the next run reads it where it went. Anything else unreadable is reported.
+      if (code === 'ENOENT') ctx.log.debug({ source: source.id }, 'message file moved while collecting');
+      else ctx.reject({ file: rel, line: 1, reason: `unreadable: ${code ?? (err as Error).message}` });
     }
     newest = Math.max(newest, f.ctimeMs);
     ctx.progress(progressBase + i + 1, total);

@@ -164,5 +164,6 @@ export function detectOle(s: Sample): Verdict {
     if (atom.length >= 16 && atom.readUInt32LE(12) === 0xf3d1c4df) return verdict(true, 'ppt: encrypted CurrentUserAtom (legacy PowerPoint encryption)');
     return verdict(false, 'ppt: CurrentUserAtom not encrypted');
   }
+  if (!s.complete) return verdict(false, 'ole: directory out of reach in a large file; not proven encrypted');
   return verdict(false, 'ole: compound file without an encryption marker');
 }

@@ -34,6 +34,10 @@ export function detectZip(s: Sample): Verdict {
   const entries = centralDirectory(s) ?? localHeaders(s);
   if (!entries) return verdict(false, 'zip: unreadable directory');
   const source = entries.fromCentral ? '' : ' (from local headers; no central directory)';
+  if (!entries.fromCentral && !entries.complete) {
+    // The walk ran past the bytes kept of a large attachment: entries further on are unknown.
+    return verdict(false, `zip: directory out of reach, only ${entries.list.length} entries seen; not proven encrypted`);
+  }
   const files = entries.list.filter((e) => !(e.name.endsWith('/') && e.size === 0));
   if (files.length === 0) return verdict(false, `zip: no file entries${source}`);
   let aes = 0;
@@ -55,7 +59,7 @@ export function detectZip(s: Sample): Verdict {
   return verdict(true, `zip: all ${files.length} file entries encrypted (${how})${source}`);
 }
 
-function centralDirectory(s: Sample): { list: Entry[]; fromCentral: true } | undefined {
+function centralDirectory(s: Sample): { list: Entry[]; fromCentral: true; complete: true } | undefined {
   const window = lastBytes(s, 22 + 0xffff);
   const base = lastBytesOffset(s, 22 + 0xffff);
   let eocd = -1;
@@ -99,15 +103,21 @@ function centralDirectory(s: Sample): { list: Entry[]; fromCentral: true } | und
     });
     p += 46 + nameLen + extraLen + commentLen;
   }
-  return list.length === 0 && count > 0 ? undefined : { list, fromCentral: true };
+  return list.length === 0 && count > 0 ? undefined : { list, fromCentral: true, complete: true };
 }
 
-function localHeaders(s: Sample): { list: Entry[]; fromCentral: false } | undefined {
+function localHeaders(s: Sample): { list: Entry[]; fromCentral: false; complete: boolean } | undefined {
   const list: Entry[] = [];
   let p = 0;
+  let complete = true;
   for (;;) {
     const h = readAt(s, p, 30);
-    if (!h || h.readUInt32LE(0) !== SIG_LOCAL || list.length >= MAX_ENTRIES) break;
+    if (!h) {
+      // Out of the kept bytes before the end: more entries may follow.
+      complete = p >= s.size - 30 || s.complete;
+      break;
+    }
+    if (h.readUInt32LE(0) !== SIG_LOCAL || list.length >= MAX_ENTRIES) break;
     const flags = h.readUInt16LE(6);
     const compressedSize = h.readUInt32LE(18);
     const nameLen = h.readUInt16LE(26);
@@ -128,5 +138,5 @@ function localHeaders(s: Sample): { list: Entry[]; fromCentral: false } | undefi
       }
     }
   }
-  return list.length > 0 ? { list, fromCentral: false } : undefined;
+  return list.length > 0 ? { list, fromCentral: false, complete } : undefined;
 }

@@ -58,12 +58,18 @@ export interface ParsedMessage {
 export const ENVELOPE_HEADERS = ['x-original-to', 'envelope-to', 'x-envelope-to', 'x-rcpt-to', 'x-ms-exchange-organization-originalenveloperecipients', 'x-ms-exchange-organization-bcc'];
 
 export interface ParseOptions {
-  /** Bytes of each part's head and tail kept for detection. */
+  /**
+   * Bytes of each part's head and tail kept for detection. The message itself is in memory
+   * (bounded by maxMessageBytes), so by default an attachment up to 32 MB + 4 MB is kept whole
+   * and detectors can read any offset (an OLE directory may be anywhere); beyond, head and tail.
+   */
   sampleHead?: number;
   sampleTail?: number;
 }
 
 const TEXT_KEEP = 256 * 1024;
+const DEFAULT_SAMPLE_HEAD = 32 * 1024 * 1024;
+const DEFAULT_SAMPLE_TAIL = 4 * 1024 * 1024;
 
 type Node = mailsplit.MimeNode;
 const SPLIT_CONFIG = { maxHeadSize: 2 * 1024 * 1024 };
@@ -210,7 +216,7 @@ function describe(root: Node, leaves: Leaf[], opts: ParseOptions): ParsedMessage
     const cid = n.headers ? n.headers.getFirst('content-id').trim().replace(/^<|>$/g, '') : '';
     // Only parts that may count (named, attachment, the root) or be excluded as referenced images.
     if (!isPart && !n.root && !cid) continue;
-    const d = new PartDecoder(encoding, opts.sampleHead, opts.sampleTail);
+    const d = new PartDecoder(encoding, opts.sampleHead ?? DEFAULT_SAMPLE_HEAD, opts.sampleTail ?? DEFAULT_SAMPLE_TAIL);
     d.write(body);
     const sample = d.finish();
     parts.push({

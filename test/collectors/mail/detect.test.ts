@@ -186,3 +186,19 @@ describe('pdf strings (encryption dictionary values)', () => {
     expect(pdfString('(a\\(b\\)\\n\\101\\\\(c))', 0)).toEqual(Buffer.from('a(b)\nA\\(c)', 'latin1'));
   });
 });
+
+describe('large attachments judged from head and tail only', () => {
+  const sampled = (buf: Buffer, keep: number) => {
+    const c = new SampleCollector(keep, keep);
+    for (let i = 0; i < buf.length; i += 65_536) c.write(buf.subarray(i, i + 65_536));
+    return c.finish();
+  };
+  it('zip without a central directory whose entries run past the kept head → not proven encrypted', () => {
+    const entries = Array.from({ length: 40 }, (_, i) => ({ name: `f${i}`, data: Buffer.alloc(50_012, i), flags: 1, compressedSize: 50_012, size: 50_000 }));
+    const s = sampled(zip(entries, { centralDirectory: false }), 256 * 1024);
+    expect(s.complete).toBe(false);
+    expect(detectEncryption('a.zip', 'application/zip', s).encrypted).toBe(false);
+    // Kept whole, the same archive is encrypted: every one of its 40 entries is flagged.
+    expect(detectEncryption('a.zip', 'application/zip', wholeSample(zip(entries, { centralDirectory: false }))).encrypted).toBe(true);
+  });
+});
