@@ -34,7 +34,8 @@ export function registerInfoExpr(objectives: readonly ObjectiveConfig[]): string
         ['deadline', o.deadline ?? ''],
         ['controls', o.controls.join(', ')],
       ];
-      return labels.reduce((e, [k, v]) => `label_replace(${e}, ${str(k)}, ${str(v)}, "", "")`, 'vector(1)');
+      // label_replace expands `$1` in the replacement: a literal `$` is written `$$`.
+      return labels.reduce((e, [k, v]) => `label_replace(${e}, ${str(k)}, ${str(v.replaceAll('$', '$$$$'))}, "", "")`, 'vector(1)');
     })
     .join(' or ');
 }

@@ -5,6 +5,8 @@ import { parseConfig } from '../../src/config/load.ts';
 import { buildRules } from '../../src/alerts/rules.ts';
 import { generateDashboards } from '../../src/dashboards/generate.ts';
 import { metricNames } from './promql-names.ts';
+import { registerInfoExpr } from '../../src/dashboards/overview.ts';
+import { testRules } from '../alerts/promtool.ts';
 
 const FIXTURES = new URL('../fixtures/alerts/', import.meta.url).pathname;
 const config = parseConfig(readFileSync(`${FIXTURES}config.yaml`, 'utf8'), `${FIXTURES}config.yaml`, {});
@@ -79,6 +81,21 @@ describe('generated dashboards', () => {
     expect(fresh.map((p) => p.title)).toEqual(['鮮度: hr', '鮮度: okta', '鮮度: lms', '鮮度: web']);
     // lms runs on weekdays: the longest gap is 3 days, the limit 6 days = 518400 s.
     expect(fresh[2]!.fieldConfig.defaults.thresholds.steps.map((s) => s.value)).toEqual([null, 259200, 518400]);
+  });
+
+  it('the register query carries config text verbatim through PromQL (quotes, `$`, Japanese), checked by promtool', () => {
+    const o = config.objectives[0]!;
+    const expr = registerInfoExpr([{ ...o, id: 'x', title: '費用 $1 "見積"', owner: 'IT $team', deadline: undefined, controls: ['A.5.15', 'A.8.2'] }]);
+    const r = testRules('groups: []\n', [{
+      input_series: [],
+      promql_expr_test: [{
+        expr, eval_time: '1m',
+        // An empty value removes the label (no deadline here).
+        exp_samples: [{ labels: '{objective="x",title="費用 $1 \\"見積\\"",owner="IT $team",controls="A.5.15, A.8.2"}', value: 1 }],
+      }],
+    }]);
+    expect(r.output).toContain('SUCCESS');
+    expect(r.ok).toBe(true);
   });
 
   it('panels do not overlap and stay inside the 24-column grid', () => {
