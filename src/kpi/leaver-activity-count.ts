@@ -176,25 +176,26 @@ export function leaverActivityCount(bundle: EvidenceBundle, rows: Iterable<Acces
 /**
  * Last successful authentication per log-in name from access-day aggregates, keyed by
  * `canonical` (pass `canonicalLogin` bound to the config, or `IdentityIndex.canonical`), for the
- * dormant part of stale-account-deletion-rate (`EvidenceBundle.accessLastSuccess`).
+ * dormant part of stale-account-deletion-rate (`EvidenceBundle.accessLastSuccess`). With
+ * `atMs`, a success after that instant is not yet known and is left out.
  */
-export function accessLastSuccessByLogin(rows: Iterable<{ data: AccessDayRecord }>, canonical: (login: string) => string): Map<string, string> {
+export function accessLastSuccessByLogin(rows: Iterable<{ data: AccessDayRecord }>, canonical: (login: string) => string, atMs = Infinity): Map<string, string> {
   const out = new Map<string, string>();
-  for (const r of rows) addLastSuccess(out, r.data, canonical);
+  for (const r of rows) addLastSuccess(out, r.data, canonical, atMs);
   return out;
 }
 
 /** Streaming form of accessLastSuccessByLogin (reads the store's facts one by one). */
-export async function accessLastSuccessFromFacts(rows: AsyncIterable<FactRow<'access-day'>>, canonical: (login: string) => string): Promise<Map<string, string>> {
+export async function accessLastSuccessFromFacts(rows: AsyncIterable<FactRow<'access-day'>>, canonical: (login: string) => string, atMs = Infinity): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for await (const r of rows) addLastSuccess(out, r.data, canonical);
+  for await (const r of rows) addLastSuccess(out, r.data, canonical, atMs);
   return out;
 }
 
-function addLastSuccess(out: Map<string, string>, r: AccessDayRecord, canonical: (login: string) => string): void {
+function addLastSuccess(out: Map<string, string>, r: AccessDayRecord, canonical: (login: string) => string, atMs: number): void {
   if (r.successes <= 0 || !r.lastSuccessAt) return;
   const ms = Date.parse(r.lastSuccessAt);
-  if (Number.isNaN(ms)) return;
+  if (Number.isNaN(ms) || ms > atMs) return;
   const key = canonical(r.account);
   const old = out.get(key);
   if (old === undefined || ms > Date.parse(old)) out.set(key, r.lastSuccessAt);

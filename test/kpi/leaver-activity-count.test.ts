@@ -139,6 +139,12 @@ describe('accessLastSuccessByLogin', () => {
     // 2026-03-04T23:00Z is later than 2026-03-05T00:00+09:00 (= 2026-03-04T15:00Z)
     expect(Object.fromEntries(m)).toEqual({ 'ken.ito@example.co.jp': '2026-03-04T23:00:00.000Z', 'aya@example.co.jp': '2026-03-02T00:00:00.000Z' });
   });
+
+  it('leaves out successes after the evaluation instant', () => {
+    const canonical = (l: string) => canonicalLogin(l, cfg.identity, cfg.organisation);
+    const rows = [row('ken.ito', '2026-03-01', 1, '2026-03-01T00:00:00.000Z'), row('ken.ito', '2026-03-04', 1, '2026-03-04T23:00:00.000Z')];
+    expect(accessLastSuccessByLogin(rows, canonical, Date.parse('2026-03-04T12:00:00Z')).get('ken.ito@example.co.jp')).toBe('2026-03-01T00:00:00.000Z');
+  });
 });
 
 describe('leaver-activity-count end to end', () => {
