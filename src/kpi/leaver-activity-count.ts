@@ -12,6 +12,8 @@
  *   collection that saw the HR status "left") splits that day, and the aggregate cannot say how
  *   many of its successes came after the bound: the day counts 1 when its last success is at or
  *   after the bound (at least one did) and 0 otherwise; the subject is marked `partialDay`.
+ * - The day holding T counts whole: when a past instant is evaluated again, successes merged into
+ *   that day's aggregate after T cannot be told apart from earlier ones (aggregates are per day).
  * - A log name is matched to a person by the identity keys, aliases and default domain
  *   (identity.ts), and failing that through an IdP account with that login or email.
  * - The population (denominator) is the log accounts with any authentication in the period; with
