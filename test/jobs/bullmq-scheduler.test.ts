@@ -4,12 +4,13 @@
  */
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BullmqDriver } from '../../src/jobs/bullmq/driver.ts';
 import { resolveOptions } from '../../src/jobs/bullmq/options.ts';
 import { startScheduler, syncSchedules } from '../../src/jobs/bullmq/scheduler.ts';
 import { startWorkers } from '../../src/jobs/bullmq/worker.ts';
 import { silentLogger } from '../../src/log.ts';
 import { cleanup, depsFor, makeDir, syntheticLines } from './helpers/deps.ts';
-import { fakeOps } from './helpers/fake-ops.ts';
+import { factsOf, fakeOps } from './helpers/fake-ops.ts';
 import { TestRedis, uniquePrefix } from './helpers/redis.ts';
 
 let redis: TestRedis;
@@ -60,6 +61,24 @@ describe('schedules', () => {
       expect(seen.length).toBeGreaterThanOrEqual(3);
       expect(seen.length).toBeLessThanOrEqual(Math.ceil((t1 - t0) / 1000) + 1);
     }
+    await deps.store.close();
+  });
+
+  it('runs schedules and workers in one process for `run`', async () => {
+    const dir = makeDir();
+    dirs.push(dir);
+    const deps = depsFor(dir, [{ id: 'web', lines: syntheticLines(105), schedule: '* * * * * *' }]);
+    const ticks: string[] = [];
+    const evaluated: unknown[] = [];
+    const driver = new BullmqDriver(deps, { evaluated: (r) => evaluated.push(r) }, { redisUrl: redis.url, prefix: uniquePrefix('run'), schedules: true, workers: true, ...fast }, fakeOps({ dir, onEvent: (e) => e.type === 'attempt' && ticks.push(e.observedAt) }));
+    await driver.start();
+    await sleep(2500);
+    await driver.stop();
+    expect(ticks.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(ticks).size).toBe(ticks.length);
+    // The first tick read the whole log; later ticks found nothing new.
+    expect((await factsOf(deps.store))['web/u0|2026-01-01']).toBe('4/1');
+    expect(evaluated.length).toBeGreaterThanOrEqual(1);
     await deps.store.close();
   });
 
