@@ -1,0 +1,188 @@
+/**
+ * The CLI's contracts end to end, as a user meets them: exit codes, messages that name file,
+ * line and field, output formats, and `run` serving /metrics until SIGTERM.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import parse from 'parse-prometheus-text-format';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const MAIN = join(REPO, 'src', 'cli', 'main.ts');
+
+interface Out { code: number; stdout: string; stderr: string }
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Out> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: REPO, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'isms-cli-'));
+  // A small organisation: 3 people, 1 leaver (left 2026-03-10) whose account was still enabled
+  // at the last export, and one service account.
+  writeFileSync(join(dir, 'hr.csv'), 'employeeId,email,hireDate,leaveDate\nE1,ann@corp.example,2020-01-01,\nE2,bob@corp.example,2020-01-01,2026-03-10\nE3,cy@corp.example,2020-01-01,\n');
+  writeFileSync(join(dir, 'idp.csv'), 'login,email,enabled,mfa\nann@corp.example,ann@corp.example,true,true\nbob@corp.example,bob@corp.example,true,false\ncy@corp.example,cy@corp.example,true,true\nsvc-backup@corp.example,,true,false\n');
+  writeFileSync(join(dir, 'broken.csv'), 'something,else\n1,2\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function config(extra = ''): string {
+  const file = join(dir, `c-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(file, `organisation:
+  name: Corp
+  timeZone: Europe/Berlin
+  internalDomains: [corp.example]
+identity:
+  serviceAccounts: { loginPatterns: ['^svc-'] }
+storage: { dataDir: ${join(dir, 'data-' + Math.random().toString(36).slice(2))} }
+sources:
+  - id: hr
+    kind: hr-roster
+    path: hr.csv
+  - id: idp
+    kind: idp
+    format: generic-csv
+    path: idp.csv
+    columns: { accountId: login, login: login, email: email, enabled: enabled, mfaEnrolled: mfa }
+${extra}objectives:
+  - id: leavers
+    title: Leaver accounts removed
+    kpi: stale-account-deletion-rate
+    target: 1
+    direction: at_least
+    period: quarter
+  - id: mfa
+    title: MFA on every account
+    kpi: mfa-coverage
+    target: 1
+    direction: at_least
+    warning: 0.5
+    period: month
+    params: { excludeServiceAccounts: true }
+`);
+  return file;
+}
+
+describe('isms-kpi CLI', () => {
+  it('validate: exit 0 on a valid file, exit 2 naming file, line and field on an invalid one', async () => {
+    const ok = await cli(['validate', '-c', config()]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/valid — 2 source\(s\), 2 objective\(s\)/);
+
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, `organisation:\n  name: X\n  internalDomains: [x.example]\nobjectives:\n  - id: a\n    title: A\n    kpi: mfa-coverage\n    target: "high"\n    direction: at_least\n    period: month\n`);
+    const r = await cli(['validate', '-c', bad]);
+    expect(r.code).toBe(2);
+    // target is on line 8 of the file above
+    expect(r.stderr).toContain(`${bad}:8:`);
+    expect(r.stderr).toContain('objectives[0].target: expected number');
+  });
+
+  it('bad usage exits 2: unknown command, bad --at, unknown objective', async () => {
+    expect((await cli(['frobnicate'])).code).toBe(2);
+    const c = config();
+    const at = await cli(['evaluate', '-c', c, '--at', 'yesterday']);
+    expect(at.code).toBe(2);
+    expect(at.stderr).toMatch(/--at: expected an ISO-8601 instant/);
+    const ev = await cli(['evidence', 'nope', '-c', c]);
+    expect(ev.code).toBe(2);
+    expect(ev.stderr).toMatch(/no objective "nope"/);
+    expect((await cli(['evaluate', '-c', join(dir, 'missing.yaml')])).code).toBe(2);
+  });
+
+  it('collect → evaluate (json, csv) → evidence, computed by hand', async () => {
+    const c = config();
+    const col = await cli(['collect', '-c', c, '--observed-at', '2026-03-20T10:00:00+01:00', '--log-level', 'silent']);
+    expect(col.code, col.stderr).toBe(0);
+    expect(col.stdout).toMatch(/hr\s+ok\s+3\s+0/);
+    expect(col.stdout).toMatch(/idp\s+ok\s+4\s+0/);
+
+    // At 2026-03-20 12:00 Berlin: bob left 2026-03-10 → stale from 03-11 00:00, deadline 03-12 00:00
+    // (grace 1 day); still enabled → population 1, compliant 0 → 0/1 missed.
+    // MFA: active people's accounts ann, bob, cy (service account excluded) → ann and cy enrolled = 2/3,
+    // at or above the 0.5 warning → at_risk.
+    const ev = await cli(['evaluate', '-c', c, '--at', '2026-03-20T12:00:00+01:00', '--format', 'json']);
+    expect(ev.code, ev.stderr).toBe(0);
+    const out = JSON.parse(ev.stdout) as { evaluatedAt: string; objectives: Record<string, unknown>[] };
+    expect(out.evaluatedAt).toBe('2026-03-20T11:00:00.000Z');
+    expect(out.objectives.map((o) => [o.id, o.numerator, o.denominator, o.status])).toEqual([
+      ['leavers', 0, 1, 'missed'],
+      ['mfa', 2, 3, 'at_risk'],
+    ]);
+    expect(Object.keys(out.objectives[0]!).sort()).toEqual(['denominator', 'direction', 'id', 'kpi', 'numerator', 'period', 'status', 'target', 'value']);
+    expect(Object.keys(out.objectives[0]!.period as object).sort()).toEqual(['from', 'to']);
+
+    const csv = await cli(['evaluate', '-c', c, '--at', '2026-03-20T12:00:00+01:00', '--format', 'csv']);
+    expect(csv.stdout.split('\n')[0]).toBe('objective,title,kpi,value,target,status,numerator,denominator,period_from,period_to');
+    expect(csv.stdout.split('\n')[1]).toMatch(/^leavers,Leaver accounts removed,stale-account-deletion-rate,0,1,missed,0,1,/);
+
+    const evid = await cli(['evidence', 'leavers', '-c', c, '--at', '2026-03-20T12:00:00+01:00', '--format', 'json']);
+    const r = JSON.parse(evid.stdout) as { failing: { id: string; details: Record<string, unknown> }[] };
+    expect(r.failing.map((f) => f.id)).toEqual(['bob@corp.example']);
+    // Deadline 2026-03-12 00:00, T 2026-03-20 12:00 → 8.5 days, rounded up to 9.
+    expect(r.failing[0]!.details.daysOverdue).toBe(9);
+
+    // Evaluating before the evidence was observed: nothing known yet → no_data, never 100 %.
+    const early = await cli(['evaluate', '-c', c, '--at', '2026-03-01T00:00:00Z', '--format', 'json']);
+    const e = JSON.parse(early.stdout) as { objectives: { status: string; value: unknown }[] };
+    expect(e.objectives.map((o) => [o.status, o.value])).toEqual([['no_data', null], ['no_data', null]]);
+  });
+
+  it('collect: a file without the required columns fails that source (exit 1) and the others still run', async () => {
+    const c = config('  - id: broken\n    kind: incidents\n    path: broken.csv\n');
+    const r = await cli(['collect', '-c', c, '--log-level', 'silent']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/broken\s+FAILED/);
+    expect(r.stdout).toMatch(/hr\s+ok/);
+    expect(r.stderr).toContain('broken.csv');
+    expect(r.stderr).toMatch(/missing required column/i);
+  });
+
+  it('run: serves /metrics with the evaluated objectives, and SIGTERM exits 0', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'run', '-c', config(), '--port', String(port), '--log-level', 'warn'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    try {
+      let body = '';
+      for (let i = 0; i < 100; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        const res = await fetch(`http://127.0.0.1:${port}/metrics`).catch(() => undefined);
+        if (!res) continue;
+        body = await res.text();
+        if (body.includes('isms_objective_status{objective="mfa"')) break;
+      }
+      const fam = new Map(parse(body).map((f) => [f.name, f]));
+      const status = fam.get('isms_objective_status')!.metrics.filter((m) => m.value === '1').map((m) => `${m.labels!.objective}=${m.labels!.status}`).sort();
+      // Evaluated now: bob's account is still enabled long after his 2026-03-10 leave date, but his
+      // deadline falls in an earlier quarter: carried over while overdue, so the objective is missed.
+      expect(status).toEqual(['leavers=missed', 'mfa=at_risk']);
+      expect(fam.get('isms_collector_runs_total')!.metrics.find((m) => m.labels!.source === 'hr' && m.labels!.result === 'success')!.value).toBe('1');
+      expect(stdout).toContain('Leaver accounts removed');
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(health.status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(code).toBe(0);
+  }, 60_000);
+});
