@@ -108,7 +108,9 @@ async function handleMessage(input: Buffer | AsyncIterable<Buffer>, where: strin
   sink.stats.messages++;
   if (tooLarge) sink.stats.tooLarge++;
   if (c.kind === 'record') {
-    sink.add(c.key, c.record);
+    // Flat copies: strings sliced from a message's header block would keep the whole block alive.
+    const flat = JSON.parse(JSON.stringify(c.record)) as MailRecord;
+    sink.add(flat.messageId, flat);
     for (const field of c.problems) sink.stats.degraded[field] = (sink.stats.degraded[field] ?? 0) + 1;
   } else if (c.kind === 'rejected') ctx.reject({ file, line: await lineOf(), reason: `${where}: ${c.reason}` });
   else sink.stats.inbound++;
