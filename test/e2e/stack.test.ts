@@ -1,7 +1,8 @@
 /**
  * End to end on real servers, on loopback, on free ports: isms-kpi (`run`), Debian's Prometheus
  * scraping it with the generated rules, Debian's Alertmanager routing to a webhook receiver
- * inside this test. An MFA objective starts below its target (one account of four without MFA):
+ * inside this test. isms-kpi runs the example organisation (config/example.yaml, with short
+ * windows) plus one MFA objective that starts below its target (one account of four without MFA):
  * (a) every panel of the generated dashboards returns data from that Prometheus,
  * (b) the missed objective reaches the webhook as firing,
  * (c) once the IdP export is fixed and collected again, the alert resolves.
@@ -12,7 +13,7 @@ import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { parseConfig } from '../../src/config/load.ts';
 import { writeRules } from '../../src/alerts/write.ts';
 import { generateDashboards } from '../../src/dashboards/generate.ts';
@@ -82,7 +83,7 @@ async function promQuery(expr: string): Promise<unknown[]> {
 }
 
 const missedFor = (status: 'firing' | 'resolved') => () =>
-  Promise.resolve(webhooks.flatMap((w) => w.alerts).find((a) => a.status === status && a.labels.alertname === 'IsmsObjectiveMissed' && a.labels.objective === 'mfa'));
+  Promise.resolve(webhooks.flatMap((w) => w.alerts).find((a) => a.status === status && a.labels.alertname === 'IsmsObjectiveMissed' && a.labels.objective === 'e2e-mfa'));
 
 describe('the whole stack on loopback', () => {
   beforeAll(async () => {
@@ -105,16 +106,22 @@ describe('the whole stack on loopback', () => {
     writeFileSync(join(dir, 'accounts.csv'), BAD);
     const deadline = new Date(Date.now() + 30 * 86400_000).toISOString().slice(0, 10);
     configFile = join(dir, 'isms-kpi.yaml');
+    // The example organisation, with the test's short windows and its own data directory and
+    // port, plus one objective the test can break and fix through its own small IdP export.
+    const example = parse(readFileSync(join(ROOT, 'config/example.yaml'), 'utf8')) as {
+      sources: { path?: string }[]; objectives: unknown[]; [k: string]: unknown;
+    };
+    for (const s of example.sources) if (s.path) s.path = join(ROOT, 'config', s.path);
     writeFileSync(configFile, stringify({
-      organisation: { name: 'E2E Org', timeZone: 'UTC', internalDomains: ['example.com'], language: 'en' },
+      ...example,
       http: { host: '127.0.0.1', port: appPort, externalUrl: `http://127.0.0.1:${appPort}` },
       storage: { dataDir: join(dir, 'data') },
       // Every 2 seconds (node-cron's six-field form), so a fixed export is collected at once.
-      sources: [{ id: 'idp', kind: 'idp', format: 'generic-csv', path: 'accounts.csv', schedule: '*/2 * * * * *' }],
+      sources: [...example.sources, { id: 'e2e-idp', kind: 'idp', format: 'generic-csv', path: join(dir, 'accounts.csv'), schedule: '*/2 * * * * *' }],
       alerting: { for: '0m', drift: { amount: 0.05, window: '1m' } },
-      objectives: [{
-        id: 'mfa', title: 'MFA coverage', kpi: 'mfa-coverage', target: 1, direction: 'at_least', period: 'month',
-        owner: 'IT', deadline, controls: ['A.8.5'],
+      objectives: [...example.objectives, {
+        id: 'e2e-mfa', title: 'MFA coverage', kpi: 'mfa-coverage', target: 1, direction: 'at_least', period: 'month',
+        owner: 'IT', deadline, controls: ['A.8.5'], scope: { sources: ['e2e-idp'] },
       }],
     }));
     const config = parseConfig(readFileSync(configFile, 'utf8'), configFile, {});
@@ -145,7 +152,7 @@ describe('the whole stack on loopback', () => {
     await waitFor('alertmanager ready', 30_000, async () => ((await fetch(`http://127.0.0.1:${amPort}/-/ready`)).ok ? true : undefined));
     await waitFor('isms-kpi /metrics with an evaluated objective', 60_000, async () => {
       const text = await (await fetch(`http://127.0.0.1:${appPort}/metrics`)).text();
-      return text.includes('isms_objective_status{objective="mfa",status="missed"} 1') ? true : undefined;
+      return text.includes('isms_objective_status{objective="e2e-mfa",status="missed"} 1') ? true : undefined;
     });
     await waitFor('prometheus ready', 30_000, async () => ((await fetch(`${promUrl}/-/ready`)).ok ? true : undefined));
   }, 150_000);
@@ -158,9 +165,15 @@ describe('the whole stack on loopback', () => {
 
   it('(b) an objective below its target reaches the webhook as firing', async () => {
     const alert = await waitFor('IsmsObjectiveMissed firing at the webhook', 60_000, missedFor('firing'));
-    expect(alert.labels).toMatchObject({ objective: 'mfa', kpi: 'mfa-coverage', owner: 'IT', controls: 'A.8.5', severity: 'critical' });
-    expect(alert.annotations.summary).toBe('Objective "MFA coverage" is missed (target ≥ 100%)');
-    expect(alert.annotations.description).toBe('Current value: 75%');
+    expect(alert.labels).toMatchObject({ objective: 'e2e-mfa', kpi: 'mfa-coverage', owner: 'IT', controls: 'A.8.5', severity: 'critical' });
+    // The example organisation speaks Japanese.
+    expect(alert.annotations.summary).toBe('目標「MFA coverage」は未達です（目標 ≥ 100%）');
+    expect(alert.annotations.description).toBe('現在値: 75%');
+    // The example organisation's own missed objective (its stale accounts) arrives too.
+    const example = await waitFor('the example\'s stale-accounts objective firing', 30_000, () => Promise.resolve(
+      webhooks.flatMap((w) => w.alerts).find((a) => a.status === 'firing' && a.labels.alertname === 'IsmsObjectiveMissed' && a.labels.objective === 'stale-accounts'),
+    ));
+    expect(example.labels).toMatchObject({ owner: '情報システム部長', controls: 'A.5.15,A.5.18,A.8.2' });
   }, 70_000);
 
   it('(a) every dashboard panel query returns data from Prometheus', async () => {
@@ -175,7 +188,7 @@ describe('the whole stack on loopback', () => {
       const out: string[] = [];
       for (const p of panels) {
         let rows = 0;
-        for (const t of p.targets ?? []) rows += (await promQuery(t.expr.replaceAll('$objective', 'mfa'))).length;
+        for (const t of p.targets ?? []) rows += (await promQuery(t.expr.replaceAll('$objective', 'stale-accounts'))).length;
         if (rows === 0) out.push(`${p.dashboard}: ${p.title}`);
       }
       return out;
@@ -194,7 +207,7 @@ describe('the whole stack on loopback', () => {
   it('(c) after the evidence is fixed and collected again, the alert resolves', async () => {
     writeFileSync(join(dir, 'accounts.csv'), FIXED);
     const resolved = await waitFor('IsmsObjectiveMissed resolved at the webhook', 60_000, missedFor('resolved'));
-    expect(resolved.labels.objective).toBe('mfa');
-    expect(await promQuery('isms_objective_kpi_value{objective="mfa"} == 1')).toHaveLength(1);
+    expect(resolved.labels.objective).toBe('e2e-mfa');
+    expect(await promQuery('isms_objective_kpi_value{objective="e2e-mfa"} == 1')).toHaveLength(1);
   }, 70_000);
 });
