@@ -21,6 +21,5 @@ COPY config ./config
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 9464
-HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:9464/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 ENTRYPOINT ["node", "bin/isms-kpi.js"]
 CMD ["run", "-c", "config/example.yaml", "--host", "0.0.0.0"]
