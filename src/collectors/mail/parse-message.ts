@@ -52,6 +52,8 @@ export interface ParsedMessage {
   inlinePgp: boolean;
   /** Fields that could not be decoded (degraded, never fatal). */
   problems: string[];
+  /** The message came out of an Exchange journal report (its envelope recipients added). */
+  journalReport?: boolean;
 }
 
 /** Envelope recipients a journal may add as headers. */
@@ -99,9 +101,47 @@ export async function parseMessage(input: Buffer | AsyncIterable<Buffer>, opts: 
     for await (const c of input) chunks.push(c);
     buf = Buffer.concat(chunks);
   }
+  return parseBytes(buf, opts, true);
+}
+
+function parseBytes(buf: Buffer, opts: ParseOptions, unwrapJournal: boolean): ParsedMessage {
   const leaves: Leaf[] = [];
   const root = walk(buf, skipFromLine(buf), buf.length, false, 0, leaves);
+  if (unwrapJournal && root.headers && root.headers.hasHeader('x-ms-journal-report')) {
+    const inner = journaledMessage(leaves);
+    if (inner) {
+      const parsed = parseBytes(inner.message, opts, false);
+      parsed.headers.envelope.push(...inner.recipients);
+      parsed.journalReport = true;
+      return parsed;
+    }
+  }
   return describe(root, leaves, opts);
+}
+
+/**
+ * Exchange / Microsoft 365 envelope journaling: the journal agent's report carries the original
+ * message as a message/rfc822 part and its envelope (every recipient, Bcc and expanded groups
+ * included) as `To:` / `Cc:` / `Bcc:` / `Recipient:` lines of the report's text body. Classified
+ * as the report itself, every message would look internal (journal agent → journal mailbox).
+ */
+function journaledMessage(leaves: Leaf[]): { message: Buffer; recipients: string[] } | undefined {
+  const original = leaves.find((l) => (l.node.contentType || '').toLowerCase() === 'message/rfc822');
+  if (!original) return undefined;
+  const decode = (l: Leaf, keep: number) => {
+    const d = new PartDecoder(l.node.encoding || '7bit', keep, 0);
+    d.write(l.body);
+    return d.finish().head;
+  };
+  const report = leaves.find((l) => l !== original && (l.node.contentType || 'text/plain').toLowerCase() === 'text/plain');
+  const recipients: string[] = [];
+  if (report) {
+    for (const m of decode(report, TEXT_KEEP).toString('utf8').matchAll(/^(?:To|Cc|Bcc|Recipient|Expanded|Forwarded):[ \t]*(.+)$/gim)) {
+      // `To: a@x.example, Expanded: list@y.example`: every address on the line is a recipient.
+      recipients.push(m[1]!.replace(/\b(?:Expanded|Forwarded|On-Behalf-Of):/gi, ' '));
+    }
+  }
+  return { message: decode(original, Number.MAX_SAFE_INTEGER), recipients };
 }
 
 /** An mbox `From ` line left at the top of an .eml file is not a header. */

@@ -274,3 +274,29 @@ describe('MIME structure', () => {
     expect(r.attachments.map((a) => a.name)).toEqual(['a.pdf']);
   });
 });
+
+describe('Exchange envelope journaling', () => {
+  const original = message({ from: 'Taro <taro@example.co.jp>', to: 'hanako@example.co.jp', messageId: 'orig1@example.co.jp' }, multipart('mixed', [textPart('plan attached'), attachment('plan.pdf', 'application/pdf', PDF)]));
+  const report = (journalHeader: boolean) =>
+    message(
+      { from: 'Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@example.co.jp>', to: 'journal@example.co.jp', messageId: 'jr1@example.co.jp', extra: journalHeader ? ['X-MS-Journal-Report:'] : [] },
+      multipart('mixed', [
+        textPart('Sender: taro@example.co.jp\r\nSubject: plan\r\nMessage-Id: <orig1@example.co.jp>\r\nTo: hanako@example.co.jp\r\nBcc: secret@Hidden.example\r\nTo: list@example.co.jp, Expanded: outside@partner.example', 'text/plain; charset=us-ascii'),
+        { headers: ['Content-Type: message/rfc822', 'Content-Disposition: attachment'], body: original.toString('latin1') },
+      ], 'jr'),
+    );
+
+  it('the journaled original is classified, with the report envelope recipients (Bcc, expanded lists)', async () => {
+    const r = await record(report(true));
+    expect(r.messageId).toBe('orig1@example.co.jp');
+    expect(r.sender).toBe('taro@example.co.jp');
+    expect(r.externalRecipientDomains).toEqual(['hidden.example', 'partner.example']);
+    expect(r.attachments.map((a) => [a.name, a.encrypted])).toEqual([['plan.pdf', false]]);
+  });
+
+  it('without the journal-report header the same message is a report with a forwarded message attached', async () => {
+    const r = await record(report(false));
+    expect(r.messageId).toBe('jr1@example.co.jp');
+    expect(r.externalRecipientDomains).toEqual([]);
+  });
+});
