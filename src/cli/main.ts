@@ -8,6 +8,7 @@ import { loadConfig } from '../config/load.ts';
 import { ConfigError, IsmsError } from '../errors.ts';
 import { collectCommand } from './commands/collect.ts';
 import { evaluateCommand, evidenceCommand } from './commands/evaluate.ts';
+import { dashboardsCommand, rulesCommand } from './commands/generate.ts';
 import { runCommand } from './commands/run.ts';
 
 const program = new Command('isms-kpi')
@@ -53,6 +54,16 @@ withConfig(program.command('run').description('scheduler + workers + /metrics in
   .option('--no-initial-collect', 'do not collect every source at start')
   .option('--shutdown-timeout <ms>', 'how long SIGTERM waits for the active job', '30000')
   .action((o) => set(runCommand(o)));
+
+withConfig(program.command('rules').description('write the Prometheus rule file for the configured objectives and sources'))
+  .option('-o, --output <file>', 'rule file to write (- for stdout)', '-')
+  .action((o) => set(rulesCommand(o)));
+
+withConfig(program.command('dashboards').description('write Grafana dashboards and provisioning files'))
+  .option('-o, --output <dir>', 'output folder (dashboards/ and provisioning/ below it)', 'grafana')
+  .option('--prometheus-url <url>', 'the Prometheus the provisioned datasource points at')
+  .option('--dashboards-path <path>', 'where Grafana reads the dashboard JSON files')
+  .action((o) => set(dashboardsCommand(o)));
 
 try {
   await program.parseAsync(process.argv);

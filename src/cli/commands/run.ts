@@ -3,6 +3,7 @@
  * (so a newcomer sees numbers at once), then on the sources' cron schedules; evaluates after each
  * collection; prints the objective table when it changes; serves /metrics and /healthz.
  */
+import { Notifier } from '../../alerts/notifier.ts';
 import { InlineDriver } from '../../jobs/inline.ts';
 import type { JobDriver, JobEvents } from '../../jobs/driver.ts';
 import type { KpiResult } from '../../kpi/types.ts';
@@ -28,10 +29,21 @@ export async function runCommand(opts: RunOptions, makeDriver: DriverFactory = i
   const { config, metrics, store, log } = app;
   let latest: KpiResult[] | undefined;
   let lastTable = '';
+  // The in-app notifier: alerts without an Alertmanager (webhooks from the config). Delivery runs
+  // in the background and never holds up collection.
+  const notifier = new Notifier({
+    config,
+    log,
+    onDelivery: (r) => metrics.notifications.inc({ notifier: r.webhook, result: r.ok ? 'delivered' : 'failed' }),
+  });
   const events: JobEvents = {
     evaluated(results) {
       latest = results;
       metrics.setResults(results);
+      void store
+        .lastSuccess()
+        .then((lastSuccess) => notifier.evaluate({ results, lastSuccess }))
+        .catch((e: unknown) => log.error({ err: (e as Error).message }, 'notifier failed'));
       const text = formatEvaluation('table', new Date(), results, config.objectives);
       if (text !== lastTable) {
         lastTable = text;
@@ -73,6 +85,7 @@ export async function runCommand(opts: RunOptions, makeDriver: DriverFactory = i
       clearInterval(queueTimer);
       void (async () => {
         await driver.stop({ timeoutMs });
+        await notifier.flush();
         await new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();
         await app.close();
