@@ -94,3 +94,17 @@ describe('config loading', () => {
     expect(issues.map((i) => i.path).sort()).toEqual(['objectives[1].id', 'objectives[1].scope.sources[0]', 'objectives[1].warning']);
   });
 });
+
+describe('JSON Schema for editors', () => {
+  it('config/isms-kpi.schema.json is what `isms-kpi schema` prints, and it describes the example', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { configJsonSchema } = await import('../../src/config/schema.ts');
+    const committed = JSON.parse(readFileSync(new URL('../../config/isms-kpi.schema.json', import.meta.url), 'utf8')) as {
+      properties: Record<string, unknown>;
+      required?: string[];
+    };
+    expect(committed).toEqual(configJsonSchema());
+    expect(Object.keys(committed.properties)).toEqual(expect.arrayContaining(['organisation', 'identity', 'sources', 'objectives']));
+    expect(committed.required).toContain('organisation');
+  });
+});
