@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simpleParser } from 'mailparser';
 import { mailCollector } from '../src/collectors/mail/collector.ts';
+import { readMbox } from '../src/collectors/mail/mbox.ts';
 import type { FactsOutput } from '../src/collectors/types.ts';
 import { configSchema } from '../src/config/schema.ts';
 import type { Config } from '../src/config/types.ts';
@@ -167,29 +168,17 @@ async function childCollector(dir: string, format: string): Promise<ChildResult>
 }
 
 async function childSimpleParser(dir: string, format: string): Promise<ChildResult> {
-  let files: Buffer[] | string[];
-  if (format === 'mbox') {
-    // simpleParser reads one message at a time: split the mbox first (outside the timing).
-    const all = readFileSync(join(dir, 'journal.mbox'));
-    const parts: Buffer[] = [];
-    let start = 0;
-    for (;;) {
-      const i = all.indexOf('\nFrom journal@', start + 1);
-      const end = i < 0 ? all.length : i + 1;
-      parts.push(all.subarray(all.indexOf(0x0a, start) + 1, end));
-      if (i < 0) break;
-      start = end;
-    }
-    files = parts;
-  } else {
-    files = readdirSync(join(dir, 'md/cur')).sort().map((f) => join(dir, 'md/cur', f));
-  }
   const t = performance.now();
   let n = 0;
-  for (const f of files) {
-    const buf = typeof f === 'string' ? await readFile(f) : f;
-    const mail = await simpleParser(buf);
-    if (mail.messageId) n++;
+  if (format === 'mbox') {
+    // Same mbox splitting as the collector, so both pay it; one message in memory at a time.
+    for await (const m of readMbox(join(dir, 'journal.mbox'), { maxMessageBytes: Number.MAX_SAFE_INTEGER })) {
+      if ((await simpleParser(m.bytes)).messageId) n++;
+    }
+  } else {
+    for (const f of readdirSync(join(dir, 'md/cur')).sort()) {
+      if ((await simpleParser(await readFile(join(dir, 'md/cur', f)))).messageId) n++;
+    }
   }
   return { ms: performance.now() - t, messages: n, maxRssMb: process.resourceUsage().maxRSS / 1024 };
 }
