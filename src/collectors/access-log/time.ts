@@ -100,23 +100,35 @@ export function parseSyslogTime(monthAbbr: string, day: number, hms: string, ref
   return t;
 }
 
+/** Zone offsets and DST changes fall on quarter hours, so a quarter hour never spans two days. */
+const SLOT_MS = 15 * 60_000;
+const MAX_SLOTS = 200_000;
+
 /**
- * Maps instants to the organisation's calendar day (`YYYY-MM-DD`), remembering the last day's
- * bounds so consecutive lines of the same day cost two comparisons.
+ * Maps instants to the organisation's calendar day (`YYYY-MM-DD`). Consecutive lines of one day
+ * cost two comparisons (the last day's bounds); lines that jump between days (merged or
+ * out-of-order logs) find their day by quarter hour in a map, so the zone arithmetic runs once
+ * per quarter hour seen, not once per line.
  */
 export class DayBucketer {
   private start = 1;
   private end = 0;
   private day = '';
+  private readonly slots = new Map<number, string>();
   constructor(readonly zone: string) {}
 
   dayOf(ms: number): string {
     if (ms >= this.start && ms < this.end) return this.day;
+    const slot = Math.floor(ms / SLOT_MS);
+    const known = this.slots.get(slot);
+    if (known !== undefined) return known;
     const dt = DateTime.fromMillis(ms, { zone: this.zone });
     const s = dt.startOf('day');
     this.start = s.toMillis();
     this.end = s.plus({ days: 1 }).toMillis();
     this.day = s.toISODate() ?? '';
+    if (this.slots.size >= MAX_SLOTS) this.slots.clear();
+    this.slots.set(slot, this.day);
     return this.day;
   }
 }

@@ -84,6 +84,15 @@ describe('times', () => {
     expect(b.dayOf(iso('2026-03-29T21:59:59Z'))).toBe('2026-03-29');
     expect(b.dayOf(iso('2026-03-29T22:00:00Z'))).toBe('2026-03-30');
   });
+  it('gives the same days when instants jump back and forth between days', () => {
+    const b = new DayBucketer('Europe/Berlin');
+    const seq: [string, string][] = [
+      ['2026-03-29T21:59:59Z', '2026-03-29'], ['2026-03-28T22:59:59Z', '2026-03-28'], ['2026-03-29T22:00:00Z', '2026-03-30'],
+      ['2026-03-28T23:00:00Z', '2026-03-29'], ['2026-03-29T21:59:59Z', '2026-03-29'], ['2026-03-28T22:59:59Z', '2026-03-28'],
+      ['2026-03-29T21:45:00Z', '2026-03-29'], ['2026-03-29T22:14:59Z', '2026-03-30'],
+    ];
+    expect(seq.map(([t]) => b.dayOf(iso(t)))).toEqual(seq.map(([, d]) => d));
+  });
 });
 
 describe('parseSshdLine', () => {
