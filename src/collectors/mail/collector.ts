@@ -97,14 +97,14 @@ class RecordSink {
 
 /** Parse + classify one message's bytes; outcome goes to the sink or to ctx.reject. */
 async function handleMessage(input: Buffer | AsyncIterable<Buffer>, where: string, file: string, lineOf: () => Promise<number>, tooLarge: boolean, opts: Omit<ClassifyOptions, 'where' | 'tooLarge'>, ctx: CollectContext, sink: RecordSink): Promise<void> {
-  let parsed;
+  let c;
   try {
-    parsed = await parseMessage(input);
+    c = classify(await parseMessage(input), { ...opts, where, tooLarge });
   } catch (err) {
-    ctx.reject({ file, line: await lineOf(), reason: `${where}: unreadable MIME structure: ${(err as Error).message}` });
+    // One unreadable message is a rejected record, never a failed run.
+    ctx.reject({ file, line: await lineOf(), reason: `${where}: unreadable message: ${(err as Error).message}` });
     return;
   }
-  const c = classify(parsed, { ...opts, where, tooLarge });
   sink.stats.messages++;
   if (tooLarge) sink.stats.tooLarge++;
   if (c.kind === 'record') {

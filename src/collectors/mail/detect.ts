@@ -17,6 +17,15 @@ const CMS_NAMES = /\.p7m$/i;
 const CMS_TYPES = /^application\/(x-)?pkcs7-mime$/i;
 
 export function detectEncryption(name: string | undefined, contentType: string, s: Sample): Verdict {
+  try {
+    return detect(name, contentType, s);
+  } catch (err) {
+    // Damaged or crafted bytes: a verdict for this attachment, never a failed run.
+    return verdict(false, `unreadable ${describe(name ?? '', contentType)} (${(err as Error).name}); treated as not encrypted`);
+  }
+}
+
+function detect(name: string | undefined, contentType: string, s: Sample): Verdict {
   const head = s.head;
   if (s.size === 0) return verdict(false, 'empty attachment');
   if (isZip(head)) return detectZip(s);

@@ -8,6 +8,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../../src/collectors/mail/classify.ts';
 import { detectEncryption } from '../../../src/collectors/mail/detect.ts';
+import { detect7z, detectPgp, detectPkcs7 } from '../../../src/collectors/mail/detect-other.ts';
+import { detectOle } from '../../../src/collectors/mail/detect-ole.ts';
+import { detectPdf } from '../../../src/collectors/mail/detect-pdf.ts';
+import { detectZip } from '../../../src/collectors/mail/detect-zip.ts';
 import { parseMessage } from '../../../src/collectors/mail/parse-message.ts';
 import { SampleCollector, wholeSample } from '../../../src/collectors/mail/sample.ts';
 import { attachment, outboundWith, zip } from './build.ts';
@@ -200,5 +204,36 @@ describe('large attachments judged from head and tail only', () => {
     expect(detectEncryption('a.zip', 'application/zip', s).encrypted).toBe(false);
     // Kept whole, the same archive is encrypted: every one of its 40 entries is flagged.
     expect(detectEncryption('a.zip', 'application/zip', wholeSample(zip(entries, { centralDirectory: false }))).encrypted).toBe(true);
+  });
+});
+
+describe('damaged input never throws', () => {
+  // Each detector on its own (detectEncryption also has a safety net): truncated at ~100 points
+  // from either end, and 200 copies with 8 random bytes changed (xorshift, reproducible).
+  let seed = 0x2545f491;
+  const rnd = () => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) / 2 ** 32;
+  };
+  const detectors: [string, (b: Buffer) => unknown][] = [
+    ['zip', (b) => detectZip(wholeSample(b))],
+    ['pdf', (b) => detectPdf(wholeSample(b))],
+    ['ole', (b) => detectOle(wholeSample(b))],
+    ['7z', (b) => detect7z(wholeSample(b))],
+    ['pgp', (b) => detectPgp(b)],
+    ['pkcs7', (b) => detectPkcs7(b)],
+  ];
+  it.each(REAL.map((r) => r[0]))('%s truncated and corrupted', (file) => {
+    const bytes = real(file);
+    const inputs: Buffer[] = [];
+    for (let cut = 0; cut < bytes.length; cut += Math.max(1, Math.floor(bytes.length / 97))) inputs.push(bytes.subarray(0, cut), bytes.subarray(cut));
+    for (let round = 0; round < 200; round++) {
+      const b = Buffer.from(bytes);
+      for (let k = 0; k < 8; k++) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
+      inputs.push(b);
+    }
+    for (const b of inputs) for (const [, d] of detectors) expect(() => d(b)).not.toThrow();
   });
 });

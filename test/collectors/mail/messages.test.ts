@@ -300,3 +300,17 @@ describe('Exchange envelope journaling', () => {
     expect(r.externalRecipientDomains).toEqual([]);
   });
 });
+
+describe('damaged messages', () => {
+  it('every real .eml cut at ~60 points parses and classifies without throwing', async () => {
+    const { readdirSync } = await import('node:fs');
+    for (const f of readdirSync(EML)) {
+      const bytes = eml(f);
+      for (let cut = 0; cut <= bytes.length; cut += Math.max(1, Math.floor(bytes.length / 60))) {
+        const parsed = await parseMessage(bytes.subarray(0, cut));
+        const c = classify(parsed, { internalDomains: ['example.com', 'gmail.com'], ignorableExtensions: [], fallbackDate: FALLBACK });
+        expect(['record', 'skipped', 'rejected']).toContain(c.kind);
+      }
+    }
+  });
+});
