@@ -63,7 +63,15 @@ interface FileEntry {
   path: string;
   size: number;
   ctimeMs: number;
+  mtimeMs: number;
 }
+
+/**
+ * An .eml file modified this recently may still be being written (Maildir delivers atomically
+ * through tmp/, a plain directory need not): it is left for the next run, or a half-written
+ * message would be stored for good (facts are insert-or-ignore).
+ */
+const EML_SETTLE_MS = 2000;
 
 export function sourceRoot(source: Source, ctx: CollectContext): string {
   return isAbsolute(source.path) ? source.path : resolve(ctx.config.baseDir, source.path);
@@ -128,8 +136,13 @@ async function readHeadBytes(path: string, n: number): Promise<Buffer> {
 }
 
 /** Read the files in order (a few ahead), classify each; returns the newest ctime read. */
-async function collectFiles(files: FileEntry[], root: string, source: Source, ctx: CollectContext, sink: RecordSink, progressBase = 0, total?: number): Promise<number> {
+async function collectFiles(all: FileEntry[], root: string, source: Source, ctx: CollectContext, sink: RecordSink, settleMs: number): Promise<number> {
   const opts = classifyOptions(source, ctx);
+  const now = Date.now();
+  const files = settleMs > 0 ? all.filter((f) => f.mtimeMs <= now - settleMs) : all;
+  // The checkpoint must stay below a file left unsettled, so that the next run reads it.
+  const unsettled = all.filter((f) => f.mtimeMs > now - settleMs && settleMs > 0).reduce((m, f) => Math.min(m, f.ctimeMs), Number.POSITIVE_INFINITY);
+  const total = files.length;
   let newest = 0;
   const load = (f: FileEntry): Promise<Buffer | null> => {
     if (f.size > source.maxMessageBytes) return readHeadBytes(f.path, TOO_LARGE_HEAD);
@@ -165,9 +178,9 @@ async function collectFiles(files: FileEntry[], root: string, source: Source, ct
       else ctx.reject({ file: rel, line: 1, reason: `unreadable: ${code ?? (err as Error).message}` });
     }
     newest = Math.max(newest, f.ctimeMs);
-    ctx.progress(progressBase + i + 1, total);
+    ctx.progress(i + 1, total);
   }
-  return newest;
+  return Math.min(newest, unsettled - CTIME_MARGIN_MS);
 }
 
 async function listDir(dir: string): Promise<string[]> {
@@ -184,7 +197,7 @@ async function entries(paths: string[], since: number): Promise<FileEntry[]> {
   for (const p of paths) {
     try {
       const st = await stat(p);
-      if (st.isFile() && st.ctimeMs > since - CTIME_MARGIN_MS) out.push({ path: p, size: st.size, ctimeMs: st.ctimeMs });
+      if (st.isFile() && st.ctimeMs > since - CTIME_MARGIN_MS) out.push({ path: p, size: st.size, ctimeMs: st.ctimeMs, mtimeMs: st.mtimeMs });
     } catch {
       // Gone since the listing: it will be found where it moved to.
     }
@@ -326,8 +339,8 @@ export async function collectMailShard(source: Source, shard: MailShard, ctx: Co
   if (u.kind === 'maildir-folder' || u.kind === 'eml-bucket') {
     let files = u.kind === 'maildir-folder' ? await maildirFiles(u.dir, u.since) : await emlFiles(u.root, u.since);
     if (u.kind === 'eml-bucket' && u.of > 1) files = files.filter((f) => bucketOf(relative(root, f.path), u.of) === u.bucket);
-    const newest = await collectFiles(files, root, source, ctx, sink, 0, files.length);
-    checkpoints[CTIME_CHECKPOINT] = String(Math.max(newest, u.since));
+    const newest = await collectFiles(files, root, source, ctx, sink, u.kind === 'eml-bucket' ? EML_SETTLE_MS : 0);
+    checkpoints[CTIME_CHECKPOINT] = String(Math.max(0, Number.isFinite(newest) ? newest : 0, u.since));
   } else {
     const rel = relative(ctx.config.baseDir, u.file) || u.file;
     await collectMboxRange(u.file, rel, u.start, u.end, source, ctx, sink);

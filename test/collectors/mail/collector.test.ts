@@ -3,7 +3,7 @@
  * re-runs that never count a message twice; too-large messages; shards that merge to the same
  * answer. Expected records and counts are written by hand from the messages built here.
  */
-import { appendFileSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -99,6 +99,14 @@ describe('Maildir', () => {
   });
 });
 
+/** Files of an .eml tree written 10 s ago (the collector leaves files modified in the last 2 s). */
+function settle(root: string): void {
+  for (const name of readdirSync(root, { recursive: true }) as string[]) {
+    const p = join(root, name);
+    if (statSync(p).isFile()) utimesSync(p, new Date(Date.now() - 10_000), new Date(Date.now() - 10_000));
+  }
+}
+
 describe('.eml directory', () => {
   it('recursive; other files ignored; a message without sender rejected with its file; pseudonymised sender', async () => {
     mkdirSync(join(dir, 'eml/2026/11'), { recursive: true });
@@ -106,6 +114,7 @@ describe('.eml directory', () => {
     writeFileSync(join(dir, 'eml/b.EML'), encMsg('b@example.co.jp'));
     writeFileSync(join(dir, 'eml/readme.txt'), 'not mail');
     writeFileSync(join(dir, 'eml/broken.eml'), 'Subject: =?NONE?B?VEVTVA=?=\r\n\r\nTEST\r\n');
+    settle(join(dir, 'eml'));
     const ctx = mailContext(mailConfig(dir, 'secret-key'), store);
     const out = (await mailCollector.collect(mailSource('eml', 'eml', { pseudonymise: true }), ctx)) as FactsOutput<'mail'>;
     const facts = [...out.facts];
@@ -113,6 +122,18 @@ describe('.eml directory', () => {
     expect(facts.every((f) => /^[0-9a-f]{64}@example\.co\.jp$/.test(f.data.sender))).toBe(true);
     expect(facts.find((f) => f.key === 'b@example.co.jp')!.data.attachments[0]!.encrypted).toBe(true);
     expect(ctx.rejections).toEqual([{ file: 'broken.eml', line: 1, reason: 'broken.eml: no sender address (From, Sender, Return-Path)' }]);
+  });
+
+  it('a file still being written (modified in the last 2 s) is left for the next run, which reads it', async () => {
+    mkdirSync(join(dir, 'eml'));
+    writeFileSync(join(dir, 'eml/old.eml'), plainMsg('old@example.co.jp'));
+    settle(join(dir, 'eml'));
+    writeFileSync(join(dir, 'eml/fresh.eml'), plainMsg('fresh@example.co.jp'));
+    expect((await collectAndStore(mailSource('eml', 'eml'))).facts.map((f) => f.key)).toEqual(['old@example.co.jp']);
+    settle(join(dir, 'eml'));
+    const second = await collectAndStore(mailSource('eml', 'eml'));
+    expect(second.facts.map((f) => f.key).sort()).toEqual(['fresh@example.co.jp', 'old@example.co.jp']);
+    expect(second.written).toEqual({ inserted: 1, merged: 0, ignored: 1 });
   });
 
   it('pseudonymise without a key is a config error', async () => {
@@ -128,6 +149,7 @@ describe('.eml directory', () => {
     writeFileSync(join(dir, 'eml/big.eml'), big);
     writeFileSync(join(dir, 'eml/bigsmime.eml'), bigEnc);
     writeFileSync(join(dir, 'eml/small.eml'), plainMsg('small@example.co.jp'));
+    settle(join(dir, 'eml'));
     const { facts } = await collectAndStore(mailSource('eml', 'eml', { maxMessageBytes: 1024 }));
     const by = new Map(facts.map((f) => [f.key, f.data]));
     expect(big.length).toBeGreaterThan(1024);
