@@ -47,7 +47,7 @@ const READ_AHEAD = 8;
 /** A shard: one Maildir folder, one hash bucket of an .eml tree, or a byte range of an mbox. */
 export interface MailShard extends ShardSpec {
   unit:
-    | { kind: 'maildir-folder'; dir: string; since: number }
+    | { kind: 'maildir-folder'; dir: string; since: number; bucket: number; of: number }
     | { kind: 'eml-bucket'; root: string; bucket: number; of: number; since: number }
     | { kind: 'mbox-range'; file: string; start: number; end: number | null; checkpoint: string; checkpointValue: string };
 }
@@ -315,7 +315,11 @@ export async function mailShards(source: Source, ctx: CollectContext): Promise<M
   const root = sourceRoot(source, ctx);
   if (source.format === 'maildir') {
     const since = await sinceOf(source, ctx);
-    return (await maildirFolders(root)).map((dir) => ({ id: `maildir:${relative(root, dir)}`, unit: { kind: 'maildir-folder', dir, since } }));
+    const of = Math.max(1, source.shards);
+    // Each folder, split by a hash of the file name when more shards are asked for than folders.
+    return (await maildirFolders(root)).flatMap((dir) =>
+      Array.from({ length: of }, (_, bucket): MailShard => ({ id: `maildir:${relative(root, dir)}:${bucket}/${of}`, unit: { kind: 'maildir-folder', dir, since, bucket, of } })),
+    );
   }
   if (source.format === 'eml') {
     const since = await sinceOf(source, ctx);
@@ -338,7 +342,7 @@ export async function collectMailShard(source: Source, shard: MailShard, ctx: Co
   const root = sourceRoot(source, ctx);
   if (u.kind === 'maildir-folder' || u.kind === 'eml-bucket') {
     let files = u.kind === 'maildir-folder' ? await maildirFiles(u.dir, u.since) : await emlFiles(u.root, u.since);
-    if (u.kind === 'eml-bucket' && u.of > 1) files = files.filter((f) => bucketOf(relative(root, f.path), u.of) === u.bucket);
+    if (u.of > 1) files = files.filter((f) => bucketOf(relative(root, f.path), u.of) === u.bucket);
     const newest = await collectFiles(files, root, source, ctx, sink, u.kind === 'eml-bucket' ? EML_SETTLE_MS : 0);
     checkpoints[CTIME_CHECKPOINT] = String(Math.max(0, Number.isFinite(newest) ? newest : 0, u.since));
   } else {

@@ -93,6 +93,22 @@ describe('Maildir', () => {
     expect(facts).toEqual([]);
   });
 
+  it('shards (folders × name buckets) merge to the same facts and checkpoint as one run', async () => {
+    maildir();
+    for (let i = 10; i < 30; i++) writeFileSync(join(dir, `md/cur/17000000${i}.M${i}.host:2,S`), (i % 2 ? plainMsg : encMsg)(`x${i}@example.co.jp`));
+    const source = mailSource('maildir', 'md', { shards: 4 });
+    const ctx = mailContext(mailConfig(dir), store);
+    const shards = await mailCollector.shards!(source, ctx);
+    expect(shards.length).toBe(4 * 4); // cur, new, .Sent/cur, .Sent/new
+    const partials = (await Promise.all(shards.map((s) => collectMailShard(source, s as never, ctx)))) as MailPartial[];
+    const merged = mergeMailPartials(JSON.parse(JSON.stringify(partials)) as MailPartial[]);
+    const whole = (await mailCollector.collect(source, ctx)) as FactsOutput<'mail'>;
+    const keys = (o: FactsOutput<'mail'>) => [...o.facts].map((f) => f.key).sort();
+    expect(keys(merged)).toHaveLength(22); // 20 + p1 + e1 (the inbound one is skipped)
+    expect(keys(merged)).toEqual(keys(whole));
+    expect(merged.checkpoints).toEqual(whole.checkpoints);
+  });
+
   it('a path that is not a Maildir fails with one clear error naming it', async () => {
     mkdirSync(join(dir, 'empty'));
     await expect(collectAndStore(mailSource('maildir', 'empty'))).rejects.toThrow(/empty: no cur\/ or new\/ folder/);
