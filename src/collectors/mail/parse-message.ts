@@ -26,7 +26,7 @@ export interface RootHeaders {
   envelope: string[];
 }
 
-/** A leaf part that has a filename or a Content-Disposition. */
+/** A leaf part that may count as an attachment: named, disposition attachment, the root, or with a Content-ID. */
 export interface PartInfo {
   contentType: string;
   disposition?: string;
