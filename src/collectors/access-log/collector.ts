@@ -102,11 +102,15 @@ async function seeFile(path: string): Promise<SeenFile | undefined> {
 async function seeFiles(source: Source, ctx: CollectContext, prev: CheckpointState): Promise<SeenFile[]> {
   const paths = await resolvePaths(source.paths, ctx.config.baseDir);
   const seen: SeenFile[] = [];
+  const ids = new Set<string>();
   for (const p of paths) {
     const f = await seeFile(p);
-    if (f) seen.push(f);
+    // A symlink or hard link to a file already listed is the same file: read it once.
+    if (f && !ids.has(f.identity)) {
+      seen.push(f);
+      ids.add(f.identity);
+    }
   }
-  const ids = new Set(seen.map((f) => f.identity));
   for (const [id, e] of Object.entries(prev.files)) {
     if (id.includes('#') || ids.has(id) || e.gz) continue;
     const f = await seeFile(`${e.path}.1`);

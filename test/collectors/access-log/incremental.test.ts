@@ -196,3 +196,14 @@ describe('a rotation between planning and reading', () => {
     await expect(collectAccessLogShard(src, shard!, ctx)).rejects.toBeInstanceOf(TransientError);
   });
 });
+
+describe('links', () => {
+  it('reads a file reached through a symlink and its own name once', async () => {
+    const { symlinkSync } = await import('node:fs');
+    const log = join(dir, 'access.log');
+    writeFileSync(log, line('s1'));
+    symlinkSync(log, join(dir, 'current.log'));
+    expect((await collect(logSource([join(dir, '*.log')], 'combined'))).users).toEqual(['s1']);
+    expect(await totals()).toEqual({ s1: 1 });
+  });
+});
