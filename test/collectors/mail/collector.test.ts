@@ -3,7 +3,7 @@
  * re-runs that never count a message twice; too-large messages; shards that merge to the same
  * answer. Expected records and counts are written by hand from the messages built here.
  */
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -30,6 +30,7 @@ beforeEach(() => {
 });
 afterEach(async () => {
   await store.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 async function collectAndStore(source: ReturnType<typeof mailSource>, observedAt = new Date('2026-11-25T00:00:00Z')) {
