@@ -29,7 +29,7 @@ export function detectPdf(s: Sample): Verdict {
         const dict = chunk.startsWith('xref') ? dictAfter(chunk, chunk.indexOf('trailer')) : /^\s*\d+\s+\d+\s+obj\b/.test(chunk) ? dictAfter(chunk, chunk.indexOf('obj')) : undefined;
         if (dict !== undefined) {
           const kind = chunk.startsWith('xref') ? 'trailer' : 'cross-reference stream';
-          return ENCRYPT_KEY.test(topLevel(dict)) ? verdict(true, `pdf: /Encrypt in ${kind}${emptyPasswordNote(s, dict)}`) : verdict(false, `pdf: no /Encrypt in ${kind}`);
+          return ENCRYPT_KEY.test(topLevel(dict)) ? encryptedUnlessEmptyPassword(s, dict, `pdf: /Encrypt in ${kind}`) : verdict(false, `pdf: no /Encrypt in ${kind}`);
         }
       }
     }
@@ -41,20 +41,28 @@ export function detectPdf(s: Sample): Verdict {
     const dict = dictAfter(tail, start);
     if (dict === undefined) continue;
     seen = true;
-    if (ENCRYPT_KEY.test(topLevel(dict))) return verdict(true, `pdf: /Encrypt in a trailer (found by scanning)${emptyPasswordNote(s, dict)}`);
+    if (ENCRYPT_KEY.test(topLevel(dict))) return encryptedUnlessEmptyPassword(s, dict, 'pdf: /Encrypt in a trailer (found by scanning)');
   }
   return verdict(false, seen ? 'pdf: no /Encrypt in trailer' : 'pdf: no trailer found; treated as not encrypted');
 }
 
 /**
- * KPIS.md counts any PDF with /Encrypt as encrypted; one that opens with an empty user password
- * protects nothing, so the reason says so (the verdict stays as defined).
+ * KPIS.md names the /Encrypt entry as the mark of an encrypted PDF. A PDF whose user password is
+ * empty carries /Encrypt (usually for owner-password permissions) yet opens for anyone, so it
+ * protects nothing in transit: it is counted as not encrypted — the safe answer for an
+ * "attachments to outside parties are encrypted" objective (README, "ambiguous cases").
  */
-function emptyPasswordNote(s: Sample, trailer: string): string {
+function encryptedUnlessEmptyPassword(s: Sample, trailer: string, found: string) {
+  return opensWithEmptyPassword_(s, trailer)
+    ? verdict(false, `${found}, but it opens with an empty user password: not protected`)
+    : verdict(true, found);
+}
+
+function opensWithEmptyPassword_(s: Sample, trailer: string): boolean {
   const top = topLevel(trailer);
   const idAt = /\/ID\s*\[/.exec(trailer);
   const id = idAt ? pdfString(trailer, idAt.index + idAt[0].length) : undefined;
-  if (!id) return '';
+  if (!id) return false;
   let dict: string | undefined;
   const ref = /\/Encrypt\s+(\d+)\s+(\d+)\s+R/.exec(top);
   if (ref) {
@@ -71,8 +79,8 @@ function emptyPasswordNote(s: Sample, trailer: string): string {
     const inline = trailer.search(/\/Encrypt\s*<</);
     if (inline >= 0) dict = dictAfter(trailer, inline);
   }
-  if (!dict) return '';
-  return opensWithEmptyPassword(dict, id) === true ? ' (opens with an empty user password)' : '';
+  if (!dict) return false;
+  return opensWithEmptyPassword(dict, id) === true;
 }
 
 /** The dictionary `<< … >>` starting at or after `from`, with its nesting, strings skipped. */

@@ -26,9 +26,9 @@ const REAL: [file: string, type: string, encrypted: boolean, reasonPart: string]
   ['msoffcrypto_example_password.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', true, 'EncryptedPackage'],
   ['msoffcrypto_rc4cryptoapi_password.doc', 'application/msword', true, 'fEncrypted'],
   ['pypdf_crazyones-encrypted-256.pdf', 'application/pdf', true, '/Encrypt in cross-reference stream'],
-  // Opens without a password, but KPIS.md defines a PDF as encrypted by its /Encrypt entry;
-  // the reason tells the auditor (RC4 key from the empty password reproduces /U).
-  ['pypdf_r2-empty-password.pdf', 'application/pdf', true, 'pdf: /Encrypt in trailer (opens with an empty user password)'],
+  // Has /Encrypt, but the RC4 key derived from the empty password reproduces /U: anyone can open
+  // it, so it protects nothing and counts as not encrypted (README, ambiguous cases).
+  ['pypdf_r2-empty-password.pdf', 'application/pdf', false, 'pdf: /Encrypt in trailer, but it opens with an empty user password: not protected'],
   ['pypdf_r4-aes-user-password.pdf', 'application/pdf', true, '/Encrypt in trailer'],
   ['zip2_aes_archive.zip', 'application/zip', true, 'all 4 file entries encrypted (AES)'],
   // The flag is set but the stored entry is 28 bytes for 28 plain bytes: no ZipCrypto header, plain text.
@@ -55,7 +55,7 @@ describe('real attachments', () => {
     expect(c.record.attachments[0]).toMatchObject({ name: file, contentType: type, size: bytes.length, encrypted });
   });
 
-  it('a PDF with a real user password carries no empty-password note', () => {
+  it('a PDF with a real user password stays encrypted', () => {
     expect(detectEncryption('a.pdf', 'application/pdf', wholeSample(real('pypdf_r4-aes-user-password.pdf')))).toEqual({ encrypted: true, reason: 'pdf: /Encrypt in trailer' });
   });
 
