@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../src/config/load.ts';
 import { SqliteStore } from '../src/evidence/sqlite-store.ts';
+import { QueueEvents } from 'bullmq';
 import { BullmqDriver } from '../src/jobs/bullmq/driver.ts';
 import { runWorker } from '../src/jobs/bullmq/worker.ts';
 import type { JobDeps } from '../src/jobs/run-collection.ts';
@@ -90,16 +91,37 @@ function depsFor(dir: string, db: string): JobDeps {
 async function worker(): Promise<void> {
   const [dir, db, redisUrl, prefix] = process.argv.slice(process.argv.indexOf('--worker') + 1) as [string, string, string, string];
   const deps = depsFor(dir, db);
-  deps.log = { ...silentLogger, info: (_o, msg) => msg === 'worker ready' && process.stdout.write('ready\n') };
+  let base = process.cpuUsage();
+  deps.log = {
+    ...silentLogger,
+    info: (_o, msg) => {
+      if (msg !== 'worker ready') return;
+      base = process.cpuUsage();
+      process.stdout.write('ready\n');
+    },
+  };
   await runWorker(deps, { redisUrl, prefix, concurrency: 1, lockDuration: 120_000 });
+  const used = process.cpuUsage(base);
+  process.stdout.write(`cpu ${(used.user + used.system) / 1000}\n`);
   await deps.store.close();
   process.exit(0);
 }
 
-function spawnWorker(args: string[]): Promise<ChildProcess> {
+interface BenchWorker {
+  proc: ChildProcess;
+  /** CPU time (ms) the worker used between ready and exit, once it has exited. */
+  cpu: Promise<number>;
+}
+
+function spawnWorker(args: string[]): Promise<BenchWorker> {
   const proc = spawn(process.execPath, ['--import', 'tsx', self, '--worker', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  const cpu = new Promise<number>((resolve) => proc.once('exit', () => resolve(Number(/cpu ([\d.]+)/.exec(out)?.[1] ?? NaN))));
   return new Promise((resolve, reject) => {
-    proc.stdout!.on('data', (b: Buffer) => b.toString().includes('ready') && resolve(proc));
+    proc.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (out.includes('ready')) resolve({ proc, cpu });
+    });
     proc.once('exit', (code) => reject(new Error(`worker exited ${code}`)));
   });
 }
@@ -118,25 +140,35 @@ async function digest(store: SqliteStore): Promise<{ hash: string; facts: number
   return { hash: createHash('sha256').update(rows.join('\n')).digest('hex').slice(0, 16), facts: rows.length, successes, failures };
 }
 
-async function runWith(workers: number, dir: string, redisUrl: string): Promise<{ ms: number; d: Awaited<ReturnType<typeof digest>> }> {
+let t0 = 0;
+
+async function runWith(workers: number, dir: string, redisUrl: string): Promise<{ ms: number; cpu: number[]; d: Awaited<ReturnType<typeof digest>> }> {
   const db = `evidence-${workers}.sqlite`;
   const prefix = `bench-${workers}-${process.pid}`;
   const procs = await Promise.all(Array.from({ length: workers }, () => spawnWorker([dir, db, redisUrl, prefix])));
   const deps = depsFor(dir, db);
   const driver = new BullmqDriver(deps, {}, { redisUrl, prefix });
   await driver.start();
-  const t0 = performance.now();
+  // BENCH_TIMELINE=1: print when each job starts and ends (where the time goes).
+  const timeline = process.env.BENCH_TIMELINE ? new QueueEvents('collect', { connection: { url: redisUrl }, prefix }) : undefined;
+  if (timeline) {
+    await timeline.waitUntilReady();
+    for (const e of ['active', 'completed'] as const) timeline.on(e, ({ jobId }: { jobId: string }) => process.stdout.write(`  ${(performance.now() - t0).toFixed(0).padStart(6)} ms  ${e.padEnd(9)} ${jobId}\n`));
+  }
+  t0 = performance.now();
   await driver.enqueueCollect('web', { observedAt: new Date('2026-11-01T00:00:00Z') });
   await driver.drain(20);
   const ms = performance.now() - t0;
+  await timeline?.close();
   await driver.stop();
-  await Promise.all(procs.map((p) => new Promise((r) => { p.once('exit', r); p.kill('SIGTERM'); })));
+  for (const w of procs) w.proc.kill('SIGTERM');
+  const cpu = await Promise.all(procs.map((w) => w.cpu));
   const store = deps.store as SqliteStore;
   const d = await digest(store);
   const [run] = await store.runs({ source: 'web', limit: 1 });
   if (run?.result !== 'success') throw new Error(`collection failed: ${run?.error ?? 'no run recorded'}`);
   await store.close();
-  return { ms, d };
+  return { ms, cpu, d };
 }
 
 export async function main(): Promise<void> {
@@ -156,10 +188,15 @@ export async function main(): Promise<void> {
     process.stdout.write(`machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} (other processes share the cores: the speed-up is only meaningful on an idle machine)\n`);
     process.stdout.write(`input: ${lines.toLocaleString('en')} lines, ${(bytes / 1e6).toFixed(0)} MB, ${users} users, ${shards} shards (written in ${((performance.now() - t) / 1000).toFixed(1)} s)\n`);
     const one = await runWith(1, dir, redis.url);
-    process.stdout.write(`1 worker : ${(one.ms / 1000).toFixed(2)} s  (${Math.round(lines / (one.ms / 1000)).toLocaleString('en')} lines/s)\n`);
+    const cpuText = (cpu: number[]) => cpu.map((c) => `${(c / 1000).toFixed(2)} s`).join(' + ');
+    process.stdout.write(`1 worker : ${(one.ms / 1000).toFixed(2)} s  (${Math.round(lines / (one.ms / 1000)).toLocaleString('en')} lines/s; worker CPU ${cpuText(one.cpu)})\n`);
     const two = await runWith(2, dir, redis.url);
-    process.stdout.write(`2 workers: ${(two.ms / 1000).toFixed(2)} s  (${Math.round(lines / (two.ms / 1000)).toLocaleString('en')} lines/s)\n`);
+    process.stdout.write(`2 workers: ${(two.ms / 1000).toFixed(2)} s  (${Math.round(lines / (two.ms / 1000)).toLocaleString('en')} lines/s; worker CPU ${cpuText(two.cpu)})\n`);
     process.stdout.write(`speed-up : ${(one.ms / two.ms).toFixed(2)}× (load average now ${loadavg()[0]!.toFixed(1)})\n`);
+    // How evenly the work split, and how much CPU the workers actually got: on a shared machine the
+    // wall-clock speed-up is capped by the cores other processes leave free.
+    const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+    process.stdout.write(`split    : 2-worker CPU shares ${two.cpu.map((c) => `${Math.round((100 * c) / sum(two.cpu))}%`).join(' / ')}; cores used: 1 worker ${(sum(one.cpu) / one.ms).toFixed(2)}, 2 workers ${(sum(two.cpu) / two.ms).toFixed(2)}\n`);
     const same = one.d.hash === two.d.hash;
     process.stdout.write(`evidence : ${one.d.facts} account-days, ${one.d.successes + one.d.failures} events (${one.d.failures} failures); identical: ${same ? 'yes' : 'NO'} (${one.d.hash} / ${two.d.hash})\n`);
     if (one.d.successes + one.d.failures !== lines) process.stdout.write(`WARNING: ${lines - one.d.successes - one.d.failures} lines not counted\n`);
