@@ -172,9 +172,9 @@ async function runWith(workers: number, dir: string, redisUrl: string): Promise<
 }
 
 export async function main(): Promise<void> {
-  const lines = arg('lines', 2_000_000);
+  const lines = arg('lines', 4_000_000);
   const shards = arg('shards', 8);
-  const users = arg('users', 2000);
+  const users = arg('users', 300);
   const dir = mkdtempSync(join(tmpdir(), 'isms-scale-out-'));
   const redis = await startRedis(dir);
   try {
