@@ -210,10 +210,25 @@ function fromMillis(ms: number, zone: string): string | undefined {
   return isoText(DateTime.fromMillis(ms, { zone: zoneOf(zone) ?? 'UTC' }));
 }
 
+/**
+ * Luxon's fromFormat costs tens of microseconds (zone offsets through Intl), and exports repeat
+ * the same few thousand dates across 100,000 rows: remember recent answers. Bounded, so memory
+ * does not grow with the input.
+ */
+const formatted = new Map<string, DateTime | null>();
+const FORMAT_MEMO = 20_000;
+
 function withFormat(text: string, opts: TimeOptions): DateTime | undefined {
   if (!opts.format) return undefined;
-  const dt = DateTime.fromFormat(text, opts.format, { zone: zoneOf(opts.zone) ?? 'UTC', setZone: true, locale: 'en-US' });
-  return dt.isValid ? dt : undefined;
+  const key = `${opts.format}\u0000${opts.zone}\u0000${text}`;
+  let dt = formatted.get(key);
+  if (dt === undefined) {
+    const parsed = DateTime.fromFormat(text, opts.format, { zone: zoneOf(opts.zone) ?? 'UTC', setZone: true, locale: 'en-US' });
+    dt = parsed.isValid ? parsed : null;
+    if (formatted.size >= FORMAT_MEMO) formatted.clear();
+    formatted.set(key, dt);
+  }
+  return dt ?? undefined;
 }
 
 // What IdP APIs write (Okta, Graph, Google): already the output form when it has milliseconds.
@@ -242,8 +257,8 @@ export function parseTimestamp(raw: string, opts: TimeOptions): TimeResult {
   if (!opts.format && CANONICAL.test(text) && canonicalValid(text)) {
     return { ok: true, value: text.endsWith('+00:00') ? `${text.slice(0, -6)}Z` : text };
   }
-  const formatted = withFormat(text, opts);
-  const fv = formatted && isoText(formatted);
+  const byFormat = withFormat(text, opts);
+  const fv = byFormat && isoText(byFormat);
   if (fv) return { ok: true, value: fv };
   if (/^\d{10}(\d{3})?$/.test(text)) {
     const n = Number(text);
@@ -258,6 +273,17 @@ export function parseTimestamp(raw: string, opts: TimeOptions): TimeResult {
   return { ok: false, error: `unreadable timestamp "${text}" (expected ${opts.format ? `${opts.format} or ` : ''}${FORMS})` };
 }
 
+const dates = new Map<DateTime, string>();
+function dateOf(dt: DateTime, zone: string): string {
+  let d = dates.get(dt);
+  if (d === undefined) {
+    d = dt.setZone(zoneOf(zone) ?? 'UTC').toISODate()!;
+    if (dates.size >= FORMAT_MEMO) dates.clear();
+    dates.set(dt, d);
+  }
+  return d;
+}
+
 /**
  * A calendar date `YYYY-MM-DD`. A value with a time and an explicit offset is converted to the
  * zone first (an HR export's `2026-03-31T15:00:00Z` is 1 April in Tokyo); otherwise the date
@@ -266,8 +292,8 @@ export function parseTimestamp(raw: string, opts: TimeOptions): TimeResult {
 export function parseDate(raw: string, opts: TimeOptions): TimeResult {
   const text = raw.trim();
   if (text === '') return { ok: false, error: 'empty date' };
-  const formatted = withFormat(text, opts);
-  if (formatted) return { ok: true, value: formatted.setZone(zoneOf(opts.zone) ?? 'UTC').toISODate()! };
+  const byFormat = withFormat(text, opts);
+  if (byFormat) return { ok: true, value: dateOf(byFormat, opts.zone) };
   const p = parts(text);
   if (p && valid(p)) {
     if (p.offset === undefined || !p.timed) return { ok: true, value: ymd(p) };
