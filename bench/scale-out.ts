@@ -3,7 +3,7 @@
  * through BullMQ by 1 and then by 2 worker processes, each against a private redis-server and a
  * fresh evidence store. Prints both wall times, the speed-up and whether the evidence is identical.
  *
- *   npx tsx bench/scale-out.ts [--lines N] [--shards N] [--users N]
+ *   npx tsx bench/scale-out.ts [--lines N] [--shards N] [--users N] [--format combined|ecs-json]
  *
  * Wall time runs from the enqueue to the last job done (plan → shard children → merge → write);
  * worker start-up is outside it (workers are long-lived in production).
@@ -31,29 +31,37 @@ function arg(name: string, def: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : def;
 }
 
-/** A deterministic combined log: `users` accounts over 28 days, 1 in 9 requests a 401. */
-async function writeLog(file: string, lines: number, users: number): Promise<number> {
+type Format = 'combined' | 'ecs-json';
+
+/**
+ * A deterministic log: `users` accounts over 28 days, 1 in 9 events a failure. `combined` is an
+ * nginx access log (401 = failure); `ecs-json` is Filebeat's authentication events (JSON lines).
+ */
+async function writeLog(file: string, lines: number, users: number, format: Format): Promise<number> {
   const out = createWriteStream(file);
   let bytes = 0;
   let chunk = '';
   for (let i = 0; i < lines; i++) {
-    const day = 1 + (i % 28);
+    const day = String(1 + (i % 28)).padStart(2, '0');
     const s = i % 86_400;
     const hh = String(Math.floor(s / 3600)).padStart(2, '0');
     const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
     const ss = String(s % 60).padStart(2, '0');
     const user = `user${(i * 7919) % users}`;
-    const status = i % 9 === 0 ? 401 : 200;
-    chunk += `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255} - ${user} [${String(day).padStart(2, '0')}/${MONTHS[9]}/2026:${hh}:${mm}:${ss} +0900] "GET /app/page/${i % 1000} HTTP/1.1" ${status} ${1000 + (i % 5000)} "https://intra.example.co.jp/" "Mozilla/5.0 (X11; Linux x86_64)"\n`;
+    const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+    const failed = i % 9 === 0;
+    chunk += format === 'combined'
+      ? `${ip} - ${user} [${day}/${MONTHS[9]}/2026:${hh}:${mm}:${ss} +0900] "GET /app/page/${i % 1000} HTTP/1.1" ${failed ? 401 : 200} ${1000 + (i % 5000)} "https://intra.example.co.jp/" "Mozilla/5.0 (X11; Linux x86_64)"\n`
+      : `{"@timestamp":"2026-10-${day}T${hh}:${mm}:${ss}.000Z","event":{"category":["authentication","session"],"outcome":"${failed ? 'failure' : 'success'}","action":"ssh_login"},"user":{"name":"${user}"},"source":{"ip":"${ip}","port":${40000 + (i % 20000)}},"host":{"name":"srv${i % 4}"}}\n`;
     if (chunk.length > 1 << 20) {
       bytes += Buffer.byteLength(chunk);
-      if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
       chunk = '';
     }
   }
   bytes += Buffer.byteLength(chunk);
   out.end(chunk);
-  await new Promise<void>((r) => out.once("finish", () => r()));
+  await new Promise<void>((r) => out.once('finish', () => r()));
   return bytes;
 }
 
@@ -171,22 +179,22 @@ async function runWith(workers: number, dir: string, redisUrl: string): Promise<
   return { ms, cpu, d };
 }
 
-export async function main(): Promise<void> {
-  const lines = arg('lines', 4_000_000);
+async function benchFormat(format: Format, defaultLines: number): Promise<boolean> {
+  const lines = arg('lines', defaultLines);
   const shards = arg('shards', 8);
   const users = arg('users', 300);
   const dir = mkdtempSync(join(tmpdir(), 'isms-scale-out-'));
   const redis = await startRedis(dir);
   try {
     const t = performance.now();
-    const bytes = await writeLog(join(dir, 'access.log'), lines, users);
+    const bytes = await writeLog(join(dir, 'access.log'), lines, users, format);
     writeFileSync(join(dir, 'isms.yaml'), [
       'organisation: { name: Bench, timeZone: Asia/Tokyo, internalDomains: [example.co.jp] }',
       'sources:',
-      `  - { id: web, kind: access-log, format: combined, paths: [access.log], shards: ${shards} }`,
+      `  - { id: web, kind: access-log, format: ${format}, paths: [access.log], shards: ${shards} }`,
     ].join('\n'));
     process.stdout.write(`machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} (other processes share the cores: the speed-up is only meaningful on an idle machine)\n`);
-    process.stdout.write(`input: ${lines.toLocaleString('en')} lines, ${(bytes / 1e6).toFixed(0)} MB, ${users} users, ${shards} shards (written in ${((performance.now() - t) / 1000).toFixed(1)} s)\n`);
+    process.stdout.write(`input: ${format}, ${lines.toLocaleString('en')} lines, ${(bytes / 1e6).toFixed(0)} MB, ${users} users, ${shards} shards (written in ${((performance.now() - t) / 1000).toFixed(1)} s)\n`);
     const one = await runWith(1, dir, redis.url);
     const cpuText = (cpu: number[]) => cpu.map((c) => `${(c / 1000).toFixed(2)} s`).join(' + ');
     process.stdout.write(`1 worker : ${(one.ms / 1000).toFixed(2)} s  (${Math.round(lines / (one.ms / 1000)).toLocaleString('en')} lines/s; worker CPU ${cpuText(one.cpu)})\n`);
@@ -200,11 +208,28 @@ export async function main(): Promise<void> {
     const same = one.d.hash === two.d.hash;
     process.stdout.write(`evidence : ${one.d.facts} account-days, ${one.d.successes + one.d.failures} events (${one.d.failures} failures); identical: ${same ? 'yes' : 'NO'} (${one.d.hash} / ${two.d.hash})\n`);
     if (one.d.successes + one.d.failures !== lines) process.stdout.write(`WARNING: ${lines - one.d.successes - one.d.failures} lines not counted\n`);
-    if (!same) process.exitCode = 1;
+    return same;
   } finally {
     redis.proc.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Both formats unless `--format` picks one: the byte-scanning nginx parser (memory-bound, so two
+ * processes on two cores gain less) and the JSON-lines ECS parser (CPU-bound).
+ */
+export async function main(): Promise<void> {
+  const fi = process.argv.indexOf('--format');
+  const only = fi >= 0 ? process.argv[fi + 1] : undefined;
+  const plan: [Format, number][] = [['combined', 4_000_000], ['ecs-json', 2_000_000]];
+  let ok = true;
+  for (const [format, lines] of plan) {
+    if (only && only !== format) continue;
+    ok = (await benchFormat(format, lines)) && ok;
+    process.stdout.write('\n');
+  }
+  if (!ok) process.exitCode = 1;
 }
 
 if (process.argv.includes('--worker')) await worker();
