@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE INDEX IF NOT EXISTS runs_source ON runs (source, id);
 `;
 
+const SNAPSHOT_BATCH = 5000;
+
 export class SqliteStore implements EvidenceStore {
   private readonly db: Database.Database;
 
@@ -91,34 +93,60 @@ export class SqliteStore implements EvidenceStore {
       return counts;
     }
 
-    const byKey = new Map<string, StoredVersion[]>();
-    if (obs.length > 0) for (const row of this.db
-      .prepare('SELECT key, at, data FROM versions WHERE source = ? ORDER BY key, at')
-      .iterate(w.source) as Iterable<{ key: string; at: number; data: string | null }>) {
-      let list = byKey.get(row.key);
-      if (!list) byKey.set(row.key, (list = []));
-      list.push({ at: row.at, data: row.data });
-    }
-
     const ins = this.db.prepare('INSERT OR REPLACE INTO versions (source, kind, key, at, data) VALUES (?, ?, ?, ?, ?)');
     const del = this.db.prepare('DELETE FROM versions WHERE source = ? AND key = ? AND at = ?');
-    const apply = this.db.transaction(() => {
-      const keys = new Set<string>([...byKey.keys(), ...incoming.keys()]);
-      for (const key of keys) {
-        const versions = byKey.get(key) ?? [];
-        const data = incoming.get(key) ?? null;
-        const before = stateAt(versions, t - 1);
-        if (data !== null && before === null) counts.added++;
-        else if (data === null && before !== null) counts.removed++;
-        else if (data !== before) counts.changed++;
-        else if (data !== null) counts.unchanged++;
-        const edit = editForObservation(key, versions, t, data, next);
-        if (!edit) continue;
-        for (const at of edit.remove) del.run(w.source, key, at);
-        for (const v of edit.insert) ins.run(w.source, w.kind, key, v.at, v.data);
+    const observe = this.db.prepare('INSERT OR REPLACE INTO observations (source, kind, at, hash) VALUES (?, ?, ?, ?)');
+    const count = (data: string | null, before: string | null) => {
+      if (data !== null && before === null) counts.added++;
+      else if (data === null && before !== null) counts.removed++;
+      else if (data !== before) counts.changed++;
+      else if (data !== null) counts.unchanged++;
+    };
+
+    let apply: () => void;
+    if (next === undefined && same === undefined) {
+      // The usual case, a new newest observation: compare each key with its latest state only.
+      const latest = new Map<string, string | null>();
+      const rows = this.db.prepare('SELECT key, data FROM versions WHERE source = ? ORDER BY key, at').raw(true);
+      if (obs.length > 0) for (const [key, data] of rows.iterate(w.source) as Iterable<[string, string | null]>) latest.set(key, data);
+      apply = this.db.transaction(() => {
+        for (const [key, data] of incoming) {
+          const before = latest.get(key) ?? null;
+          count(data, before);
+          if (data !== before) ins.run(w.source, w.kind, key, t, data);
+        }
+        for (const [key, before] of latest) {
+          if (before !== null && !incoming.has(key)) {
+            counts.removed++;
+            ins.run(w.source, w.kind, key, t, null);
+          }
+        }
+        observe.run(w.source, w.kind, t, digest);
+      });
+    } else {
+      // A backfill or a re-collection of a known instant: place it in each key's history.
+      const byKey = new Map<string, StoredVersion[]>();
+      for (const row of this.db
+        .prepare('SELECT key, at, data FROM versions WHERE source = ? ORDER BY key, at')
+        .iterate(w.source) as Iterable<{ key: string; at: number; data: string | null }>) {
+        let list = byKey.get(row.key);
+        if (!list) byKey.set(row.key, (list = []));
+        list.push({ at: row.at, data: row.data });
       }
-      this.db.prepare('INSERT OR REPLACE INTO observations (source, kind, at, hash) VALUES (?, ?, ?, ?)').run(w.source, w.kind, t, digest);
-    });
+      apply = this.db.transaction(() => {
+        const keys = new Set<string>([...byKey.keys(), ...incoming.keys()]);
+        for (const key of keys) {
+          const versions = byKey.get(key) ?? [];
+          const data = incoming.get(key) ?? null;
+          count(data, stateAt(versions, t - 1));
+          const edit = editForObservation(key, versions, t, data, next);
+          if (!edit) continue;
+          for (const at of edit.remove) del.run(w.source, key, at);
+          for (const v of edit.insert) ins.run(w.source, w.kind, key, v.at, v.data);
+        }
+        observe.run(w.source, w.kind, t, digest);
+      });
+    }
     try {
       apply();
     } catch (cause) {
@@ -158,7 +186,23 @@ export class SqliteStore implements EvidenceStore {
   }
 
   async *readSnapshot<K extends RecordKind>(kind: K, at: Date, sources?: readonly string[]): AsyncIterable<Versioned<RecordKinds[K]>> {
-    const t = at.getTime();
+    for await (const batch of this.readSnapshotBatches(kind, at, sources)) yield* batch;
+  }
+
+  async *readSnapshotBatches<K extends RecordKind>(kind: K, at: Date, sources?: readonly string[]): AsyncIterable<Versioned<RecordKinds[K]>[]> {
+    let batch: Versioned<RecordKinds[K]>[] = [];
+    for (const v of this.snapshotRows<K>(kind, at.getTime(), sources)) {
+      batch.push(v);
+      if (batch.length >= SNAPSHOT_BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+
+  /** Rows of the kind's sources as of t, grouped per key into their history (synchronous). */
+  private *snapshotRows<K extends RecordKind>(kind: K, t: number, sources?: readonly string[]): Generator<Versioned<RecordKinds[K]>> {
     // The sources holding this kind, narrowed to the wanted ones: each is one ordered range scan
     // of the primary key (source, key, at).
     const ofKind = (this.db.prepare('SELECT DISTINCT source FROM observations WHERE kind = ? ORDER BY source').pluck().all(kind) as string[])

@@ -72,6 +72,12 @@ export interface EvidenceStore {
   /** Snapshot records of a kind as of `at` (only observations ≤ at), with their history. */
   readSnapshot<K extends RecordKind>(kind: K, at: Date, sources?: readonly string[]): AsyncIterable<Versioned<RecordKinds[K]>>;
 
+  /**
+   * The same, in batches of a few thousand: one await per batch instead of one per record,
+   * which matters when an evaluation reads hundreds of thousands of records.
+   */
+  readSnapshotBatches<K extends RecordKind>(kind: K, at: Date, sources?: readonly string[]): AsyncIterable<Versioned<RecordKinds[K]>[]>;
+
   /** Facts of a kind observed ≤ at, optionally only those whose `filter` passes. Streams. */
   readFacts<K extends RecordKind>(kind: K, at: Date, sources?: readonly string[]): AsyncIterable<FactRow<K>>;
 

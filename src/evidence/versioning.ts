@@ -85,14 +85,46 @@ export function editForObservation(
  * records compare equal as strings whatever order a collector built them in.
  */
 export function canonicalJson(value: unknown): string {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && isFlat(value as Record<string, unknown>)) {
+    // Records are flat (scalars and arrays of scalars): JSON.stringify with the keys in sorted
+    // order as its allow-list does it natively, several times faster than walking by hand.
+    return JSON.stringify(value, sortedKeys(value as Record<string, unknown>));
+  }
+  return walk(value);
+}
+
+const keyOrders = new Map<string, string[]>();
+function sortedKeys(o: Record<string, unknown>): string[] {
+  const keys = Object.keys(o);
+  const signature = keys.join('\u0000');
+  let sorted = keyOrders.get(signature);
+  if (!sorted) {
+    if (keyOrders.size > 1000) keyOrders.clear();
+    keyOrders.set(signature, (sorted = [...keys].sort()));
+  }
+  return sorted;
+}
+
+function isFlat(o: Record<string, unknown>): boolean {
+  for (const k in o) {
+    const v = o[k];
+    if (v !== null && typeof v === 'object') {
+      if (!Array.isArray(v)) return false;
+      for (const x of v) if (x !== null && typeof x === 'object') return false;
+    }
+  }
+  return true;
+}
+
+function walk(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : walk(v))).join(',')}]`;
   const o = value as Record<string, unknown>;
   let out = '';
   for (const k of Object.keys(o).sort()) {
     const v = o[k];
     if (v === undefined) continue;
-    out += `${out ? ',' : ''}${JSON.stringify(k)}:${canonicalJson(v)}`;
+    out += `${out ? ',' : ''}${JSON.stringify(k)}:${walk(v)}`;
   }
   return `{${out}}`;
 }

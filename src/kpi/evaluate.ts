@@ -119,7 +119,7 @@ class BundleLoader {
   private snapshot<K extends RecordKind>(kind: K, sources: readonly string[] | undefined): Promise<Versioned<RecordKinds[K]>[]> {
     return this.memo(`${kind}|${key(sources)}`, async () => {
       const out: Versioned<RecordKinds[K]>[] = [];
-      for await (const v of this.store.readSnapshot(kind, this.at, sources)) out.push(v);
+      for await (const batch of this.store.readSnapshotBatches(kind, this.at, sources)) for (const v of batch) out.push(v);
       return out;
     });
   }

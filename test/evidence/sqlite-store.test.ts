@@ -102,3 +102,12 @@ describe('snapshot history', () => {
     expect((await store.runs({ source: 'idp' }))[0]!.result).toBe('failure');
   });
 });
+
+describe('canonical JSON', () => {
+  it('orders keys, drops undefined members, and handles nested objects', async () => {
+    const { canonicalJson } = await import('../../src/evidence/versioning.ts');
+    expect(canonicalJson({ b: 1, a: 'x', c: undefined, d: ['z', 'y'] })).toBe('{"a":"x","b":1,"d":["z","y"]}');
+    expect(canonicalJson({ a: 'x', b: 1, d: ['z', 'y'] })).toBe(canonicalJson({ d: ['z', 'y'], b: 1, a: 'x' }));
+    expect(canonicalJson({ z: { y: 2, x: [{ b: 1, a: 0 }] }, a: null })).toBe('{"a":null,"z":{"x":[{"a":0,"b":1}],"y":2}}');
+  });
+});
