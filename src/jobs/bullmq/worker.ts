@@ -80,7 +80,7 @@ export function startWorkers(deps: JobDeps, options: WorkerStartOptions, ops?: J
   const workers: Worker[] = [new Worker(COLLECT_QUEUE, track(collectProcessor(ctx)), { ...common, concurrency: o.concurrency })];
   if (options.evaluate !== false) workers.push(new Worker(EVALUATE_QUEUE, track(evaluateProcessor(ctx)), { ...common, concurrency: 1 }));
   for (const w of workers) {
-    w.on('error', (err) => deps.log.warn({ queue: w.name, err: err.message }, 'worker connection error (retrying)'));
+    w.on('error', (err) => deps.log.warn({ queue: w.name, err: err.message }, 'worker error (BullMQ retries connections itself)'));
     w.on('stalled', (jobId) => deps.log.warn({ queue: w.name, job: jobId }, 'stalled job taken back'));
     w.on('failed', (job, err) => {
       if (!job) return;
