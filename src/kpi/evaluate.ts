@@ -46,15 +46,22 @@ export async function evaluateObjectives(store: EvidenceStore, config: ConfigLik
   for (const s of config.sources) if (s.kind === 'hr-roster') leftStatuses[s.id] = s.leftStatuses;
 
   const loader = new BundleLoader(store, config, at);
-  const results: KpiResult[] = [];
-  for (const objective of objectives) {
+  const plans = objectives.map((objective) => {
     const def = KPI_REGISTRY.get(objective.kpi);
     if (!def) {
       throw new IsmsError('KPI_UNAVAILABLE', `objective ${objective.id}: KPI ${objective.kpi} is not available in this build`);
     }
     const ctx: KpiContext = { objective, organisation: config.organisation, identity: config.identity, at, leftStatuses };
     const sourcesOf = (kind: RecordKind): readonly string[] | undefined => sourcesFor(kind, objective.scope?.sources, config);
-    const bundle = await loader.bundle(needsOf(def, ctx), sourcesOf);
+    const needs = needsOf(def, ctx);
+    return { def, ctx, sourcesOf, needs, keys: needs.map((k) => cacheKey(k, sourcesOf(k))) };
+  });
+  const results: KpiResult[] = [];
+  for (const [i, { def, ctx, sourcesOf, needs }] of plans.entries()) {
+    // Keep only what this and the later objectives read: peak memory is one objective's
+    // evidence plus what later ones share, not everything the register needs.
+    loader.retain(new Set(plans.slice(i).flatMap((p) => p.keys)));
+    const bundle = await loader.bundle(needs, sourcesOf);
     if (def.evaluate) {
       results.push(def.evaluate(bundle, ctx));
     } else {
@@ -77,9 +84,19 @@ export function sourcesFor(kind: RecordKind, scope: readonly string[] | undefine
   return ids.length > 0 ? ids : undefined;
 }
 
+function cacheKey(kind: RecordKind, sources: readonly string[] | undefined): string {
+  return `${kind}|${key(sources)}`;
+}
+
 /** Loads each (kind, sources) once per evaluation, so objectives share what they read. */
 class BundleLoader {
   private readonly cache = new Map<string, Promise<unknown>>();
+
+  /** Forget what no remaining objective reads. */
+  retain(keys: ReadonlySet<string>): void {
+    for (const k of this.cache.keys()) if (!keys.has(k)) this.cache.delete(k);
+  }
+
   constructor(
     private readonly store: EvidenceStore,
     private readonly config: ConfigLike,
@@ -107,7 +124,7 @@ class BundleLoader {
           b.incidents = currentOf(await this.snapshot('incident', sources));
           break;
         case 'access-day':
-          b.accessLastSuccess = await this.memo(`access-day|${key(sources)}`, () => this.lastSuccess(sources));
+          b.accessLastSuccess = await this.memo(cacheKey('access-day', sources), () => this.lastSuccess(sources));
           break;
         case 'mail':
           break; // streamed by the KPI itself
@@ -117,7 +134,7 @@ class BundleLoader {
   }
 
   private snapshot<K extends RecordKind>(kind: K, sources: readonly string[] | undefined): Promise<Versioned<RecordKinds[K]>[]> {
-    return this.memo(`${kind}|${key(sources)}`, async () => {
+    return this.memo(cacheKey(kind, sources), async () => {
       const out: Versioned<RecordKinds[K]>[] = [];
       for await (const batch of this.store.readSnapshotBatches(kind, this.at, sources)) for (const v of batch) out.push(v);
       return out;
