@@ -24,7 +24,7 @@ afterAll(async () => {
   for (const d of dirs) cleanup(d);
 });
 
-const fast = { lockDuration: 1500, stalledInterval: 500, backoffMs: 100, countsIntervalMs: 200 };
+const fast = { lockDuration: 1500, stalledInterval: 500, backoffMs: 100, sourceLockTtlMs: 1500, lockWaitMs: 100, countsIntervalMs: 200 };
 const at = new Date('2026-01-04T00:00:00Z');
 const isType = (type: string) => (l: Record<string, unknown>) => l.type === type;
 const isLog = (msg: string) => (l: Record<string, unknown>) => l.type === 'log' && l.msg === msg;
@@ -107,6 +107,31 @@ describe('worker faults', () => {
     expect(failures).toEqual([]);
     healthy.proc.kill('SIGTERM');
     expect((await healthy.exited).code).toBe(0);
+    await driver.stop();
+    await deps.store.close();
+  });
+
+  it('a job wrongly taken for stalled (its worker blocked) is not run twice at once', async () => {
+    const dir = makeDir();
+    dirs.push(dir);
+    const deps = depsFor(dir, [{ id: 'web', lines: syntheticLines(105) }]);
+    const prefix = uniquePrefix('false-stall');
+    // BullMQ's job lock (1 s) lapses while the worker blocks for 2.5 s; the source lock (10 s) does not.
+    const timings = { lockDuration: 1000, stalledInterval: 300, backoffMs: 100, sourceLockTtlMs: 10_000, lockWaitMs: 100 };
+    const driver = new BullmqDriver(deps, {}, { redisUrl: redis.url, prefix, ...timings }, fakeOps({ dir }));
+    await driver.start();
+    const blocked = spawnWorker({ REDIS_URL: redis.url, PREFIX: prefix, JOBS_DIR: dir, TIMINGS: timings, FAKE: { blockMs: 2500 } });
+    await blocked.waitFor(isLog('worker ready'));
+    await driver.enqueueCollect('web', { observedAt: at });
+    await blocked.waitFor(isType('attempt'));
+    const other = spawnWorker({ REDIS_URL: redis.url, PREFIX: prefix, JOBS_DIR: dir, TIMINGS: timings });
+    await other.waitFor(isLog('stalled job taken back'));
+    await driver.drain();
+    await blocked.waitFor(isType('written'));
+    // Whoever wrote second read the first one's checkpoint: the lines are counted once.
+    expect(await factsOf(deps.store)).toEqual(expected105('web'));
+    for (const w of [blocked, other]) w.proc.kill('SIGTERM');
+    await Promise.all([blocked.exited, other.exited]);
     await driver.stop();
     await deps.store.close();
   });

@@ -23,7 +23,7 @@ afterAll(async () => {
   for (const d of dirs) cleanup(d);
 });
 
-const fast = { lockDuration: 2000, stalledInterval: 1000, backoffMs: 100, countsIntervalMs: 100, drainTimeoutMs: 2000 };
+const fast = { lockDuration: 2000, stalledInterval: 1000, backoffMs: 100, sourceLockTtlMs: 1500, lockWaitMs: 100, countsIntervalMs: 100, drainTimeoutMs: 2000 };
 const at = new Date('2026-01-04T00:00:00Z');
 
 /** Hand-computed: 105 synthetic lines give each of the 21 (day, user) keys 4 successes and 1 failure. */
@@ -163,7 +163,7 @@ describe('bullmq driver', () => {
     const deps = depsFor(dir, [{ id: 'web', lines: syntheticLines(105) }]);
     const events: string[] = [];
     const ops = fakeOps({ dir, beforeWriteMs: 300, onEvent: (e) => events.push(`${e.type} ${e.observedAt}`) });
-    const driver = new BullmqDriver(deps, {}, { redisUrl: redis.url, prefix: uniquePrefix('overlap'), workers: true, concurrency: 2, lockWaitMs: 50, ...fast }, ops);
+    const driver = new BullmqDriver(deps, {}, { redisUrl: redis.url, prefix: uniquePrefix('overlap'), workers: true, concurrency: 2, ...fast }, ops);
     await driver.start();
     const later = new Date(at.getTime() + 60_000);
     await driver.enqueueCollect('web', { observedAt: at });

@@ -23,7 +23,7 @@ afterAll(async () => {
   for (const d of dirs) cleanup(d);
 });
 
-const fast = { lockDuration: 2000, stalledInterval: 1000, backoffMs: 100 };
+const fast = { lockDuration: 2000, stalledInterval: 1000, backoffMs: 100, sourceLockTtlMs: 1500, lockWaitMs: 100 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('schedules', () => {

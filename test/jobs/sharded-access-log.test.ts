@@ -47,7 +47,7 @@ afterAll(async () => {
 });
 
 const observedAt = new Date('2026-10-04T00:00:00Z');
-const fast = { lockDuration: 5000, stalledInterval: 2000, backoffMs: 100 };
+const fast = { lockDuration: 5000, stalledInterval: 2000, backoffMs: 100, sourceLockTtlMs: 1500, lockWaitMs: 100 };
 
 function deps(db: string): JobDeps {
   const file = join(dir, 'isms.yaml');

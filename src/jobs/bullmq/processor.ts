@@ -108,7 +108,7 @@ export function collectProcessor(c: ProcessorContext) {
         case 'shard':
           return await shard(c, job);
         case 'merge':
-          return await merge(c, job);
+          return await merge(c, job, token);
         default:
           throw new Error(`unknown job name ${job.name}`);
       }
@@ -127,6 +127,11 @@ export function collectProcessor(c: ProcessorContext) {
   };
 }
 
+/** Lock owner of one attempt of a job: its id and this worker's lock token. */
+function attemptOwner(jobId: string, token: string | undefined): string {
+  return `${jobId}#${token ?? ''}`;
+}
+
 /** Wait (in `delayed`, no attempt used) while another collection of the source runs. */
 async function waitForSource(c: ProcessorContext, job: Job, token: string | undefined): Promise<never> {
   await job.moveToDelayed(Date.now() + c.opts.lockWaitMs, token);
@@ -136,7 +141,7 @@ async function waitForSource(c: ProcessorContext, job: Job, token: string | unde
 async function collect(c: ProcessorContext, job: Job, token?: string, signal?: AbortSignal): Promise<CollectResult> {
   const { source } = job.data as CollectJobData;
   const observedAt = observedAtOf(job);
-  const owner = job.id!;
+  const owner = attemptOwner(job.id!, token);
   const parentId = mergeJobId(source, observedAt);
   // A retried plan whose flow exists already: the flow owns the source.
   if (await c.collectQueue.getJob(parentId)) return { source, observedAt: observedAt.toISOString(), flow: { parent: parentId, shards: 0 } };
@@ -153,7 +158,7 @@ async function collect(c: ProcessorContext, job: Job, token?: string, signal?: A
       }
       const merge: MergeJobData = { source, observedAt: observedAt.toISOString(), shards: shards.length };
       // Hand the source to the flow before it exists, so no other collection slips in between.
-      handedOver = await c.locks.transfer(source, owner, parentId, c.opts.flowLockTtlMs);
+      handedOver = await c.locks.acquire(source, parentId, c.opts.flowLockTtlMs, owner);
       if (!handedOver) throw new Error(`lost the lock of source ${source} while planning`);
       await c.flows.add({
         name: 'merge',
@@ -182,24 +187,37 @@ async function shard(c: ProcessorContext, job: Job): Promise<{ index: number; re
   return { index: d.index, result };
 }
 
-async function merge(c: ProcessorContext, job: Job): Promise<CollectResult> {
+async function merge(c: ProcessorContext, job: Job, token?: string): Promise<CollectResult> {
   const d = job.data as MergeJobData;
   const observedAt = new Date(d.observedAt);
   const parentId = job.id!;
-  if ((await c.deps.store.getCheckpoint(d.source, FLOW_CHECKPOINT)) === parentId) {
-    await c.locks.release(d.source, parentId);
+  // Take the source from the flow for this attempt: a second attempt of this merge (a false stall)
+  // waits instead of writing alongside.
+  const owner = attemptOwner(parentId, token);
+  if (!(await c.locks.acquire(d.source, owner, c.opts.sourceLockTtlMs, parentId))) return waitForSource(c, job, token);
+  return c.locks.holding(d.source, owner, c.opts.sourceLockTtlMs, async () => {
+    if ((await c.deps.store.getCheckpoint(d.source, FLOW_CHECKPOINT)) === parentId) {
+      await c.locks.release(d.source, owner);
+      await requestEvaluation(c.evaluateQueue);
+      return { source: d.source, observedAt: d.observedAt, alreadyWritten: true };
+    }
+    const values = Object.values(await job.getChildrenValues<{ index: number; result: ShardResult }>());
+    if (values.length !== d.shards) throw new Error(`flow ${parentId}: ${values.length} of ${d.shards} shard results`);
+    // Children finish in any order; merge in plan order so the answer never depends on timing.
+    values.sort((a, b) => a.index - b.index);
+    const deps: JobDeps = { ...c.deps, store: markingStore(c.deps.store, d.source, parentId) };
+    let run: RunRecord;
+    try {
+      run = await (await c.ops).finish(deps, d.source, values.map((v) => v.result), observedAt);
+    } catch (err) {
+      // Give the source back to the flow, so the retry need not wait for this attempt's lock to expire.
+      await c.locks.acquire(d.source, parentId, c.opts.flowLockTtlMs, owner).catch(() => {});
+      throw err;
+    }
+    await c.locks.release(d.source, owner);
     await requestEvaluation(c.evaluateQueue);
-    return { source: d.source, observedAt: d.observedAt, alreadyWritten: true };
-  }
-  const values = Object.values(await job.getChildrenValues<{ index: number; result: ShardResult }>());
-  if (values.length !== d.shards) throw new Error(`flow ${parentId}: ${values.length} of ${d.shards} shard results`);
-  // Children finish in any order; merge in plan order so the answer never depends on timing.
-  values.sort((a, b) => a.index - b.index);
-  const deps: JobDeps = { ...c.deps, store: markingStore(c.deps.store, d.source, parentId) };
-  const run = await c.locks.holding(d.source, parentId, c.opts.flowLockTtlMs, async () => (await c.ops).finish(deps, d.source, values.map((v) => v.result), observedAt));
-  await c.locks.release(d.source, parentId);
-  await requestEvaluation(c.evaluateQueue);
-  return summary(run);
+    return summary(run);
+  });
 }
 
 /** A sharded collection that failed is recorded as a failed run, as a plain one would be. */

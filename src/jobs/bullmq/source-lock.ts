@@ -5,17 +5,24 @@
  * Schedule ticks can overlap (a slow run, a backfill, a manual `collect`), so a collection takes
  * the source's lock first and, when another holds it, waits in `delayed` without using an attempt.
  *
- * The lock is a Redis key with an owner and a TTL: a plain collection renews it while it runs;
- * a sharded collection's flow holds it from planning to merge (the owner is the flow's parent id;
- * shards and merge renew it) and the merge, or the flow's final failure, releases it. A crashed
- * owner's lock expires after the TTL.
+ * The lock is a Redis key with an owner and a TTL: a plain collection (owner: job id and lock
+ * token) renews it while it runs; a sharded collection's flow holds it from planning to merge (the
+ * owner is the flow's parent id, renewed by the shards), the merge takes it over for its attempt
+ * and releases it, as does the flow's final failure. A crashed owner's lock expires after its TTL,
+ * and only then does the recovered job go on — never two attempts of one collection at once.
  */
 import { Redis } from 'ioredis';
 import type { ResolvedOptions } from './options.ts';
 
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-const TRANSFER = `if redis.call('get', KEYS[1]) == ARGV[1] or redis.call('get', KEYS[1]) == ARGV[2] then return redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) else return nil end`;
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+// Take the lock when it is free, already ours, or held by `from` (a hand-over).
+const ACQUIRE = `local h = redis.call('get', KEYS[1])
+if (not h) or h == ARGV[1] or (ARGV[3] ~= '' and h == ARGV[3]) then
+  redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0`;
 
 export class SourceLocks {
   private readonly redis: Redis;
@@ -29,21 +36,18 @@ export class SourceLocks {
     return `${this.o.prefix}:isms:source-lock:${source}`;
   }
 
-  /** Take the lock (or confirm we hold it already: a retried job of the same owner). */
-  async acquire(source: string, owner: string, ttlMs: number): Promise<boolean> {
-    const ok = await this.redis.set(this.key(source), owner, 'PX', ttlMs, 'NX');
-    if (ok === 'OK') return true;
-    return (await this.renew(source, owner, ttlMs)) === true;
+  /**
+   * Take the lock when it is free or already ours, or from `from` (a plan job handing the source
+   * to its flow, a merge taking it from the flow). Owners are per attempt (job id and lock token),
+   * so a job BullMQ wrongly took for stalled, still running elsewhere, cannot run twice at once.
+   */
+  async acquire(source: string, owner: string, ttlMs: number, from = ''): Promise<boolean> {
+    return (await this.redis.eval(ACQUIRE, 1, this.key(source), owner, String(ttlMs), from)) === 1;
   }
 
   /** Extend our lock; false when it is not ours (expired and taken). */
   async renew(source: string, owner: string, ttlMs: number): Promise<boolean> {
     return (await this.redis.eval(RENEW, 1, this.key(source), owner, String(ttlMs))) === 1;
-  }
-
-  /** Hand our lock to another owner (a plan job to its flow), with a new TTL. */
-  async transfer(source: string, from: string, to: string, ttlMs: number): Promise<boolean> {
-    return (await this.redis.eval(TRANSFER, 1, this.key(source), from, to, String(ttlMs))) === 'OK';
   }
 
   async release(source: string, owner: string): Promise<void> {
