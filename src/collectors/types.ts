@@ -33,7 +33,8 @@ export interface SnapshotOutput<K extends RecordKind> {
 /** New facts of an accumulating source, with the checkpoints that make the next run incremental. */
 export interface FactsOutput<K extends RecordKind> {
   type: 'facts';
-  facts: Iterable<Keyed<K>>;
+  /** May stream when there is no `merge` (see FactsWrite.facts): memory then stays flat. */
+  facts: Iterable<Keyed<K>> | AsyncIterable<Keyed<K>>;
   merge?: (existing: RecordKinds[K], incoming: RecordKinds[K]) => RecordKinds[K];
   checkpoints?: Record<string, string>;
 }

@@ -36,6 +36,7 @@ CREATE INDEX IF NOT EXISTS runs_source ON runs (source, id);
 `;
 
 const SNAPSHOT_BATCH = 5000;
+const FACTS_BATCH = 2000;
 
 export class SqliteStore implements EvidenceStore {
   private readonly db: Database.Database;
@@ -159,29 +160,58 @@ export class SqliteStore implements EvidenceStore {
     const t = w.observedAt.getTime();
     const get = this.db.prepare('SELECT data FROM facts WHERE source = ? AND key = ?');
     const ins = this.db.prepare('INSERT INTO facts (source, kind, key, at, data) VALUES (?, ?, ?, ?, ?)');
+    const insOrIgnore = this.db.prepare('INSERT OR IGNORE INTO facts (source, kind, key, at, data) VALUES (?, ?, ?, ?, ?)');
     const upd = this.db.prepare('UPDATE facts SET data = ? WHERE source = ? AND key = ?');
     const cp = this.db.prepare('INSERT OR REPLACE INTO checkpoints (source, name, value) VALUES (?, ?, ?)');
     const out = { inserted: 0, merged: 0, ignored: 0 };
-    const tx = this.db.transaction(() => {
-      for (const f of w.facts) {
-        const old = get.get(w.source, f.key) as { data: string } | undefined;
-        if (!old) {
-          ins.run(w.source, w.kind, f.key, t, JSON.stringify(f.data));
-          out.inserted++;
-        } else if (w.merge) {
-          upd.run(JSON.stringify(w.merge(JSON.parse(old.data) as RecordKinds[K], f.data)), w.source, f.key);
-          out.merged++;
-        } else {
-          out.ignored++;
-        }
-      }
+    const checkpoints = () => {
       for (const [name, value] of Object.entries(w.checkpoints ?? {})) cp.run(w.source, name, value);
-    });
-    try {
-      tx();
-    } catch (cause) {
-      throw new StoreError(`cannot write facts of ${w.source}: ${(cause as Error).message}`, { cause });
+    };
+    const run = (tx: () => void, what: string) => {
+      try {
+        this.db.transaction(tx)();
+      } catch (cause) {
+        throw new StoreError(`cannot write ${what} of ${w.source}: ${(cause as Error).message}`, { cause });
+      }
+    };
+
+    if (w.merge) {
+      const merge = w.merge;
+      const all: Keyed<K>[] = [];
+      for await (const f of w.facts) all.push(f);
+      run(() => {
+        for (const f of all) {
+          const old = get.get(w.source, f.key) as { data: string } | undefined;
+          if (!old) {
+            ins.run(w.source, w.kind, f.key, t, JSON.stringify(f.data));
+            out.inserted++;
+          } else {
+            upd.run(JSON.stringify(merge(JSON.parse(old.data) as RecordKinds[K], f.data)), w.source, f.key);
+            out.merged++;
+          }
+        }
+        checkpoints();
+      }, 'facts');
+      return out;
     }
+
+    let batch: Keyed<K>[] = [];
+    const flush = (last: boolean) => {
+      const rows = batch;
+      batch = [];
+      run(() => {
+        for (const f of rows) {
+          if (insOrIgnore.run(w.source, w.kind, f.key, t, JSON.stringify(f.data)).changes > 0) out.inserted++;
+          else out.ignored++;
+        }
+        if (last) checkpoints();
+      }, 'facts');
+    };
+    for await (const f of w.facts) {
+      batch.push(f);
+      if (batch.length >= FACTS_BATCH) flush(false);
+    }
+    flush(true);
     return out;
   }
 

@@ -37,7 +37,14 @@ export interface FactsWrite<K extends RecordKind> {
   source: string;
   kind: K;
   observedAt: Date;
-  facts: Iterable<Keyed<K>>;
+  /**
+   * The facts. Without `merge` (insert-or-ignore) they may stream: the store writes them in
+   * batches and commits the checkpoints with the last batch, so a run that dies half-way is
+   * simply read again (what it stored is ignored the second time). With `merge` they are
+   * written in one transaction with the checkpoints, since a merged count must never be added
+   * twice.
+   */
+  facts: Iterable<Keyed<K>> | AsyncIterable<Keyed<K>>;
   /**
    * How a new fact combines with an existing one of the same key. Omitted: insert-or-ignore
    * (a mail already stored is not stored again). Must be associative for sharded sources.

@@ -57,7 +57,7 @@ function context(deps: JobDeps, source: SourceConfig, observedAt: Date, tally: T
   };
 }
 
-async function* counting<K extends RecordKind>(records: AsyncIterable<Keyed<K>>, counter: { n: number }): AsyncIterable<Keyed<K>> {
+async function* counting<K extends RecordKind>(records: Iterable<Keyed<K>> | AsyncIterable<Keyed<K>>, counter: { n: number }): AsyncIterable<Keyed<K>> {
   for await (const r of records) {
     counter.n++;
     yield r;
@@ -70,9 +70,9 @@ async function write(deps: JobDeps, source: SourceConfig, kind: RecordKind, obse
     const changes = await deps.store.writeSnapshot({ source: source.id, kind, observedAt, records: counting(out.records, counter) });
     return { accepted: counter.n, changes };
   }
-  const facts = [...out.facts];
-  await deps.store.writeFacts({ source: source.id, kind, observedAt, facts, merge: out.merge, checkpoints: out.checkpoints });
-  return { accepted: facts.length };
+  const counter = { n: 0 };
+  await deps.store.writeFacts({ source: source.id, kind, observedAt, facts: counting(out.facts, counter), merge: out.merge, checkpoints: out.checkpoints });
+  return { accepted: counter.n };
 }
 
 async function recorded(
