@@ -14,6 +14,7 @@ import { accessLogCollector } from '../../../src/collectors/access-log/collector
 import type { SourceOf } from '../../../src/config/schema.ts';
 import type { FactsOutput } from '../../../src/collectors/types.ts';
 import { createMemoryStore } from '../../../src/evidence/memory-store.ts';
+import type { Keyed } from '../../../src/evidence/records.ts';
 import type { EvidenceStore, Rejection } from '../../../src/evidence/store.ts';
 import { logSource, testConfig, testContext } from './context.ts';
 
@@ -41,7 +42,7 @@ function line(user: string, n = 0): string {
 async function collect(src: SourceOf<'access-log'>): Promise<{ users: string[]; rejections: Rejection[] }> {
   const ctx = testContext(testConfig(dir, 'UTC'), store, new Date(Date.UTC(2026, 1, 2, 0, run++)));
   const out = (await accessLogCollector.collect(src, ctx)) as FactsOutput<'access-day'>;
-  const facts = [...out.facts];
+  const facts = [...(out.facts as Iterable<Keyed<'access-day'>>)];
   await store.writeFacts({ source: src.id, kind: 'access-day', observedAt: ctx.observedAt, facts, merge: out.merge, checkpoints: out.checkpoints });
   return { users: facts.map((f) => f.data.account).sort(), rejections: ctx.rejections };
 }
