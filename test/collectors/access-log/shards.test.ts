@@ -14,7 +14,7 @@ import {
   type AccessLogPartial, type AccessLogShard,
 } from '../../../src/collectors/access-log/collector.ts';
 import type { FactsOutput } from '../../../src/collectors/types.ts';
-import type { AccessDayRecord } from '../../../src/evidence/records.ts';
+import type { AccessDayRecord, Keyed } from '../../../src/evidence/records.ts';
 import { createMemoryStore } from '../../../src/evidence/memory-store.ts';
 import type { EvidenceStore } from '../../../src/evidence/store.ts';
 import { logSource, testConfig, testContext } from './context.ts';
@@ -78,7 +78,7 @@ describe('sharded collection', () => {
     // Through JSON, as the queue carries them.
     for (const s of shards) partials.push(JSON.parse(JSON.stringify(await collectAccessLogShard(src, JSON.parse(JSON.stringify(s)), ctx))) as AccessLogPartial);
 
-    const facts = (o: FactsOutput<'access-day'>) => [...o.facts];
+    const facts = (o: FactsOutput<'access-day'>) => [...(o.facts as Iterable<Keyed<'access-day'>>)];
     const expected = facts(whole);
     expect(expected.length).toBeGreaterThan(100);
     const groupings = [
