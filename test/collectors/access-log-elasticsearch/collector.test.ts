@@ -109,7 +109,7 @@ describe('access-log-elasticsearch', () => {
     servePages();
     const ctx = testContext(config(), store, observedAt);
     const out = (await collector().collect(source, ctx)) as FactsOutput<'access-day'>;
-    expect([...out.facts]).toEqual([
+    expect([...(out.facts as Iterable<unknown>)]).toEqual([
       { key: '2026-03-01 ken.ito', data: {
         account: 'ken.ito', day: '2026-03-01', successes: 4, failures: 1,
         lastSuccessAt: '2026-03-01T05:00:00.000Z', lastFailureAt: '2026-03-01T02:00:00.000Z', where: 'winlogbeat-2026.03.01',
@@ -152,7 +152,7 @@ describe('access-log-elasticsearch', () => {
       return { aggregations: { by_user_day: { buckets: [] } } };
     });
     const out = (await collector().collect(source, testContext(config(), store, observedAt))) as FactsOutput<'access-day'>;
-    expect([...out.facts]).toEqual([]);
+    expect([...(out.facts as Iterable<unknown>)]).toEqual([]);
     expect(calls).toBe(3);
     expect(slept).toEqual([100, 200]);
   });
