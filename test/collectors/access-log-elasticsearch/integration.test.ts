@@ -57,7 +57,7 @@ describe.runIf(url)('access-log-elasticsearch against a real cluster', () => {
       ...(apiKey ? { apiKeyEnv: 'ELASTICSEARCH_API_KEY' } : {}),
     };
     const out = (await createElasticsearchCollector().collect(source, testContext(config, store, new Date('2026-03-10T00:00:00Z')))) as FactsOutput<'access-day'>;
-    expect([...out.facts].map((f) => f.data)).toEqual([
+    expect([...(out.facts as Iterable<{ data: unknown }>)].map((f) => f.data)).toEqual([
       { account: 'ken.ito', day: '2026-03-01', successes: 2, failures: 1, lastSuccessAt: '2026-03-01T01:30:00.000Z', lastFailureAt: '2026-03-01T02:00:00.000Z', where: index },
       { account: 'aya', day: '2026-03-02', successes: 1, failures: 0, lastSuccessAt: '2026-03-01T15:30:00.000Z', where: index },
     ]);
