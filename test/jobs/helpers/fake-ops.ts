@@ -22,7 +22,7 @@ export interface FakeBehaviour {
   badInput?: boolean;
   /** Split the unread lines into this many shards (a flow). */
   shards?: number;
-  /** Block the event loop this long before reading (a CPU-bound parser): locks go unrenewed. */
+  /** Block the event loop this long after reading (a CPU-bound parser): no lock is renewed meanwhile. */
   blockMs?: number;
   /** Pause before / after the evidence write (to kill or stop a worker there). */
   beforeWriteMs?: number;
@@ -92,10 +92,10 @@ export function fakeOps(b: FakeBehaviour): JobOps & { attempts: Map<string, numb
     attempts,
     async collect(deps: JobDeps, source: string, observedAt: Date) {
       begin(source, observedAt);
-      if (b.blockMs) for (const until = Date.now() + b.blockMs; Date.now() < until; );
       const lines = readLines(b.dir, source);
       const from = Number((await deps.store.getCheckpoint(source, 'offset')) ?? 0);
       const t = tally(lines.slice(from));
+      if (b.blockMs) for (const until = Date.now() + b.blockMs; Date.now() < until; );
       if (b.beforeWriteMs) await sleep(b.beforeWriteMs);
       await write(deps.store, source, observedAt, t, lines.length);
       event('written', source, observedAt);
