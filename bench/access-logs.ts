@@ -28,6 +28,7 @@ import { accessLogCollector } from '../src/collectors/access-log/collector.ts';
 import type { CollectContext } from '../src/collectors/types.ts';
 import { configSchema } from '../src/config/schema.ts';
 import type { Config } from '../src/config/types.ts';
+import type { Keyed } from '../src/evidence/records.ts';
 import { createMemoryStore } from '../src/evidence/memory-store.ts';
 import { SqliteStore } from '../src/evidence/sqlite-store.ts';
 
@@ -120,7 +121,7 @@ async function childIsms(file: string, withStore: boolean): Promise<ChildResult>
   const out = await accessLogCollector.collect(source, ctx);
   let facts = 0;
   if (out.type === 'facts') {
-    const list = [...out.facts];
+    const list = [...(out.facts as Iterable<Keyed<'access-day'>>)];
     facts = list.length;
     if (withStore) await store.writeFacts({ source: 'web', kind: 'access-day', observedAt: ctx.observedAt, facts: list, merge: out.merge, checkpoints: out.checkpoints });
   }
