@@ -70,11 +70,14 @@ async function viaBullmq(workers: number): Promise<Record<string, unknown>> {
   await driver.start();
   await driver.enqueueCollect('web', { observedAt });
   await driver.drain();
-  // It went through a flow: the parent merged every shard.
+  // It went through a flow (the plan job says so), and the flow's jobs, whose partials name
+  // accounts, are gone once merged.
   const q = new Queue('collect', { connection: { url: redis.url }, prefix });
-  const parent = await q.getJob(mergeJobId('web', observedAt));
-  expect(await parent?.getState()).toBe('completed');
-  expect((parent!.data as { shards: number }).shards).toBeGreaterThanOrEqual(3);
+  const plan = await q.getJob(`collect:web:${observedAt.getTime()}`);
+  expect(plan?.returnvalue).toMatchObject({ flow: { parent: mergeJobId('web', observedAt) } });
+  expect((plan!.returnvalue as { flow: { shards: number } }).flow.shards).toBeGreaterThanOrEqual(3);
+  expect(await q.getJob(mergeJobId('web', observedAt))).toBeUndefined();
+  expect(await q.getJobCounts('completed')).toEqual({ completed: 1 });
   await q.close();
   await Promise.all(handles.map((h) => h.stop()));
   await driver.stop();

@@ -164,11 +164,13 @@ async function collect(c: ProcessorContext, job: Job, token?: string, signal?: A
         name: 'merge',
         queueName: COLLECT_QUEUE,
         data: merge,
-        opts: { jobId: parentId },
+        // Partials name accounts: once merged they go (a shard's value lives on in its parent
+        // until the parent completes). The plan job's result keeps the flow's trace.
+        opts: { jobId: parentId, removeOnComplete: true },
         children: shards.map((s, index) => {
           const data: ShardJobData = { source, observedAt: observedAt.toISOString(), index, shard: s };
           // A shard that finally fails fails the whole collection: a partial merge would undercount.
-          return { name: 'shard', queueName: COLLECT_QUEUE, data, opts: { jobId: shardJobId(source, observedAt, index), failParentOnFailure: true } };
+          return { name: 'shard', queueName: COLLECT_QUEUE, data, opts: { jobId: shardJobId(source, observedAt, index), failParentOnFailure: true, removeOnComplete: true } };
         }),
       });
       return { source, observedAt: observedAt.toISOString(), flow: { parent: parentId, shards: shards.length } };
