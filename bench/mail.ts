@@ -20,6 +20,7 @@ import { readMbox } from '../src/collectors/mail/mbox.ts';
 import type { FactsOutput } from '../src/collectors/types.ts';
 import { configSchema } from '../src/config/schema.ts';
 import type { Config } from '../src/config/types.ts';
+import type { Keyed } from '../src/evidence/records.ts';
 import { SqliteStore } from '../src/evidence/sqlite-store.ts';
 
 const self = fileURLToPath(import.meta.url);
@@ -158,13 +159,21 @@ async function childCollector(dir: string, format: string): Promise<ChildResult>
   const ctx = { config, store, observedAt: new Date(), reject: () => void rejected++, progress() {}, log: { info() {}, warn() {}, error() {}, debug() {} } };
   const t = performance.now();
   const out = (await mailCollector.collect(source, ctx)) as FactsOutput<'mail'>;
-  const facts = [...out.facts];
-  await store.writeFacts({ source: 'journal', kind: 'mail', observedAt: ctx.observedAt, facts, ...(out.checkpoints ? { checkpoints: out.checkpoints } : {}) });
+  // Counted as they stream into the store: holding them in a list would measure the list.
+  let messages = 0;
+  let misses = 0;
+  async function* counted(facts: Iterable<Keyed<'mail'>> | AsyncIterable<Keyed<'mail'>>): AsyncGenerator<Keyed<'mail'>> {
+    for await (const f of facts) {
+      messages++;
+      if (!f.data.protected && f.data.attachments.some((a) => !a.encrypted)) misses++;
+      yield f;
+    }
+  }
+  await store.writeFacts({ source: 'journal', kind: 'mail', observedAt: ctx.observedAt, facts: counted(out.facts), ...(out.checkpoints ? { checkpoints: out.checkpoints } : {}) });
   const ms = performance.now() - t;
-  const misses = facts.filter((f) => !f.data.protected && f.data.attachments.some((a) => !a.encrypted)).length;
   await store.close();
   if (rejected) throw new Error(`${rejected} messages rejected`);
-  return { ms, messages: facts.length, maxRssMb: process.resourceUsage().maxRSS / 1024, misses };
+  return { ms, messages, maxRssMb: process.resourceUsage().maxRSS / 1024, misses };
 }
 
 async function childSimpleParser(dir: string, format: string): Promise<ChildResult> {

@@ -15,6 +15,11 @@
  *   instant, harmlessly;
  * - mbox: the checkpoint is the byte offset reached plus the identity of the file's first bytes
  *   and its size; a file that shrank or whose head changed (rotated, rewritten) is read again.
+ * The facts stream: `collect` lists the files (or finds the mbox's end) and fixes the checkpoints
+ * first, then each message is read, parsed and classified only when the store pulls its record,
+ * so memory stays flat in the number of messages. The store commits the checkpoints with its
+ * last batch; a run that dies half-way is read again from the old checkpoint and what it had
+ * stored is ignored.
  * A message over `maxMessageBytes` is never read whole: its root headers and first bytes decide
  * whether it is protected as a whole, otherwise it is recorded as too large to inspect.
  */
@@ -35,6 +40,8 @@ type Source = SourceOf<'mail-journal'>;
 export const CTIME_CHECKPOINT = 'files-ctime';
 /** Files changed this close before the checkpoint are read again (same-instant writes). */
 const CTIME_MARGIN_MS = 2000;
+/** How far a file's ctime may run ahead of Date.now() (fine-grained fs clock, ms-truncated now). */
+const CLOCK_SLACK_MS = 1000;
 /** Bytes of a too-large message read to see its root headers and the start of its body. */
 const TOO_LARGE_HEAD = 256 * 1024;
 /** Files up to this size are read in one call; larger ones are streamed. */
@@ -47,8 +54,8 @@ const READ_AHEAD = 8;
 /** A shard: one Maildir folder, one hash bucket of an .eml tree, or a byte range of an mbox. */
 export interface MailShard extends ShardSpec {
   unit:
-    | { kind: 'maildir-folder'; dir: string; since: number; bucket: number; of: number }
-    | { kind: 'eml-bucket'; root: string; bucket: number; of: number; since: number }
+    | { kind: 'maildir-folder'; dir: string; since: number; asOf: number; bucket: number; of: number }
+    | { kind: 'eml-bucket'; root: string; bucket: number; of: number; since: number; asOf: number }
     | { kind: 'mbox-range'; file: string; start: number; end: number | null; checkpoint: string; checkpointValue: string };
 }
 
@@ -59,7 +66,8 @@ export interface MailPartial {
   checkpoints: Record<string, string>;
 }
 
-interface FileEntry {
+/** A listed message file. */
+export interface FileEntry {
   path: string;
   size: number;
   ctimeMs: number;
@@ -90,38 +98,42 @@ function classifyOptions(source: Source, ctx: CollectContext): Omit<ClassifyOpti
   };
 }
 
-/** Collects records, first one per key wins (insert-or-ignore, like the store), and counts. */
-class RecordSink {
-  readonly byKey = new Map<string, MailRecord>();
-  /** Messages read, inbound ones skipped, too large ones, and fields degraded (no values: counts only). */
-  readonly stats = { messages: 0, inbound: 0, tooLarge: 0, degraded: {} as Record<string, number> };
-  add(key: string, r: MailRecord): void {
-    if (!this.byKey.has(key)) this.byKey.set(key, r);
-  }
-  facts(): Keyed<'mail'>[] {
-    return [...this.byKey].map(([key, data]) => ({ key, data }));
-  }
+/** Messages read, inbound ones skipped, too large ones, and fields degraded (no values: counts only). */
+interface MailStats {
+  messages: number;
+  inbound: number;
+  tooLarge: number;
+  outbound: number;
+  degraded: Record<string, number>;
 }
 
-/** Parse + classify one message's bytes; outcome goes to the sink or to ctx.reject. */
-async function handleMessage(input: Buffer | AsyncIterable<Buffer>, where: string, file: string, lineOf: () => Promise<number>, tooLarge: boolean, opts: Omit<ClassifyOptions, 'where' | 'tooLarge'>, ctx: CollectContext, sink: RecordSink): Promise<void> {
+const newStats = (): MailStats => ({ messages: 0, inbound: 0, tooLarge: 0, outbound: 0, degraded: {} });
+
+/**
+ * Parse + classify one message's bytes: the keyed record of an outbound message, or nothing
+ * (inbound: counted; unreadable or without sender: reported through ctx.reject).
+ */
+async function handleMessage(input: Buffer | AsyncIterable<Buffer>, where: string, file: string, lineOf: () => Promise<number>, tooLarge: boolean, opts: Omit<ClassifyOptions, 'where' | 'tooLarge'>, ctx: CollectContext, stats: MailStats): Promise<Keyed<'mail'> | undefined> {
   let c;
   try {
     c = classify(await parseMessage(input), { ...opts, where, tooLarge });
   } catch (err) {
     // One unreadable message is a rejected record, never a failed run.
     ctx.reject({ file, line: await lineOf(), reason: `${where}: unreadable message: ${(err as Error).message}` });
-    return;
+    return undefined;
   }
-  sink.stats.messages++;
-  if (tooLarge) sink.stats.tooLarge++;
+  stats.messages++;
+  if (tooLarge) stats.tooLarge++;
   if (c.kind === 'record') {
     // Flat copies: strings sliced from a message's header block would keep the whole block alive.
     const flat = JSON.parse(JSON.stringify(c.record)) as MailRecord;
-    sink.add(flat.messageId, flat);
-    for (const field of c.problems) sink.stats.degraded[field] = (sink.stats.degraded[field] ?? 0) + 1;
-  } else if (c.kind === 'rejected') ctx.reject({ file, line: await lineOf(), reason: `${where}: ${c.reason}` });
-  else sink.stats.inbound++;
+    for (const field of c.problems) stats.degraded[field] = (stats.degraded[field] ?? 0) + 1;
+    stats.outbound++;
+    return { key: flat.messageId, data: flat };
+  }
+  if (c.kind === 'rejected') ctx.reject({ file, line: await lineOf(), reason: `${where}: ${c.reason}` });
+  else stats.inbound++;
+  return undefined;
 }
 
 async function readHeadBytes(path: string, n: number): Promise<Buffer> {
@@ -135,15 +147,36 @@ async function readHeadBytes(path: string, n: number): Promise<Buffer> {
   }
 }
 
-/** Read the files in order (a few ahead), classify each; returns the newest ctime read. */
-async function collectFiles(all: FileEntry[], root: string, source: Source, ctx: CollectContext, sink: RecordSink, settleMs: number): Promise<number> {
-  const opts = classifyOptions(source, ctx);
-  const now = Date.now();
-  const files = settleMs > 0 ? all.filter((f) => f.mtimeMs <= now - settleMs) : all;
-  // The checkpoint must stay below a file left unsettled, so that the next run reads it.
-  const unsettled = all.filter((f) => f.mtimeMs > now - settleMs && settleMs > 0).reduce((m, f) => Math.min(m, f.ctimeMs), Number.POSITIVE_INFINITY);
-  const total = files.length;
+/**
+ * Which listed files to read and the ctime checkpoint to commit once they are all stored, decided
+ * before reading anything, so the facts can stream while the checkpoint is already known.
+ * Left for the next run: files modified within `settleMs` of `asOf` (maybe still being written)
+ * and files changed after `asOf` (shards list at different moments: one taken as of the same
+ * instant by all of them keeps a shard from moving the checkpoint past a file only another saw).
+ * File times run up to a millisecond ahead of Date.now(), so `asOf` is given CLOCK_SLACK_MS; that
+ * stays within CTIME_MARGIN_MS, which the next run reads again anyway.
+ */
+export function planFiles(all: readonly FileEntry[], opts: { since: number; asOf: number; settleMs: number }): { files: FileEntry[]; checkpoint: string } {
+  const files: FileEntry[] = [];
   let newest = 0;
+  let heldBack = Number.POSITIVE_INFINITY;
+  for (const f of all) {
+    const unsettled = opts.settleMs > 0 && f.mtimeMs > opts.asOf - opts.settleMs;
+    if (unsettled) heldBack = Math.min(heldBack, f.ctimeMs);
+    else if (f.ctimeMs <= opts.asOf + CLOCK_SLACK_MS) {
+      files.push(f);
+      newest = Math.max(newest, f.ctimeMs);
+    }
+    // ctime after asOf: above any checkpoint this run commits, so the next run reads it.
+  }
+  // The checkpoint must stay below a file left unsettled, so that the next run reads it.
+  const upTo = Math.min(newest, heldBack - CTIME_MARGIN_MS);
+  return { files, checkpoint: String(Math.max(0, upTo, opts.since)) };
+}
+
+/** Read the files in order (a few ahead), classify each, yield the outbound records as pulled. */
+async function* readFiles(files: readonly FileEntry[], root: string, source: Source, ctx: CollectContext, opts: Omit<ClassifyOptions, 'where' | 'tooLarge'>, stats: MailStats): AsyncGenerator<Keyed<'mail'>> {
+  const total = files.length;
   const load = (f: FileEntry): Promise<Buffer | null> => {
     if (f.size > source.maxMessageBytes) return readHeadBytes(f.path, TOO_LARGE_HEAD);
     if (f.size > READ_WHOLE) return Promise.resolve(null);
@@ -155,21 +188,27 @@ async function collectFiles(all: FileEntry[], root: string, source: Source, ctx:
       return Promise.reject(err);
     }
   };
-  const pending: Promise<Buffer | null>[] = [];
-  for (let i = 0; i < Math.min(READ_AHEAD, files.length); i++) pending.push(load(files[i]!).catch(() => null));
+  // A sliding window of READ_AHEAD reads; slots are dropped once used so buffers can go.
+  const pending = new Map<number, Promise<Buffer | null>>();
+  const want = (i: number) => {
+    if (i < files.length && !pending.has(i)) pending.set(i, load(files[i]!).catch(() => null));
+  };
+  for (let i = 0; i < Math.min(READ_AHEAD, files.length); i++) want(i);
   for (let i = 0; i < files.length; i++) {
     // An interrupted run must not commit a checkpoint past files it did not read.
     ctx.signal?.throwIfAborted();
     const f = files[i]!;
-    let bytes = await pending[i]!;
-    if (i + READ_AHEAD < files.length) pending.push(load(files[i + READ_AHEAD]!).catch(() => null));
-    pending[i] = Promise.resolve(null); // let the buffer go
+    let bytes = await pending.get(i)!;
+    pending.delete(i);
+    want(i + READ_AHEAD);
     const rel = relative(root, f.path) || f.path;
     const tooLarge = f.size > source.maxMessageBytes;
+    let fact: Keyed<'mail'> | undefined;
     try {
       if (bytes === null && !tooLarge && f.size <= READ_WHOLE) bytes = await readFile(f.path);
       const input = bytes ?? (createReadStream(f.path, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>);
-      await handleMessage(input, rel, rel, FIRST_LINE, tooLarge, opts, ctx, sink);
+      bytes = null;
+      fact = await handleMessage(input, rel, rel, FIRST_LINE, tooLarge, opts, ctx, stats);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       // Moved since the listing (Maildir new/ → cur/ renames): the rename gave it a new ctime,
@@ -177,10 +216,9 @@ async function collectFiles(all: FileEntry[], root: string, source: Source, ctx:
       if (code === 'ENOENT') ctx.log.debug({ source: source.id }, 'message file moved while collecting');
       else ctx.reject({ file: rel, line: 1, reason: `unreadable: ${code ?? (err as Error).message}` });
     }
-    newest = Math.max(newest, f.ctimeMs);
     ctx.progress(i + 1, total);
+    if (fact) yield fact;
   }
-  return Math.min(newest, unsettled - CTIME_MARGIN_MS);
 }
 
 async function listDir(dir: string): Promise<string[]> {
@@ -290,17 +328,15 @@ async function mboxStart(path: string, name: string, ctx: CollectContext, source
   return { start, size, next };
 }
 
-async function collectMboxRange(path: string, rel: string, start: number, end: number | null, source: Source, ctx: CollectContext, sink: RecordSink): Promise<number> {
-  const opts = classifyOptions(source, ctx);
-  let reached = start;
+/** The messages of [start, end) of an mbox, classified as pulled; outbound records yielded. */
+async function* readMboxRange(path: string, rel: string, start: number, end: number | null, source: Source, ctx: CollectContext, opts: Omit<ClassifyOptions, 'where' | 'tooLarge'>, stats: MailStats): AsyncGenerator<Keyed<'mail'>> {
   const lines = new LineCounter(path);
   for await (const m of readMbox(path, { start, ...(end !== null ? { end } : {}), maxMessageBytes: source.maxMessageBytes, keepWhenTruncated: TOO_LARGE_HEAD })) {
     ctx.signal?.throwIfAborted();
-    await handleMessage(m.bytes, `${rel}:${m.offset}`, rel, () => lines.lineAt(m.offset), m.truncated, opts, ctx, sink);
-    reached = m.offset + m.size;
-    ctx.progress(reached);
+    const fact = await handleMessage(m.bytes, `${rel}:${m.offset}`, rel, () => lines.lineAt(m.offset), m.truncated, opts, ctx, stats);
+    ctx.progress(m.offset + m.size);
+    if (fact) yield fact;
   }
-  return reached;
 }
 
 // ---------- the collector ----------
@@ -313,18 +349,20 @@ async function sinceOf(source: Source, ctx: CollectContext): Promise<number> {
 
 export async function mailShards(source: Source, ctx: CollectContext): Promise<MailShard[]> {
   const root = sourceRoot(source, ctx);
+  // One instant for every shard's file plan, so that the checkpoints they merge agree.
+  const asOf = Date.now();
   if (source.format === 'maildir') {
     const since = await sinceOf(source, ctx);
     const of = Math.max(1, source.shards);
     // Each folder, split by a hash of the file name when more shards are asked for than folders.
     return (await maildirFolders(root)).flatMap((dir) =>
-      Array.from({ length: of }, (_, bucket): MailShard => ({ id: `maildir:${relative(root, dir)}:${bucket}/${of}`, unit: { kind: 'maildir-folder', dir, since, bucket, of } })),
+      Array.from({ length: of }, (_, bucket): MailShard => ({ id: `maildir:${relative(root, dir)}:${bucket}/${of}`, unit: { kind: 'maildir-folder', dir, since, asOf, bucket, of } })),
     );
   }
   if (source.format === 'eml') {
     const since = await sinceOf(source, ctx);
     const of = Math.max(1, source.shards);
-    return Array.from({ length: of }, (_, bucket) => ({ id: `eml:${bucket}/${of}`, unit: { kind: 'eml-bucket', root, bucket, of, since } }));
+    return Array.from({ length: of }, (_, bucket) => ({ id: `eml:${bucket}/${of}`, unit: { kind: 'eml-bucket', root, bucket, of, since, asOf } }));
   }
   const rel = relative(ctx.config.baseDir, root) || root;
   const name = mboxCheckpointName(rel);
@@ -335,49 +373,87 @@ export async function mailShards(source: Source, ctx: CollectContext): Promise<M
   return bounds.map((b, i) => ({ id: `mbox:${b}`, unit: { kind: 'mbox-range', file: root, start: b, end: bounds[i + 1] ?? null, checkpoint: name, checkpointValue: value } }));
 }
 
+/** A shard's records held in memory (a shard is bounded): first one per key wins, as insert-or-ignore. */
+function firstPerKey(into: Map<string, MailRecord>, f: Keyed<'mail'>): void {
+  if (!into.has(f.key)) into.set(f.key, f.data);
+}
+
+const keyed = (m: Map<string, MailRecord>): Keyed<'mail'>[] => [...m].map(([key, data]) => ({ key, data }));
+
 export async function collectMailShard(source: Source, shard: MailShard, ctx: CollectContext): Promise<MailPartial> {
-  const sink = new RecordSink();
+  const opts = classifyOptions(source, ctx);
+  const stats = newStats();
+  const byKey = new Map<string, MailRecord>();
   const checkpoints: Record<string, string> = {};
   const u = shard.unit;
   const root = sourceRoot(source, ctx);
   if (u.kind === 'maildir-folder' || u.kind === 'eml-bucket') {
-    let files = u.kind === 'maildir-folder' ? await maildirFiles(u.dir, u.since) : await emlFiles(u.root, u.since);
-    if (u.of > 1) files = files.filter((f) => bucketOf(relative(root, f.path), u.of) === u.bucket);
-    const newest = await collectFiles(files, root, source, ctx, sink, u.kind === 'eml-bucket' ? EML_SETTLE_MS : 0);
-    checkpoints[CTIME_CHECKPOINT] = String(Math.max(0, Number.isFinite(newest) ? newest : 0, u.since));
+    const listed = u.kind === 'maildir-folder' ? await maildirFiles(u.dir, u.since) : await emlFiles(u.root, u.since);
+    // Planned on the whole listing, before the bucket is picked: every bucket of a folder then
+    // holds back the same unsettled files and commits the same checkpoint.
+    const plan = planFiles(listed, { since: u.since, asOf: u.asOf, settleMs: u.kind === 'eml-bucket' ? EML_SETTLE_MS : 0 });
+    const files = u.of > 1 ? plan.files.filter((f) => bucketOf(relative(root, f.path), u.of) === u.bucket) : plan.files;
+    for await (const f of readFiles(files, root, source, ctx, opts, stats)) firstPerKey(byKey, f);
+    checkpoints[CTIME_CHECKPOINT] = plan.checkpoint;
   } else {
     const rel = relative(ctx.config.baseDir, u.file) || u.file;
-    await collectMboxRange(u.file, rel, u.start, u.end, source, ctx, sink);
+    for await (const f of readMboxRange(u.file, rel, u.start, u.end, source, ctx, opts, stats)) firstPerKey(byKey, f);
     // Every range carries the whole file's end: the merge keeps one, written with the facts.
     checkpoints[u.checkpoint] = u.checkpointValue;
   }
-  ctx.log.info({ source: source.id, shard: shard.id, ...sink.stats, outbound: sink.byKey.size }, 'mail shard collected');
-  return { v: 1, facts: sink.facts(), checkpoints };
+  ctx.log.info({ source: source.id, shard: shard.id, ...stats }, 'mail shard collected');
+  return { v: 1, facts: keyed(byKey), checkpoints };
 }
 
 /** Union by key (the first partial's record wins, as insert-or-ignore would); newest checkpoints. */
 export function mergeMailPartials(partials: readonly MailPartial[]): FactsOutput<'mail'> {
-  const sink = new RecordSink();
+  const byKey = new Map<string, MailRecord>();
   const checkpoints: Record<string, string> = {};
   for (const p of partials) {
-    for (const f of p.facts) sink.add(f.key, f.data);
+    for (const f of p.facts) firstPerKey(byKey, f);
     for (const [k, v] of Object.entries(p.checkpoints)) {
       const prev = checkpoints[k];
       checkpoints[k] = prev === undefined ? v : k === CTIME_CHECKPOINT ? String(Math.max(Number(prev), Number(v))) : v;
     }
   }
-  return { type: 'facts', facts: sink.facts(), checkpoints };
+  return { type: 'facts', facts: keyed(byKey), checkpoints };
+}
+
+/** The records as the store pulls them, and the run's counts logged once all are read. */
+async function* logged(facts: AsyncGenerator<Keyed<'mail'>>, stats: MailStats, source: Source, ctx: CollectContext): AsyncGenerator<Keyed<'mail'>> {
+  yield* facts;
+  ctx.log.info({ source: source.id, ...stats }, 'mail collected');
+}
+
+/**
+ * One run, streaming: everything that decides the checkpoints (the file listing, the mbox's end
+ * and identity) is done before returning, and messages are read, parsed and classified only as
+ * the store pulls the facts. Memory stays flat in the number of messages; a message seen twice
+ * is yielded twice and the store's insert-or-ignore keeps the first.
+ */
+async function collectStreaming(source: Source, ctx: CollectContext): Promise<FactsOutput<'mail'>> {
+  const opts = classifyOptions(source, ctx);
+  const root = sourceRoot(source, ctx);
+  const stats = newStats();
+  if (source.format === 'mbox') {
+    const rel = relative(ctx.config.baseDir, root) || root;
+    const name = mboxCheckpointName(rel);
+    const { start, next } = await mboxStart(root, name, ctx, source.id);
+    return { type: 'facts', facts: logged(readMboxRange(root, rel, start, null, source, ctx, opts, stats), stats, source, ctx), checkpoints: { [name]: JSON.stringify(next) } };
+  }
+  const since = await sinceOf(source, ctx);
+  const asOf = Date.now();
+  const listed: FileEntry[] = [];
+  if (source.format === 'maildir') for (const dir of await maildirFolders(root)) listed.push(...(await maildirFiles(dir, since)));
+  else listed.push(...(await emlFiles(root, since)));
+  const plan = planFiles(listed, { since, asOf, settleMs: source.format === 'eml' ? EML_SETTLE_MS : 0 });
+  return { type: 'facts', facts: logged(readFiles(plan.files, root, source, ctx, opts, stats), stats, source, ctx), checkpoints: { [CTIME_CHECKPOINT]: plan.checkpoint } };
 }
 
 export const mailCollector: Collector<'mail-journal', 'mail'> = {
   sourceKind: 'mail-journal',
   recordKind: 'mail',
-  async collect(source, ctx) {
-    const shards = await mailShards({ ...source, shards: 1 }, ctx);
-    const partials: MailPartial[] = [];
-    for (const s of shards) partials.push(await collectMailShard(source, s, ctx));
-    return mergeMailPartials(partials);
-  },
+  collect: (source, ctx) => collectStreaming(source, ctx),
   shards: (source, ctx) => mailShards(source, ctx),
   collectShard: (source, shard, ctx) => collectMailShard(source, shard as MailShard, ctx),
   async mergeShards(_source, partials) {

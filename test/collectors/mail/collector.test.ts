@@ -14,7 +14,7 @@ import { createMemoryStore } from '../../../src/evidence/memory-store.ts';
 import type { MailRecord } from '../../../src/evidence/records.ts';
 import type { EvidenceStore } from '../../../src/evidence/store.ts';
 import { attachment, b64, message, multipart, outboundWith, textPart, zip } from './build.ts';
-import { mailConfig, mailContext, mailSource } from './context.ts';
+import { mailConfig, mailContext, mailSource, toArray } from './context.ts';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
 const ENC_ZIP = zip([{ name: 'a.txt', data: Buffer.alloc(22, 9), flags: 1, compressedSize: 22, size: 10 }]);
@@ -36,7 +36,7 @@ afterEach(async () => {
 async function collectAndStore(source: ReturnType<typeof mailSource>, observedAt = new Date('2026-11-25T00:00:00Z')) {
   const ctx = mailContext(mailConfig(dir), store, observedAt);
   const out = (await mailCollector.collect(source, ctx)) as FactsOutput<'mail'>;
-  const facts = [...out.facts];
+  const facts = await toArray(out.facts);
   const written = await store.writeFacts({ source: source.id, kind: 'mail', observedAt, facts, ...(out.checkpoints ? { checkpoints: out.checkpoints } : {}) });
   return { facts, written, rejections: ctx.rejections, checkpoints: out.checkpoints ?? {} };
 }
@@ -104,9 +104,9 @@ describe('Maildir', () => {
     const partials = (await Promise.all(shards.map((s) => collectMailShard(source, s as never, ctx)))) as MailPartial[];
     const merged = mergeMailPartials(JSON.parse(JSON.stringify(partials)) as MailPartial[]);
     const whole = (await mailCollector.collect(source, ctx)) as FactsOutput<'mail'>;
-    const keys = (o: FactsOutput<'mail'>) => [...o.facts].map((f) => f.key).sort();
-    expect(keys(merged)).toHaveLength(22); // 20 + p1 + e1 (the inbound one is skipped)
-    expect(keys(merged)).toEqual(keys(whole));
+    const keys = async (o: FactsOutput<'mail'>) => (await toArray(o.facts)).map((f) => f.key).sort();
+    expect(await keys(merged)).toHaveLength(22); // 20 + p1 + e1 (the inbound one is skipped)
+    expect(await keys(merged)).toEqual(await keys(whole));
     expect(merged.checkpoints).toEqual(whole.checkpoints);
   });
 
@@ -134,7 +134,7 @@ describe('.eml directory', () => {
     settle(join(dir, 'eml'));
     const ctx = mailContext(mailConfig(dir, 'secret-key'), store);
     const out = (await mailCollector.collect(mailSource('eml', 'eml', { pseudonymise: true }), ctx)) as FactsOutput<'mail'>;
-    const facts = [...out.facts];
+    const facts = await toArray(out.facts);
     expect(facts.map((f) => f.key).sort()).toEqual(['a@example.co.jp', 'b@example.co.jp']);
     expect(facts.every((f) => /^[0-9a-f]{64}@example\.co\.jp$/.test(f.data.sender))).toBe(true);
     expect(facts.find((f) => f.key === 'b@example.co.jp')!.data.attachments[0]!.encrypted).toBe(true);
@@ -237,9 +237,9 @@ describe('mbox', () => {
     const partials = (await Promise.all(shards.map((s) => collectMailShard(source, s as never, ctx)))) as MailPartial[];
     const merged = mergeMailPartials(JSON.parse(JSON.stringify(partials)) as MailPartial[]);
     const whole = (await mailCollector.collect(source, ctx)) as FactsOutput<'mail'>;
-    const keys = (o: FactsOutput<'mail'>) => [...o.facts].map((f) => f.key).sort();
-    expect(keys(merged)).toEqual(Array.from({ length: 8 }, (_, i) => `s${i}@example.co.jp`));
-    expect(keys(merged)).toEqual(keys(whole));
+    const keys = async (o: FactsOutput<'mail'>) => (await toArray(o.facts)).map((f) => f.key).sort();
+    expect(await keys(merged)).toEqual(Array.from({ length: 8 }, (_, i) => `s${i}@example.co.jp`));
+    expect(await keys(merged)).toEqual(await keys(whole));
     expect(merged.checkpoints).toEqual(whole.checkpoints);
     expect(partials.every((p) => p.facts.length > 0)).toBe(true);
   });

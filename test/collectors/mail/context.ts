@@ -18,3 +18,10 @@ export function mailContext(config: Config, store: EvidenceStore, observedAt = n
 export function mailSource(format: SourceOf<'mail-journal'>['format'], path: string, extra: Partial<SourceOf<'mail-journal'>> = {}): SourceOf<'mail-journal'> {
   return { id: 'journal', kind: 'mail-journal', format, path, maxMessageBytes: 50 * 1024 * 1024, ignorableExtensions: ['.ics', '.vcf'], shards: 1, pseudonymise: false, encoding: 'auto', enabled: true, ...extra };
 }
+
+/** All of a collector's facts, whether handed over as a list or streamed. */
+export async function toArray<T>(items: Iterable<T> | AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of items) out.push(x);
+  return out;
+}
