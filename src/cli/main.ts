@@ -9,6 +9,7 @@ import { ConfigError, IsmsError } from '../errors.ts';
 import { collectCommand } from './commands/collect.ts';
 import { evaluateCommand, evidenceCommand } from './commands/evaluate.ts';
 import { dashboardsCommand, rulesCommand } from './commands/generate.ts';
+import { jobsCommand, schedulerCommand, workerCommand } from './commands/queue.ts';
 import { runCommand } from './commands/run.ts';
 
 const program = new Command('isms-kpi')
@@ -53,7 +54,21 @@ withConfig(program.command('run').description('scheduler + workers + /metrics in
   .option('--port <port>', 'listen port (default from config, 9464)')
   .option('--no-initial-collect', 'do not collect every source at start')
   .option('--shutdown-timeout <ms>', 'how long SIGTERM waits for the active job', '30000')
+  .option('--concurrency <n>', 'with REDIS_URL: jobs this process\'s workers run at once', '1')
   .action((o) => set(runCommand(o)));
+
+withConfig(program.command('worker').description('a BullMQ worker (needs REDIS_URL); any number, on any host'))
+  .option('--concurrency <n>', 'jobs this process runs at once', '1')
+  .option('--shutdown-timeout <ms>', 'how long SIGTERM waits for the active job before handing it back', '30000')
+  .action((o) => set(workerCommand(o)));
+
+withConfig(program.command('scheduler').description('owns the sources\' schedules and enqueues collections (needs REDIS_URL)'))
+  .action((o) => set(schedulerCommand(o)));
+
+withConfig(program.command('jobs').description('recent failed jobs with their errors'))
+  .option('--limit <n>', 'how many', '20')
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+  .action((o) => set(jobsCommand(o)));
 
 withConfig(program.command('rules').description('write the Prometheus rule file for the configured objectives and sources'))
   .option('-o, --output <file>', 'rule file to write (- for stdout)', '-')

@@ -38,7 +38,7 @@ export class InlineDriver implements JobDriver {
     if (!this.opts.schedules) return;
     for (const s of this.deps.config.sources) {
       if (!s.enabled || !s.schedule) continue;
-      const task = cron.schedule(s.schedule, () => void this.enqueueCollect(s.id), { timezone: this.deps.config.organisation.timeZone, name: `collect:${s.id}` });
+      const task = cron.schedule(s.schedule, () => void this.enqueueCollect(s.id), { timezone: s.timeZone ?? this.deps.config.organisation.timeZone, name: `collect:${s.id}` });
       this.tasks.push(task);
     }
   }

@@ -186,3 +186,21 @@ describe('isms-kpi CLI', () => {
     expect(code).toBe(0);
   }, 60_000);
 });
+
+describe('isms-kpi queue commands without Redis', () => {
+  it('worker and scheduler need REDIS_URL (exit 2, saying so); jobs lists failed runs from the store', async () => {
+    const env = { REDIS_URL: '' };
+    const w = await cli(['worker', '-c', config()], env);
+    expect(w.code).toBe(2);
+    expect(w.stderr).toMatch(/worker needs REDIS_URL/);
+    expect((await cli(['scheduler', '-c', config()], env)).code).toBe(2);
+
+    const c = config('  - id: broken\n    kind: incidents\n    path: broken.csv\n');
+    await cli(['collect', 'broken', '-c', c, '--log-level', 'silent'], env);
+    const j = await cli(['jobs', '-c', c, '--format', 'json'], env);
+    expect(j.code, j.stderr).toBe(0);
+    const failures = JSON.parse(j.stdout) as { source: string; error: string }[];
+    expect(failures.map((f) => f.source)).toEqual(['broken']);
+    expect(failures[0]!.error).toMatch(/missing required column/i);
+  }, 60_000);
+});

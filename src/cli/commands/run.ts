@@ -4,7 +4,7 @@
  * collection; prints the objective table when it changes; serves /metrics and /healthz.
  */
 import { Notifier } from '../../alerts/notifier.ts';
-import { InlineDriver } from '../../jobs/inline.ts';
+import { createDriver } from '../../jobs/bullmq/create-driver.ts';
 import type { JobDriver, JobEvents } from '../../jobs/driver.ts';
 import type { KpiResult } from '../../kpi/types.ts';
 import { buildServer, listen } from '../../http/server.ts';
@@ -18,13 +18,16 @@ export interface RunOptions extends GlobalOptions {
   /** Skip the collection at start (evaluate what the store holds). */
   initialCollect?: boolean;
   shutdownTimeout?: string;
+  concurrency?: string;
 }
 
 export type DriverFactory = (app: App, events: JobEvents) => Promise<JobDriver>;
 
-export const inlineDriver: DriverFactory = async (app, events) => new InlineDriver(app.deps, events, { schedules: true });
+/** Inline without REDIS_URL; with it, BullMQ with this process's own scheduler and workers. */
+const defaultDriver = (concurrency: number): DriverFactory => (app, events) =>
+  createDriver(app.deps, { ...events, queueCounts: (c) => app.metrics.setQueueCounts(c) }, { schedules: true, workers: true, concurrency });
 
-export async function runCommand(opts: RunOptions, makeDriver: DriverFactory = inlineDriver): Promise<number> {
+export async function runCommand(opts: RunOptions, makeDriver: DriverFactory = defaultDriver(Number(opts.concurrency ?? 1))): Promise<number> {
   const app = createApp({ configFile: opts.config, logLevel: opts.logLevel ?? 'info' });
   const { config, metrics, store, log } = app;
   let latest: KpiResult[] | undefined;
