@@ -68,7 +68,12 @@ export async function runCommand(opts: RunOptions, makeDriver: DriverFactory = d
   log.info({ host: bound.host, port: bound.port, driver: driver.name }, 'serving /metrics and /healthz');
   process.stderr.write(`isms-kpi: metrics on http://${bound.host}:${bound.port}/metrics (driver ${driver.name})\n`);
 
-  const refreshQueue = async () => metrics.setQueueCounts(await driver.queueCounts());
+  // Freshness comes from the store too: with REDIS_URL, workers in other processes collect, and
+  // their runs reach this process only through the evidence store.
+  const refreshQueue = async () => {
+    metrics.setQueueCounts(await driver.queueCounts());
+    metrics.setLastSuccess(await store.lastSuccess());
+  };
   const queueTimer = setInterval(() => void refreshQueue().catch((e: unknown) => log.warn({ err: (e as Error).message }, 'queue counts unavailable')), 5000);
   queueTimer.unref();
 
