@@ -1,0 +1,33 @@
+/**
+ * `npm run bench`: every benchmark, each in its own process (so each peak-memory figure is its
+ * own), one after the other. Figures only — benchmarks are not tests and never fail a build.
+ *
+ *   npm run bench                 all of them
+ *   npm run bench -- core mail    some of them
+ */
+import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+
+const BENCHES: Record<string, { file: string; what: string; args?: string[] }> = {
+  core: { file: 'bench/core.ts', what: 'issue 2: collect + evaluate 100,000 people' },
+  'kpi-engine': { file: 'bench/kpi-engine.ts', what: 'issue 2: the KPI functions alone on 100,000 people and accounts' },
+  'access-logs': { file: 'bench/access-logs.ts', what: 'issue 4: 1,000,000-line access log vs mtail, goaccess, readline+regex' },
+  mail: { file: 'bench/mail.ts', what: 'issue 5: 20,000 outbound messages vs mailparser simpleParser' },
+  'scale-out': { file: 'bench/scale-out.ts', what: 'issue 3: a sharded source through BullMQ, 1 vs 2 worker processes' },
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = wanted.length > 0 ? wanted : Object.keys(BENCHES);
+for (const n of names) if (!BENCHES[n]) throw new Error(`unknown benchmark "${n}" (known: ${Object.keys(BENCHES).join(', ')})`);
+
+console.log(`isms-kpi benchmarks — node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+for (const name of names) {
+  const b = BENCHES[name]!;
+  console.log(`\n######## ${name}: ${b.what}`);
+  const t = Date.now();
+  const r = spawnSync(process.execPath, ['--import', 'tsx', b.file, ...(b.args ?? [])], { cwd: REPO, stdio: 'inherit' });
+  console.log(`######## ${name}: ${r.status === 0 ? 'done' : `exited ${r.status ?? r.signal}`} in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+}
