@@ -74,6 +74,24 @@ describe('openCsv / readCsv', () => {
     expect(rejections.every((r) => r.file === f)).toBe(true);
   });
 
+  it('a closing quote followed by spaces keeps the field as written, as a relaxed reader does', async () => {
+    const t = await openCsv(file('quote-space.csv', 'id,note,more\n1,"abc"  ,z\n2,"x" ,y\n3,"ok",w\n'), { reject: () => {} });
+    expect(await all(t.rows)).toEqual([
+      { line: 2, values: ['1', '"abc"  ', 'z'] },
+      { line: 3, values: ['2', '"x" ', 'y'] },
+      { line: 4, values: ['3', 'ok', 'w'] },
+    ]);
+  });
+
+  it('empty lines before the header and between rows are skipped and still counted', async () => {
+    const t = await openCsv(file('blank-lines.csv', '\n\nid,name\n\n1,"two\nlines"\n\n\n2,b\n'), { reject: () => {} });
+    expect(t.headers).toEqual(['id', 'name']);
+    expect(await all(t.rows)).toEqual([
+      { line: 5, values: ['1', 'two\nlines'] },
+      { line: 9, values: ['2', 'b'] },
+    ]);
+  });
+
   it('semicolon and TAB files are read without configuration; a configured delimiter is used as is', async () => {
     const semi = await openCsv(file('semi.csv', 'a;b\n1,5;2\n'), { reject: () => {} });
     expect(await all(semi.rows)).toEqual([{ line: 2, values: ['1,5', '2'] }]);
