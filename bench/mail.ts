@@ -3,7 +3,10 @@
  * bodies and one attachment: encrypted / plain ZIP, PDF, Office, or the whole message S/MIME
  * enveloped) in a Maildir or an mbox. Measures, each in its own process so peak RSS is its own:
  *   - the whole collector: list, read, parse, classify, detect, write the facts to a SQLite store;
- *   - mailparser's simpleParser with default options on the same files (read + parse only).
+ *   - mailparser's simpleParser with default options on the same files (read + parse only);
+ *   - the collector again, forcing a full GC at each eighth of the run to print the live heap:
+ *     the facts stream into the store, so it must stay flat as messages go by (peak RSS mostly
+ *     shows how lazily V8 and malloc give memory back).
  *
  *   npx tsx bench/mail.ts [--messages 20000] [--format maildir|mbox] [--keep DIR (keep the corpus there)]
  */
@@ -148,9 +151,11 @@ interface ChildResult {
   messages: number;
   maxRssMb: number;
   misses?: number;
+  /** Live heap (MB) after a full GC at each eighth of the run: flat when nothing is retained per message. */
+  liveHeapMb?: number[];
 }
 
-async function childCollector(dir: string, format: string): Promise<ChildResult> {
+async function childCollector(dir: string, format: string, sampleEvery = 0): Promise<ChildResult> {
   const parsed = configSchema.parse({ organisation: { name: 'Bench', timeZone: 'Asia/Tokyo', internalDomains: ['example.co.jp'] } });
   const config: Config = { ...parsed, file: join(dir, 'isms.yaml'), baseDir: dir, dataDir: dir, env: { secrets: {} } };
   const store = new SqliteStore(join(dir, `evidence-${Date.now()}.db`));
@@ -162,10 +167,16 @@ async function childCollector(dir: string, format: string): Promise<ChildResult>
   // Counted as they stream into the store: holding them in a list would measure the list.
   let messages = 0;
   let misses = 0;
+  const liveHeapMb: number[] = [];
+  const gc = (globalThis as { gc?: () => void }).gc;
   async function* counted(facts: Iterable<Keyed<'mail'>> | AsyncIterable<Keyed<'mail'>>): AsyncGenerator<Keyed<'mail'>> {
     for await (const f of facts) {
       messages++;
       if (!f.data.protected && f.data.attachments.some((a) => !a.encrypted)) misses++;
+      if (gc && sampleEvery > 0 && messages % sampleEvery === 0) {
+        gc();
+        liveHeapMb.push(Math.round(process.memoryUsage().heapUsed / 1048576));
+      }
       yield f;
     }
   }
@@ -173,7 +184,7 @@ async function childCollector(dir: string, format: string): Promise<ChildResult>
   const ms = performance.now() - t;
   await store.close();
   if (rejected) throw new Error(`${rejected} messages rejected`);
-  return { ms, messages, maxRssMb: process.resourceUsage().maxRSS / 1024, misses };
+  return { ms, messages, maxRssMb: process.resourceUsage().maxRSS / 1024, misses, ...(liveHeapMb.length ? { liveHeapMb } : {}) };
 }
 
 async function childSimpleParser(dir: string, format: string): Promise<ChildResult> {
@@ -192,8 +203,9 @@ async function childSimpleParser(dir: string, format: string): Promise<ChildResu
   return { ms: performance.now() - t, messages: n, maxRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
-function runChild(mode: string, dir: string, format: string): ChildResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', mode, dir, format], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+function runChild(mode: string, dir: string, format: string, n = 0): ChildResult {
+  const flags = mode === 'heap' ? ['--expose-gc'] : [];
+  const r = spawnSync(process.execPath, [...flags, '--import', 'tsx', self, '--child', mode, dir, format, String(n)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`${mode} child failed (${r.status})`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
 }
@@ -215,6 +227,9 @@ export async function main(): Promise<void> {
     for (const [name, r] of rows) {
       process.stdout.write(`${name.padEnd(56)} ${Math.round(r.messages / (r.ms / 1000)).toLocaleString('en').padStart(7)} msg/s  ${(r.ms / 1000).toFixed(2).padStart(7)} s  peak RSS ${r.maxRssMb.toFixed(0).padStart(5)} MB\n`);
     }
+    // A separate run: the full GCs it forces would change the timing and the peak RSS above.
+    const heap = runChild('heap', dir, format, n).liveHeapMb ?? [];
+    process.stdout.write(`collector live heap after a full GC at each eighth of the run: ${heap.join(', ')} MB\n`);
     const c = rows[0]![1];
     if (c.messages !== n || c.misses !== corpus.misses) {
       process.stdout.write(`WARNING: collector stored ${c.messages} messages with ${c.misses} misses; expected ${n} and ${corpus.misses}\n`);
@@ -227,8 +242,8 @@ export async function main(): Promise<void> {
 
 const childAt = process.argv.indexOf('--child');
 if (childAt >= 0) {
-  const [mode, dir, format] = process.argv.slice(childAt + 1);
-  const r = mode === 'collector' ? await childCollector(dir!, format!) : await childSimpleParser(dir!, format!);
+  const [mode, dir, format, n] = process.argv.slice(childAt + 1);
+  const r = mode === 'collector' ? await childCollector(dir!, format!) : mode === 'heap' ? await childCollector(dir!, format!, Math.max(1, Math.floor(Number(n) / 8))) : await childSimpleParser(dir!, format!);
   process.stdout.write(`${JSON.stringify(r)}\n`);
 } else if (process.argv[1] === self) {
   await main();
