@@ -122,8 +122,11 @@ function parts(text: string): Parts | undefined {
   return undefined;
 }
 
+const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in a month of the proleptic Gregorian calendar (1 ≤ mo ≤ 12). */
 function daysIn(y: number, mo: number): number {
-  return new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  return mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[mo]!;
 }
 
 function valid(p: Parts): boolean {
@@ -196,6 +199,10 @@ function isoOf(p: Parts, zoneName: string): string | undefined {
     if (!zone) return undefined;
     return isoText(DateTime.fromObject({ year: p.y, month: p.mo, day: p.d, hour: p.h, minute: p.mi, second: p.s, millisecond: p.ms }, { zone }));
   }
+  return isoAt(p, offset);
+}
+
+function isoAt(p: Parts, offset: number): string {
   return `${ymd(p)}T${pad2(p.h)}:${pad2(p.mi)}:${pad2(p.s)}.${pad3(p.ms)}${offsetText(offset)}`;
 }
 
@@ -231,18 +238,124 @@ function withFormat(text: string, opts: TimeOptions): DateTime | undefined {
   return dt ?? undefined;
 }
 
-// What IdP APIs write (Okta, Graph, Google): already the output form when it has milliseconds.
-const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(?:Z|[+-]\d{2}:\d{2})$/;
+/** Luxon's regular expression for a format's token, for the tokens read without Luxon. */
+const TOKEN_RE: Record<string, string> = {
+  yyyy: '\\d{4}', M: '\\d{1,2}', MM: '\\d{2}', d: '\\d{1,2}', dd: '\\d{2}',
+  H: '\\d{1,2}', HH: '\\d{2}', m: '\\d{1,2}', mm: '\\d{2}', s: '\\d{1,2}', ss: '\\d{2}',
+};
 
-function canonicalValid(t: string): boolean {
-  const y = Number(t.slice(0, 4));
-  const mo = Number(t.slice(5, 7));
-  const d = Number(t.slice(8, 10));
-  const h = Number(t.slice(11, 13));
-  const mi = Number(t.slice(14, 16));
-  const s = Number(t.slice(17, 19));
-  const off = t.length > 24 ? Number(t.slice(24, 26)) * 60 + Number(t.slice(27, 29)) : 0;
-  return y >= 1000 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(y, mo) && h <= 23 && mi <= 59 && s <= 59 && off <= 18 * 60;
+/** A configured format as Luxon would match it, and which group holds which field. */
+interface CompiledFormat {
+  re: RegExp;
+  /** Group index of each field (0: absent). */
+  y: number; mo: number; d: number; h: number; mi: number; s: number;
+}
+
+const compiledFormats = new Map<string, CompiledFormat | null>();
+
+/**
+ * The numeric formats HR and ticketing exports use (`yyyy/MM/dd`, `dd.MM.yyyy HH:mm`) read
+ * without Luxon, which spends tens of microseconds per value on zone offsets. The regular
+ * expression is built as Luxon's fromFormat builds it (a group per token, literals escaped,
+ * case-insensitive), so a text matches here exactly when it matches there. `null`: a format
+ * with other tokens (names, 12-hour clocks, offsets, quoted text), left to Luxon.
+ */
+function compileFormat(format: string): CompiledFormat | null {
+  let c = compiledFormats.get(format);
+  if (c !== undefined) return c;
+  c = null;
+  const runs = format.match(/(.)\1*/gsu) ?? [];
+  const at: Record<string, number> = {};
+  let re = '';
+  let ok = !format.includes("'");
+  runs.forEach((run, i) => {
+    if (/[A-Za-z]/.test(run[0]!)) {
+      const unit = TOKEN_RE[run];
+      if (!unit || at[run[0]!] !== undefined) ok = false;
+      else at[run[0]!] = i + 1;
+      re += `(${unit})`;
+    } else {
+      re += `(${run.replace(/[\-\[\]{}()*+?.,\\^$|#\s]/g, '\\$&')})`;
+    }
+  });
+  if (ok && at.y && at.M && at.d) {
+    c = { re: new RegExp(`^${re}$`, 'i'), y: at.y, mo: at.M, d: at.d, h: at.H ?? 0, mi: at.m ?? 0, s: at.s ?? 0 };
+  }
+  compiledFormats.set(format, c);
+  return c;
+}
+
+/** The local time a text gives in a compiled format; undefined when it does not match. */
+function formatParts(text: string, c: CompiledFormat): Parts | undefined {
+  const m = c.re.exec(text);
+  if (!m) return undefined;
+  return { y: int(m[c.y]), mo: int(m[c.mo]), d: int(m[c.d]), h: c.h ? int(m[c.h]) : 0, mi: c.mi ? int(m[c.mi]) : 0, s: c.s ? int(m[c.s]) : 0, ms: 0, timed: c.h !== 0 };
+}
+
+/**
+ * A text read with the configured format: the parts when they are a valid local time with one
+ * offset in the zone; `null` when it does not fit the format; undefined when Luxon must decide
+ * (formats it alone reads, out-of-range values it may accept such as 24:00, DST gaps).
+ */
+function fastFormat(text: string, opts: TimeOptions): { p: Parts; offset: number } | null | undefined {
+  const c = compileFormat(opts.format!);
+  if (!c) return undefined;
+  const p = formatParts(text, c);
+  if (!p) return null;
+  if (!valid(p)) return undefined;
+  const offset = opts.zone === 'UTC' || opts.zone === 'Etc/UTC' ? 0 : localOffset(p, opts.zone);
+  return offset === undefined ? undefined : { p, offset };
+}
+
+/** A timestamp read with the configured format, as ISO; undefined when it does not fit. */
+function formatTimestamp(text: string, opts: TimeOptions): string | undefined {
+  if (!opts.format) return undefined;
+  const fast = fastFormat(text, opts);
+  if (fast) return isoAt(fast.p, fast.offset);
+  if (fast === null) return undefined;
+  const dt = withFormat(text, opts);
+  return dt && isoText(dt);
+}
+
+/** A date read with the configured format, as `YYYY-MM-DD`; undefined when it does not fit. */
+function formatDate(text: string, opts: TimeOptions): string | undefined {
+  if (!opts.format) return undefined;
+  const fast = fastFormat(text, opts);
+  if (fast) return ymd(fast.p);
+  if (fast === null) return undefined;
+  const dt = withFormat(text, opts);
+  return dt && dateOf(dt, opts.zone);
+}
+
+/** Value of the two ASCII digits at i, or NaN. */
+function two(t: string, i: number): number {
+  const a = t.charCodeAt(i) - 48;
+  const b = t.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : NaN;
+}
+
+/**
+ * What IdP APIs write (Okta, Graph, Google), `yyyy-MM-ddTHH:mm:ss.SSS` then `Z` or `±HH:MM`,
+ * with values in range: already the output form. Checked by character, as a regular
+ * expression and number parsing cost more than the rest of an Okta user.
+ */
+function canonical(t: string): boolean {
+  const n = t.length;
+  if (n !== 24 && n !== 29) return false;
+  if (t[4] !== '-' || t[7] !== '-' || t[10] !== 'T' || t[13] !== ':' || t[16] !== ':' || t[19] !== '.') return false;
+  const y = two(t, 0) * 100 + two(t, 2);
+  const mo = two(t, 5);
+  const d = two(t, 8);
+  const ms = two(t, 20) * 10 + (t.charCodeAt(22) - 48);
+  if (!(ms >= 0) || !(two(t, 21) >= 0)) return false;
+  let off = 0;
+  if (n === 24) {
+    if (t[23] !== 'Z') return false;
+  } else {
+    if ((t[23] !== '+' && t[23] !== '-') || t[26] !== ':') return false;
+    off = two(t, 24) * 60 + two(t, 27);
+  }
+  return y >= 1000 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(y, mo) && two(t, 11) <= 23 && two(t, 14) <= 59 && two(t, 17) <= 59 && off <= 18 * 60;
 }
 
 const FORMS = 'ISO-8601, yyyy/MM/dd [HH:mm[:ss]], d MMMM yyyy[, h:mm a], dd/MM/yy[, HH:mm], yyyy年M月d日 or epoch milliseconds';
@@ -254,11 +367,10 @@ const FORMS = 'ISO-8601, yyyy/MM/dd [HH:mm[:ss]], d MMMM yyyy[, h:mm a], dd/MM/y
 export function parseTimestamp(raw: string, opts: TimeOptions): TimeResult {
   const text = raw.trim();
   if (text === '') return { ok: false, error: 'empty timestamp' };
-  if (!opts.format && CANONICAL.test(text) && canonicalValid(text)) {
+  if (!opts.format && canonical(text)) {
     return { ok: true, value: text.endsWith('+00:00') ? `${text.slice(0, -6)}Z` : text };
   }
-  const byFormat = withFormat(text, opts);
-  const fv = byFormat && isoText(byFormat);
+  const fv = formatTimestamp(text, opts);
   if (fv) return { ok: true, value: fv };
   if (/^\d{10}(\d{3})?$/.test(text)) {
     const n = Number(text);
@@ -292,8 +404,8 @@ function dateOf(dt: DateTime, zone: string): string {
 export function parseDate(raw: string, opts: TimeOptions): TimeResult {
   const text = raw.trim();
   if (text === '') return { ok: false, error: 'empty date' };
-  const byFormat = withFormat(text, opts);
-  if (byFormat) return { ok: true, value: dateOf(byFormat, opts.zone) };
+  const fd = formatDate(text, opts);
+  if (fd) return { ok: true, value: fd };
   const p = parts(text);
   if (p && valid(p)) {
     if (p.offset === undefined || !p.timed) return { ok: true, value: ymd(p) };

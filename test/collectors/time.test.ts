@@ -44,11 +44,19 @@ describe('parseTimestamp', () => {
     ['2026年 07月 15日(水曜日) 09:30', tokyo, '2026-07-15T09:30:00.000+09:00'],
     // An explicit Luxon format.
     ['15.07.2026 09:30', { zone: 'Europe/Berlin', format: 'dd.MM.yyyy HH:mm' }, '2026-07-15T09:30:00.000+02:00'],
+    ['15.01.2026 09:30', { zone: 'Europe/Berlin', format: 'dd.MM.yyyy HH:mm' }, '2026-01-15T09:30:00.000+01:00'],
+    ['2026/02/14 10:00', { zone: 'Asia/Tokyo', format: 'yyyy/MM/dd HH:mm' }, '2026-02-14T10:00:00.000+09:00'],
+    ['2026/02/14 10:00', { zone: 'UTC', format: 'yyyy/MM/dd HH:mm' }, '2026-02-14T10:00:00.000Z'],
+    // A configured format in a DST gap moves forward like the wall clock (02:30 → 03:30 EDT).
+    ['2026/03/08 02:30', { zone: 'America/New_York', format: 'yyyy/MM/dd HH:mm' }, '2026-03-08T03:30:00.000-04:00'],
+    // Canonical API timestamps in a leap year's 29 February and at the largest offsets.
+    ['2024-02-29T23:59:59.999+14:00', tokyo, '2024-02-29T23:59:59.999+14:00'],
+    ['2024-02-29T00:00:00.000-12:00', tokyo, '2024-02-29T00:00:00.000-12:00'],
   ])('%s in %o → %s', (text, opts, expected) => {
     expect(parseTimestamp(text, opts)).toEqual({ ok: true, value: expected });
   });
 
-  it.each(['', 'yesterday', '2026-02-30', '2026-02-30T00:00:00.000Z', '2026-07-15T24:00:00.000Z', '2026-13-01', '2026-07-15 24:00', '31/02/26, 09:00', '2026-07-15T09:30:00+25:00', '13:00 PM 2026-01-01'])(
+  it.each(['', 'yesterday', '2026-02-30', '2100-02-29T00:00:00.000Z', '2026-07-15T09:30:00.000+18:01', '2026-07-15T09:60:00.000Z', '2026-02-30T00:00:00.000Z', '2026-07-15T24:00:00.000Z', '2026-13-01', '2026-07-15 24:00', '31/02/26, 09:00', '2026-07-15T09:30:00+25:00', '13:00 PM 2026-01-01'])(
     'rejects %j with a reason',
     (text) => {
       const r = parseTimestamp(text, tokyo);
@@ -69,6 +77,11 @@ describe('parseDate', () => {
     ['2026-03-31T15:00:00Z', tokyo, '2026-04-01'],
     ['2026-03-31T14:59:59Z', tokyo, '2026-03-31'],
     ['07/15/2026', { zone: 'UTC', format: 'MM/dd/yyyy' }, '2026-07-15'],
+    ['2026/04/01', { zone: 'Asia/Tokyo', format: 'yyyy/MM/dd' }, '2026-04-01'],
+    ['2000/02/29', { zone: 'Asia/Tokyo', format: 'yyyy/MM/dd' }, '2000-02-29'],
+    // MM wants two digits, so the format does not fit; the built-in yyyy/M/d form reads it.
+    ['2026/7/5', { zone: 'Asia/Tokyo', format: 'yyyy/MM/dd' }, '2026-07-05'],
+    ['2026年4月1日', { zone: 'Asia/Tokyo', format: 'yyyy年M月d日' }, '2026-04-01'],
   ])('%s → %s', (text, opts, expected) => {
     expect(parseDate(text, opts)).toEqual({ ok: true, value: expected });
   });
@@ -76,6 +89,9 @@ describe('parseDate', () => {
   it('rejects impossible dates and says which forms it reads', () => {
     expect(parseDate('2026-02-29', tokyo)).toEqual({ ok: false, error: expect.stringContaining('unreadable date "2026-02-29"') });
     expect(parseDate('2024-02-29', tokyo)).toEqual({ ok: true, value: '2024-02-29' });
+    // 1900 is not a leap year (divisible by 100, not by 400).
+    expect(parseDate('1900/02/29', { zone: 'UTC', format: 'yyyy/MM/dd' })).toEqual({ ok: false, error: expect.stringContaining('unreadable date "1900/02/29"') });
+    expect(parseDate('2026/04/31', { zone: 'Asia/Tokyo', format: 'yyyy/MM/dd' }).ok).toBe(false);
     const r = parseDate('15.07.2026', { zone: 'UTC', format: 'yyyy/MM/dd' });
     expect(r).toEqual({ ok: false, error: expect.stringContaining('expected yyyy/MM/dd or ISO-8601') });
   });
