@@ -293,26 +293,56 @@ function formatParts(text: string, c: CompiledFormat): Parts | undefined {
 }
 
 /**
- * A text read with the configured format: the parts when they are a valid local time with one
- * offset in the zone; `null` when it does not fit the format; undefined when Luxon must decide
- * (formats it alone reads, out-of-range values it may accept such as 24:00, DST gaps).
+ * A text read with the configured format: its parts when they are a valid local time;
+ * `null` when it does not fit the format; undefined when Luxon must decide (formats it alone
+ * reads, out-of-range values it may accept such as 24:00).
  */
-function fastFormat(text: string, opts: TimeOptions): { p: Parts; offset: number } | null | undefined {
+function fastFormat(text: string, opts: TimeOptions): Parts | null | undefined {
   const c = compileFormat(opts.format!);
   if (!c) return undefined;
   const p = formatParts(text, c);
   if (!p) return null;
-  if (!valid(p)) return undefined;
-  const offset = opts.zone === 'UTC' || opts.zone === 'Etc/UTC' ? 0 : localOffset(p, opts.zone);
-  return offset === undefined ? undefined : { p, offset };
+  return valid(p) ? p : undefined;
+}
+
+const lastOffsets = new Map<string, number>();
+const existing = new Map<string, Map<number, boolean>>();
+
+/**
+ * Whether a local time exists in the zone, i.e. some instant shows it (it is not skipped by
+ * a DST gap): then Luxon keeps its date. One zone lookup per new local time, where resolving
+ * the offset as Luxon does (localOffset) takes six: a roster's 100,000 dates hold thousands of days.
+ */
+function localExists(p: Parts, zoneName: string): boolean {
+  let cache = existing.get(zoneName);
+  if (!cache) existing.set(zoneName, (cache = new Map()));
+  const local = Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s);
+  const hit = cache.get(local);
+  if (hit !== undefined) return hit;
+  const zone = zoneOf(zoneName);
+  let found = false;
+  if (zone) {
+    let o = lastOffsets.get(zoneName) ?? zone.offset(local);
+    for (let i = 0; i < 2 && !found; i++) {
+      const actual = zone.offset(local - o * 60_000);
+      if (actual === o) found = true;
+      else o = actual;
+    }
+    if (found) lastOffsets.set(zoneName, o);
+  }
+  if (cache.size > 100_000) cache.clear();
+  cache.set(local, found);
+  return found;
 }
 
 /** A timestamp read with the configured format, as ISO; undefined when it does not fit. */
 function formatTimestamp(text: string, opts: TimeOptions): string | undefined {
   if (!opts.format) return undefined;
-  const fast = fastFormat(text, opts);
-  if (fast) return isoAt(fast.p, fast.offset);
-  if (fast === null) return undefined;
+  const p = fastFormat(text, opts);
+  if (p === null) return undefined;
+  const offset = p && (opts.zone === 'UTC' || opts.zone === 'Etc/UTC' ? 0 : localOffset(p, opts.zone));
+  // Local mean times before standard zones have offsets in seconds, which Luxon writes its own way.
+  if (p && offset !== undefined && Number.isInteger(offset)) return isoAt(p, offset);
   const dt = withFormat(text, opts);
   return dt && isoText(dt);
 }
@@ -320,9 +350,9 @@ function formatTimestamp(text: string, opts: TimeOptions): string | undefined {
 /** A date read with the configured format, as `YYYY-MM-DD`; undefined when it does not fit. */
 function formatDate(text: string, opts: TimeOptions): string | undefined {
   if (!opts.format) return undefined;
-  const fast = fastFormat(text, opts);
-  if (fast) return ymd(fast.p);
-  if (fast === null) return undefined;
+  const p = fastFormat(text, opts);
+  if (p === null) return undefined;
+  if (p && (opts.zone === 'UTC' || opts.zone === 'Etc/UTC' || localExists(p, opts.zone))) return ymd(p);
   const dt = withFormat(text, opts);
   return dt && dateOf(dt, opts.zone);
 }
