@@ -24,8 +24,8 @@
  * whether it is protected as a whole, otherwise it is recorded as too large to inspect.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
-import { open, readFile, readdir, stat } from 'node:fs/promises';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { SourceOf } from '../../config/schema.ts';
 import { ConfigError, EvidenceInputError } from '../../errors.ts';
@@ -48,8 +48,6 @@ const TOO_LARGE_HEAD = 256 * 1024;
 const READ_WHOLE = 1024 * 1024;
 /** A message file's rejection points at its first line: the message is the whole file. */
 const FIRST_LINE = () => Promise.resolve(1);
-/** Files read ahead while earlier ones are parsed (order of the results is kept). */
-const READ_AHEAD = 8;
 
 /** A shard: one Maildir folder, one hash bucket of an .eml tree, or a byte range of an mbox. */
 export interface MailShard extends ShardSpec {
@@ -174,40 +172,49 @@ export function planFiles(all: readonly FileEntry[], opts: { since: number; asOf
   return { files, checkpoint: String(Math.max(0, upTo, opts.since)) };
 }
 
-/** Read the files in order (a few ahead), classify each, yield the outbound records as pulled. */
+/**
+ * Reads a small file whole into one buffer reused for every message of the run. A fresh 40 KB
+ * Buffer per message lives outside the V8 heap until a full GC finds its wrapper, so thousands
+ * would pile up and peak RSS would grow with the number of messages; nothing of a message
+ * outlives handleMessage (records are flat copies), so reuse is safe.
+ */
+class ScratchReader {
+  private buf = Buffer.allocUnsafe(64 * 1024);
+  read(path: string): Buffer {
+    const fd = openSync(path, 'r');
+    try {
+      let n = 0;
+      for (;;) {
+        if (n === this.buf.length) {
+          const bigger = Buffer.allocUnsafe(this.buf.length * 2);
+          this.buf.copy(bigger, 0, 0, n);
+          this.buf = bigger;
+        }
+        const got = readSync(fd, this.buf, n, this.buf.length - n, null);
+        if (got === 0) return this.buf.subarray(0, n);
+        n += got;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+/** Read the files in order, classify each, yield the outbound records as they are pulled. */
 async function* readFiles(files: readonly FileEntry[], root: string, source: Source, ctx: CollectContext, opts: Omit<ClassifyOptions, 'where' | 'tooLarge'>, stats: MailStats): AsyncGenerator<Keyed<'mail'>> {
   const total = files.length;
-  const load = (f: FileEntry): Promise<Buffer | null> => {
-    if (f.size > source.maxMessageBytes) return readHeadBytes(f.path, TOO_LARGE_HEAD);
-    if (f.size > READ_WHOLE) return Promise.resolve(null);
-    // A small file in one synchronous call: four thread-pool round trips (open, fstat, read,
-    // close) per message cost more than the read itself, and parsing is synchronous anyway.
-    try {
-      return Promise.resolve(readFileSync(f.path));
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  };
-  // A sliding window of READ_AHEAD reads; slots are dropped once used so buffers can go.
-  const pending = new Map<number, Promise<Buffer | null>>();
-  const want = (i: number) => {
-    if (i < files.length && !pending.has(i)) pending.set(i, load(files[i]!).catch(() => null));
-  };
-  for (let i = 0; i < Math.min(READ_AHEAD, files.length); i++) want(i);
+  const scratch = new ScratchReader();
   for (let i = 0; i < files.length; i++) {
     // An interrupted run must not commit a checkpoint past files it did not read.
     ctx.signal?.throwIfAborted();
     const f = files[i]!;
-    let bytes = await pending.get(i)!;
-    pending.delete(i);
-    want(i + READ_AHEAD);
     const rel = relative(root, f.path) || f.path;
     const tooLarge = f.size > source.maxMessageBytes;
     let fact: Keyed<'mail'> | undefined;
     try {
-      if (bytes === null && !tooLarge && f.size <= READ_WHOLE) bytes = await readFile(f.path);
-      const input = bytes ?? (createReadStream(f.path, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>);
-      bytes = null;
+      // A small file in synchronous calls: thread-pool round trips (open, read, close) per
+      // message cost more than the read itself, and parsing is synchronous anyway.
+      const input = tooLarge ? await readHeadBytes(f.path, TOO_LARGE_HEAD) : f.size > READ_WHOLE ? (createReadStream(f.path, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>) : scratch.read(f.path);
       fact = await handleMessage(input, rel, rel, FIRST_LINE, tooLarge, opts, ctx, stats);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
