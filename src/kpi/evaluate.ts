@@ -10,6 +10,7 @@ import type { EvidenceStore } from '../evidence/store.ts';
 import { IsmsError, UsageError } from '../errors.ts';
 import { emptyBundle, type EvidenceBundle } from './bundle.ts';
 import { canonicalLogin } from './identity.ts';
+import { accessLastSuccessFromFacts } from './leaver-activity-count.ts';
 import { KPI_REGISTRY, needsOf, type FactStream } from './registry.ts';
 import type { KpiContext, KpiResult } from './types.ts';
 
@@ -141,19 +142,9 @@ class BundleLoader {
     });
   }
 
-  private async lastSuccess(sources: readonly string[] | undefined): Promise<Map<string, string>> {
-    const best = new Map<string, { ms: number; iso: string }>();
-    const T = this.at.getTime();
-    for await (const row of this.store.readFacts('access-day', this.at, sources)) {
-      const iso = row.data.lastSuccessAt;
-      if (!iso) continue;
-      const ms = Date.parse(iso);
-      if (Number.isNaN(ms) || ms > T) continue; // an event after T is not yet known at T
-      const k = canonicalLogin(row.data.account, this.config.identity, this.config.organisation);
-      const prev = best.get(k);
-      if (!prev || ms > prev.ms) best.set(k, { ms, iso });
-    }
-    return new Map([...best].map(([k, v]) => [k, v.iso]));
+  private lastSuccess(sources: readonly string[] | undefined): Promise<Map<string, string>> {
+    const canonical = (login: string) => canonicalLogin(login, this.config.identity, this.config.organisation);
+    return accessLastSuccessFromFacts(this.store.readFacts('access-day', this.at, sources), canonical, this.at.getTime());
   }
 
   private memo<T>(k: string, load: () => Promise<T>): Promise<T> {
