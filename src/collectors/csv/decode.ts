@@ -139,14 +139,17 @@ export function decodeBytes(bytes: Uint8Array, file: string, encoding?: string):
   return { text: iconv.decode(buf, guessed), encoding: guessed, how: 'detected' };
 }
 
-/** Read and decode a whole file; an unreadable file is one EvidenceInputError naming it. */
-export async function readTextFile(file: string, encoding?: string): Promise<Decoded> {
-  let bytes: Buffer;
+/** Read a whole file's bytes; an unreadable file is one EvidenceInputError naming it. */
+export async function readFileBytes(file: string): Promise<Buffer> {
   try {
-    bytes = await readFile(file);
+    return await readFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new EvidenceInputError(file, code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? (e as Error).message})`, { cause: e });
   }
-  return decodeBytes(bytes, file, encoding);
+}
+
+/** Read and decode a whole file; an unreadable file is one EvidenceInputError naming it. */
+export async function readTextFile(file: string, encoding?: string): Promise<Decoded> {
+  return decodeBytes(await readFileBytes(file), file, encoding);
 }

@@ -8,7 +8,7 @@ import type { SourceOf } from '../../config/schema.ts';
 import type { AccountRecord, Keyed } from '../../evidence/records.ts';
 import { EvidenceInputError } from '../../errors.ts';
 import type { Rejection } from '../../evidence/store.ts';
-import { readTextFile } from '../csv/decode.ts';
+import { decodeBytes, readFileBytes, readTextFile } from '../csv/decode.ts';
 import { readCsv, type CsvRow } from '../csv/read.ts';
 import { KeyGuard, PROGRESS_EVERY, sourcePath, sourceZone, type RowResult } from '../csv/source.ts';
 import type { CollectContext, Collector, SnapshotOutput } from '../types.ts';
@@ -16,6 +16,7 @@ import { ENTRA_FIELDS, parseEntraRow, parseEntraUser } from './entra.ts';
 import { GENERIC_ACCOUNT_FIELDS, parseGenericAccountRow } from './generic.ts';
 import { GOOGLE_FIELDS, parseGoogleRow, parseGoogleUser } from './google.ts';
 import { parseKeycloakUser } from './keycloak.ts';
+import { splitJsonArray } from './json-array.ts';
 import { parseOktaUser } from './okta.ts';
 
 type IdpSource = SourceOf<'idp'>;
@@ -38,8 +39,8 @@ export function usersOf(doc: unknown): unknown[] | undefined {
   return undefined;
 }
 
-async function readJsonUsers(file: string, encoding: string | undefined): Promise<unknown[]> {
-  const { text } = await readTextFile(file, encoding);
+async function readJsonUsers(file: string, encoding: string | undefined, bytes?: Buffer): Promise<unknown[]> {
+  const { text } = bytes ? decodeBytes(bytes, file, encoding) : await readTextFile(file, encoding);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -51,11 +52,51 @@ async function readJsonUsers(file: string, encoding: string | undefined): Promis
   return users;
 }
 
-async function* fromJson(file: string, users: unknown[], parse: JsonParser, zone: string, ctx: CollectContext): AsyncGenerator<Keyed<'account'>> {
+/** A user's parse result, or what the parser threw (rethrown when the user's turn comes). */
+type Parsed = RowResult<AccountRecord> | { ok: 'thrown'; error: unknown };
+
+function parseSafely(u: unknown, parse: JsonParser, zone: string): Parsed {
+  try {
+    return parse(u, zone);
+  } catch (e) {
+    return { ok: 'thrown', error: e };
+  }
+}
+
+/**
+ * Every user of the export, parsed. A plain UTF-8 array is parsed element by element so that
+ * only the small account records stay alive; anything else (an envelope, another encoding,
+ * an element that is not valid JSON) is parsed whole, which also gives the error as before.
+ */
+async function readJsonAccounts(file: string, encoding: string | undefined, parse: JsonParser, zone: string): Promise<Parsed[]> {
+  const wanted = encoding?.trim().toLowerCase();
+  let bytes: Buffer | undefined;
+  if (!wanted || wanted === 'auto') {
+    bytes = await readFileBytes(file);
+    const bounds = splitJsonArray(bytes);
+    if (bounds) {
+      const out: Parsed[] = [];
+      for (let i = 0; i < bounds.length; i += 2) {
+        let u: unknown;
+        try {
+          u = JSON.parse(bytes.toString('utf8', bounds[i], bounds[i + 1]));
+        } catch {
+          break;
+        }
+        out.push(parseSafely(u, parse, zone));
+      }
+      if (out.length * 2 === bounds.length) return out;
+    }
+  }
+  return (await readJsonUsers(file, encoding, bytes)).map((u) => parseSafely(u, parse, zone));
+}
+
+async function* fromJson(file: string, users: Parsed[], ctx: CollectContext): AsyncGenerator<Keyed<'account'>> {
   const keys = new KeyGuard(file, (r) => ctx.reject(r), 'account id');
   for (let i = 0; i < users.length; i++) {
     if ((i + 1) % PROGRESS_EVERY === 0) ctx.progress(i + 1, users.length);
-    const r = parse(users[i], zone);
+    const r = users[i]!;
+    if (r.ok === 'thrown') throw r.error;
     if (!r.ok) ctx.reject({ file, line: i + 1, field: r.field, reason: r.reason });
     else if (keys.accept(r.key, i + 1)) yield { key: r.key, data: r.data };
   }
@@ -82,8 +123,8 @@ export const idpCollector: Collector<'idp', 'account'> = {
     const zone = sourceZone(source, ctx);
     const jsonParser = JSON_FORMATS[source.format];
     if (jsonParser) {
-      const users = await readJsonUsers(file, source.encoding);
-      return { type: 'snapshot', records: fromJson(file, users, jsonParser, zone, ctx) };
+      const users = await readJsonAccounts(file, source.encoding, jsonParser, zone);
+      return { type: 'snapshot', records: fromJson(file, users, ctx) };
     }
     const common = { encoding: source.encoding, delimiter: source.delimiter, columns: source.columns, reject: (r: Rejection) => ctx.reject(r) };
     const format = source.dateFormat;

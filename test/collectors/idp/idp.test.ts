@@ -213,15 +213,32 @@ describe('generic-csv', () => {
   });
 });
 
+describe('okta-json envelopes', () => {
+  it('a Graph-style {"value": [...]} page reads like the bare array, with positions as lines', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'idp-env-'));
+    const users = '[{"id":"a","status":"ACTIVE","profile":{"login":"a@x"}},{"id":"b","status":"NOPE","profile":{"login":"b@x"}}]';
+    writeFileSync(path.join(dir, 'bare.json'), users);
+    writeFileSync(path.join(dir, 'wrapped.json'), `{"value": ${users}}`);
+    for (const file of ['bare.json', 'wrapped.json']) {
+      const { records, rejections } = await collect(dir, { format: 'okta-json', path: file });
+      expect(records).toEqual([{ key: 'a', data: { accountId: 'a', login: 'a@x', enabled: true, rawStatus: 'ACTIVE' } }]);
+      expect(rejections.map((r) => [r.line, r.field])).toEqual([[2, 'status']]);
+    }
+  });
+});
+
 describe('bad files', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'idp-bad-'));
   writeFileSync(path.join(dir, 'broken.json'), '[{"id": "x",');
   writeFileSync(path.join(dir, 'object.json'), '{"id": "x"}');
+  // The array splits into elements, but the second is not JSON: the whole file is refused.
+  writeFileSync(path.join(dir, 'bad-element.json'), '[{"id":"a","status":"ACTIVE","profile":{"login":"a"}},{"id": tru}]');
   writeFileSync(path.join(dir, 'entra.csv'), 'displayName,mail\nx,y\n');
 
   it.each([
     ['okta-json', 'broken.json', /broken\.json: not valid JSON/],
     ['okta-json', 'object.json', /object\.json: expected a JSON array of users/],
+    ['okta-json', 'bad-element.json', /bad-element\.json: not valid JSON/],
     ['entra-csv', 'entra.csv', /entra\.csv: missing required column\(s\) objectId .*userPrincipalName .*accountEnabled/],
     ['okta-json', 'absent.json', /absent\.json: file not found/],
   ])('%s %s → EvidenceInputError', async (format, file, message) => {
