@@ -94,19 +94,17 @@ async function openTable(file: string, opts: CsvOpenOptions): Promise<OpenTable>
   const delimiter = opts.delimiter ? unescapeDelimiter(opts.delimiter) : sep ? sep[1]! : detectDelimiter(text);
   const fast = quickParse(sep ? text.slice(sep[0].length) : text, delimiter, sep ? 2 : 1);
   if (fast) {
-    const headers = fast.rows[0]!.map((h) => h.trim());
+    const headers = fast.header.map((h) => h.trim());
     while (headers.length > 1 && headers[headers.length - 1] === '') headers.pop();
-    return { headers, encoding: decoded.encoding, delimiter, rows: checkedRows(fast, headers.length, file, opts.reject) };
+    return { headers, encoding: decoded.encoding, delimiter, rows: checkedRows(fast.rows, headers.length, file, opts.reject) };
   }
   return tolerantTable(file, text, delimiter, sep !== null, decoded.encoding, opts);
 }
 
-/** Rows of a file and the line each starts on. */
-interface ParsedText {
-  rows: string[][];
-  /** Line of the first row; row i is on line firstLine + i unless `lines` says otherwise. */
-  firstLine: number;
-  lines?: number[];
+/** The header row and the data rows after it, each with the line it starts on. */
+interface QuickTable {
+  header: string[];
+  rows: Iterable<CsvValues>;
 }
 
 /**
@@ -118,37 +116,60 @@ interface ParsedText {
  * refuses goes to csv-parse, and every file reads the same whichever parser read it.
  * `undefined`: use csv-parse.
  */
-function quickParse(body: string, delimiter: string, firstLine: number): ParsedText | undefined {
+function quickParse(body: string, delimiter: string, firstLine: number): QuickTable | undefined {
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\uFEFF' || body.startsWith('\uFEFF')) return undefined;
-  const quoted = body.includes('"');
-  if (quoted) {
-    const d = delimiter.replace(/[\\\]^-]/g, '\\$&');
-    if (new RegExp(`"[^\\S\\n${d}]+[${d}\\n]`).test(body)) return undefined;
+  if (!body.includes('"')) {
+    // Without quotes nothing can fail and every line is one row: read the rows a slice at a
+    // time as they are consumed, so they do not all stay alive (and in the collector's way).
+    const end = body.indexOf('\n');
+    const header = parseRows(end < 0 ? body : body.slice(0, end), delimiter)[0];
+    if (!header || header.every((h) => h.trim() === '')) return undefined;
+    return { header, rows: end < 0 ? [] : unquotedRows(body, end + 1, delimiter, firstLine + 1) };
   }
+  const d = delimiter.replace(/[\\\]^-]/g, '\\$&');
+  if (new RegExp(`"[^\\S\\n${d}]+[${d}\\n]`).test(body)) return undefined;
   const result = new Papa.Parser({ delimiter, newline: '\n', quoteChar: '"' }).parse(body, 0, false) as Papa.ParseResult<string[]>;
   const rows = result.data;
   if (result.errors.length || rows.length === 0 || rows[0]!.every((h) => h.trim() === '')) return undefined;
-  // Papa Parse yields a row for each line, empty ones included, so without newlines inside
-  // quoted fields row i starts on line i; otherwise each row moves on by the newlines it holds.
-  let newlines = 0;
-  for (let at = body.indexOf('\n'); at !== -1; at = body.indexOf('\n', at + 1)) newlines++;
-  if (newlines === rows.length - 1) return { rows, firstLine };
-  const lines = new Array<number>(rows.length);
-  let line = firstLine;
-  for (let i = 0; i < rows.length; i++) {
-    lines[i] = line;
-    line++;
-    for (const v of rows[i]!) for (let at = v.indexOf('\n'); at !== -1; at = v.indexOf('\n', at + 1)) line++;
-  }
-  return { rows, firstLine, lines };
+  return { header: rows[0]!, rows: quotedRows(rows, firstLine) };
 }
 
-/** The data rows after the header, checked for their width, with the line each starts on. */
-function* checkedRows(parsed: ParsedText, width: number, file: string, reject: (r: Rejection) => void): Generator<CsvValues> {
-  const { rows, firstLine, lines } = parsed;
-  for (let i = 1; i < rows.length; i++) {
-    const record = rows[i]!;
-    const line = lines ? lines[i]! : firstLine + i;
+function parseRows(text: string, delimiter: string): string[][] {
+  return (new Papa.Parser({ delimiter, newline: '\n', quoteChar: '"' }).parse(text, 0, false) as Papa.ParseResult<string[]>).data;
+}
+
+/** Rows of quote-free text from `start`, parsed some 64 KB at a time, cut at line ends. */
+function* unquotedRows(body: string, start: number, delimiter: string, firstLine: number): Generator<CsvValues> {
+  let line = firstLine;
+  for (let from = start; from < body.length; ) {
+    let to = body.indexOf('\n', from + 65_536);
+    if (to < 0) to = body.length;
+    for (const values of parseRows(body.slice(from, to), delimiter)) yield { line: line++, values };
+    from = to + 1;
+  }
+}
+
+/**
+ * Rows after the header of a fully parsed text. Papa Parse yields a row for each line, empty
+ * ones included, so a row starts on the line after the previous one plus the newlines that
+ * row's quoted fields hold.
+ */
+function* quotedRows(rows: string[][], firstLine: number): Generator<CsvValues> {
+  let line = firstLine;
+  for (let i = 0; i < rows.length; i++) {
+    const values = rows[i]!;
+    if (i > 0) yield { line, values };
+    line++;
+    for (const v of values) for (let at = v.indexOf('\n'); at !== -1; at = v.indexOf('\n', at + 1)) line++;
+    // Each row read is dropped, so that the file's rows do not all stay alive to the end.
+    rows[i] = [];
+  }
+}
+
+/** The data rows, checked for their width against the header's. */
+function* checkedRows(rows: Iterable<CsvValues>, width: number, file: string, reject: (r: Rejection) => void): Generator<CsvValues> {
+  for (const row of rows) {
+    const { line, values: record } = row;
     let n = record.length;
     while (n > width && record[n - 1] === '') n--;
     if (n === 0 || blank(record)) continue;
@@ -156,7 +177,7 @@ function* checkedRows(parsed: ParsedText, width: number, file: string, reject: (
       reject({ file, line, reason: `expected ${width} columns as in the header, found ${n}` });
       continue;
     }
-    yield { line, values: record };
+    yield row;
   }
 }
 

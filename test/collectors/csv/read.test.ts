@@ -92,6 +92,22 @@ describe('openCsv / readCsv', () => {
     ]);
   });
 
+  it('a large file keeps exact lines for every row and rejection, however it is read in parts', async () => {
+    // Line 1 is the header; data row k (1-based) is on line k + 1. Every 1000th row is short,
+    // every 1500th line is empty; 40,000 rows of ~20 bytes make some 800 KB.
+    const lines = ['id,name,dept'];
+    for (let k = 1; k <= 40_000; k++) lines.push(k % 1500 === 0 ? '' : k % 1000 === 0 ? `${k},short` : `${k},name-${k},d`);
+    const rejections: Rejection[] = [];
+    const t = await openCsv(file('large.csv', lines.join('\r\n')), { reject: (r) => rejections.push(r) });
+    const rows = await all(t.rows);
+    // 40,000 rows less 40 short and 26 empty (1500…39000; 3000, 6000… are both, counted as empty: 13 of the 40).
+    expect(rows).toHaveLength(40_000 - 27 - 26);
+    expect(rows.every((r) => r.values[0] === String(r.line - 1))).toBe(true);
+    expect(rows.at(-1)).toEqual({ line: 40_000, values: ['39999', 'name-39999', 'd'] });
+    expect(rejections.map((r) => r.line).slice(0, 3)).toEqual([1001, 2001, 4001]);
+    expect(rejections).toHaveLength(27);
+  });
+
   it('semicolon and TAB files are read without configuration; a configured delimiter is used as is', async () => {
     const semi = await openCsv(file('semi.csv', 'a;b\n1,5;2\n'), { reject: () => {} });
     expect(await all(semi.rows)).toEqual([{ line: 2, values: ['1,5', '2'] }]);
