@@ -29,6 +29,9 @@ const FALSE = new Set(['false', 'no', 'n', '0', 'off', 'disabled', 'inactive', '
 export function bool(v: unknown, field: string): boolean | undefined {
   if (v === undefined || v === null || v === '') return undefined;
   if (typeof v === 'boolean') return v;
+  // Exports' own spellings, without a lower-cased copy per cell.
+  if (v === 'True' || v === 'true') return true;
+  if (v === 'False' || v === 'false') return false;
   const s = String(v).trim().toLowerCase();
   if (s === '') return undefined;
   if (TRUE.has(s)) return true;
@@ -38,6 +41,10 @@ export function bool(v: unknown, field: string): boolean | undefined {
 
 /** Values IdPs write for "never": empty, null, `Never logged in`, the Unix epoch, Go's zero time. */
 export function isNever(v: string): boolean {
+  // A timestamp (a digit first) is "never" only as the epoch or the zero time: checked without
+  // a lower-cased copy, as an Okta user alone has five timestamps.
+  const c = v.charCodeAt(0);
+  if (c >= 0x30 && c <= 0x39 && !v.startsWith('1970-01-01') && !v.startsWith('0001-01-01')) return false;
   const s = v.trim().toLowerCase();
   return (
     s === '' || s === 'never' || s === 'never logged in' || s === 'null' || s === 'n/a' || s === '-' ||
