@@ -9,8 +9,8 @@ import type { AccountRecord, Keyed } from '../../evidence/records.ts';
 import { EvidenceInputError } from '../../errors.ts';
 import type { Rejection } from '../../evidence/store.ts';
 import { decodeBytes, readFileBytes, readTextFile } from '../csv/decode.ts';
-import { readCsv, type CsvRow } from '../csv/read.ts';
-import { KeyGuard, PROGRESS_EVERY, sourcePath, sourceZone, type RowResult } from '../csv/source.ts';
+import { readCsvRows, type CsvRow } from '../csv/read.ts';
+import { eachRow, KeyGuard, PROGRESS_EVERY, sourcePath, sourceZone, type RowResult } from '../csv/source.ts';
 import type { CollectContext, Collector, SnapshotOutput } from '../types.ts';
 import { ENTRA_FIELDS, parseEntraRow, parseEntraUser } from './entra.ts';
 import { GENERIC_ACCOUNT_FIELDS, parseGenericAccountRow } from './generic.ts';
@@ -103,16 +103,20 @@ async function* fromJson(file: string, users: Parsed[], ctx: CollectContext): As
   ctx.progress(users.length, users.length);
 }
 
-async function* fromCsv<F extends string>(file: string, rows: AsyncIterable<CsvRow<F>>, parse: (row: Partial<Record<F, string>>) => RowResult<AccountRecord>, ctx: CollectContext): AsyncGenerator<Keyed<'account'>> {
+function fromCsv<F extends string>(file: string, rows: Iterable<CsvRow<F>> | AsyncIterable<CsvRow<F>>, parse: (row: Partial<Record<F, string>>) => RowResult<AccountRecord>, ctx: CollectContext): AsyncGenerator<Keyed<'account'>> {
   const keys = new KeyGuard(file, (r) => ctx.reject(r), 'account id');
   let n = 0;
-  for await (const { line, record } of rows) {
-    if (++n % PROGRESS_EVERY === 0) ctx.progress(n);
-    const r = parse(record);
-    if (!r.ok) ctx.reject({ file, line, field: r.field, reason: r.reason });
-    else if (keys.accept(r.key, line)) yield { key: r.key, data: r.data };
-  }
-  ctx.progress(n, n);
+  return eachRow(
+    rows,
+    ({ line, record }): Keyed<'account'> | undefined => {
+      if (++n % PROGRESS_EVERY === 0) ctx.progress(n);
+      const r = parse(record);
+      if (!r.ok) ctx.reject({ file, line, field: r.field, reason: r.reason });
+      else if (keys.accept(r.key, line)) return { key: r.key, data: r.data };
+      return undefined;
+    },
+    () => ctx.progress(n, n),
+  );
 }
 
 export const idpCollector: Collector<'idp', 'account'> = {
@@ -130,15 +134,15 @@ export const idpCollector: Collector<'idp', 'account'> = {
     const format = source.dateFormat;
     switch (source.format) {
       case 'entra-csv': {
-        const { rows } = await readCsv(file, { ...common, fields: ENTRA_FIELDS });
+        const { rows } = await readCsvRows(file, { ...common, fields: ENTRA_FIELDS });
         return { type: 'snapshot', records: fromCsv(file, rows, (r) => parseEntraRow(r, zone, format), ctx) };
       }
       case 'google-csv': {
-        const { rows } = await readCsv(file, { ...common, fields: GOOGLE_FIELDS });
+        const { rows } = await readCsvRows(file, { ...common, fields: GOOGLE_FIELDS });
         return { type: 'snapshot', records: fromCsv(file, rows, (r) => parseGoogleRow(r, zone, format), ctx) };
       }
       case 'generic-csv': {
-        const { rows } = await readCsv(file, { ...common, fields: GENERIC_ACCOUNT_FIELDS, oneOf: [['enabled', 'status']] });
+        const { rows } = await readCsvRows(file, { ...common, fields: GENERIC_ACCOUNT_FIELDS, oneOf: [['enabled', 'status']] });
         return { type: 'snapshot', records: fromCsv(file, rows, (r) => parseGenericAccountRow(r, zone, format), ctx) };
       }
       default:

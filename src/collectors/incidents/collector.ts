@@ -1,8 +1,8 @@
 /** Incident register CSV → incidents (a snapshot: the register as a whole). */
 import type { SourceOf } from '../../config/schema.ts';
 import type { Keyed } from '../../evidence/records.ts';
-import { readCsv } from '../csv/read.ts';
-import { KeyGuard, PROGRESS_EVERY, sourcePath, sourceZone } from '../csv/source.ts';
+import { readCsvRows } from '../csv/read.ts';
+import { eachRow, KeyGuard, PROGRESS_EVERY, sourcePath, sourceZone } from '../csv/source.ts';
 import type { CollectContext, Collector, SnapshotOutput } from '../types.ts';
 import { INCIDENT_FIELDS, parseIncidentRow } from './parse.ts';
 
@@ -11,7 +11,7 @@ export const incidentsCollector: Collector<'incidents', 'incident'> = {
   recordKind: 'incident',
   async collect(source: SourceOf<'incidents'>, ctx: CollectContext): Promise<SnapshotOutput<'incident'>> {
     const file = sourcePath(source, ctx);
-    const { rows } = await readCsv(file, {
+    const { rows } = await readCsvRows(file, {
       encoding: source.encoding,
       delimiter: source.delimiter,
       fields: INCIDENT_FIELDS,
@@ -19,17 +19,19 @@ export const incidentsCollector: Collector<'incidents', 'incident'> = {
       reject: (r) => ctx.reject(r),
     });
     const opts = { zone: sourceZone(source, ctx), dateFormat: source.dateFormat };
-    async function* records(): AsyncGenerator<Keyed<'incident'>> {
-      const keys = new KeyGuard(file, (r) => ctx.reject(r), 'incident id');
-      let n = 0;
-      for await (const { line, record } of rows) {
+    const keys = new KeyGuard(file, (r) => ctx.reject(r), 'incident id');
+    let n = 0;
+    const records = eachRow(
+      rows,
+      ({ line, record }): Keyed<'incident'> | undefined => {
         if (++n % PROGRESS_EVERY === 0) ctx.progress(n);
         const r = parseIncidentRow(record, opts);
         if (!r.ok) ctx.reject({ file, line, field: r.field, reason: r.reason });
-        else if (keys.accept(r.key, line)) yield { key: r.key, data: r.data };
-      }
-      ctx.progress(n, n);
-    }
-    return { type: 'snapshot', records: records() };
+        else if (keys.accept(r.key, line)) return { key: r.key, data: r.data };
+        return undefined;
+      },
+      () => ctx.progress(n, n),
+    );
+    return { type: 'snapshot', records };
   },
 };

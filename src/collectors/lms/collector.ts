@@ -2,8 +2,8 @@
 import path from 'node:path';
 import type { SourceOf } from '../../config/schema.ts';
 import type { Keyed } from '../../evidence/records.ts';
-import { readCsv } from '../csv/read.ts';
-import { KeyGuard, PROGRESS_EVERY, sourcePath, sourceZone } from '../csv/source.ts';
+import { readCsvRows, type CsvRow } from '../csv/read.ts';
+import { eachRow, KeyGuard, PROGRESS_EVERY, sourcePath, sourceZone } from '../csv/source.ts';
 import type { CollectContext, Collector, SnapshotOutput } from '../types.ts';
 import { GENERIC_LMS_FIELDS, MOODLE_FIELDS, parseGenericLmsRow, parseMoodleRow } from './parse.ts';
 
@@ -26,20 +26,22 @@ export const lmsCollector: Collector<'lms', 'completion'> = {
       course: source.course ?? (moodle ? path.basename(file).replace(/\.[^.]+$/, '') : undefined),
     };
     const { rows } = moodle
-      ? await readCsv(file, { ...csv, fields: MOODLE_FIELDS })
-      : await readCsv(file, { ...csv, fields: GENERIC_LMS_FIELDS, oneOf: source.course ? [] : [['course']] });
-    async function* records(): AsyncGenerator<Keyed<'completion'>> {
-      const keys = new KeyGuard(file, (r) => ctx.reject(r), 'completion');
-      let n = 0;
-      for await (const { line, record } of rows) {
+      ? await readCsvRows(file, { ...csv, fields: MOODLE_FIELDS })
+      : await readCsvRows(file, { ...csv, fields: GENERIC_LMS_FIELDS, oneOf: source.course ? [] : [['course']] });
+    const keys = new KeyGuard(file, (r) => ctx.reject(r), 'completion');
+    let n = 0;
+    const records = eachRow(
+      rows as Iterable<CsvRow<string>> | AsyncIterable<CsvRow<string>>,
+      ({ line, record }): Keyed<'completion'> | undefined => {
         if (++n % PROGRESS_EVERY === 0) ctx.progress(n);
         const r = moodle ? parseMoodleRow(record, opts) : parseGenericLmsRow(record, opts);
-        if (r === null) continue;
+        if (r === null) return undefined;
         if (!r.ok) ctx.reject({ file, line, field: r.field, reason: r.reason });
-        else if (keys.accept(r.key, line)) yield { key: r.key, data: r.data };
-      }
-      ctx.progress(n, n);
-    }
-    return { type: 'snapshot', records: records() };
+        else if (keys.accept(r.key, line)) return { key: r.key, data: r.data };
+        return undefined;
+      },
+      () => ctx.progress(n, n),
+    );
+    return { type: 'snapshot', records };
   },
 };

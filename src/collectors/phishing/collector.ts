@@ -9,7 +9,7 @@ import type { SourceOf } from '../../config/schema.ts';
 import type { Keyed, PhishingRecord } from '../../evidence/records.ts';
 import { EvidenceInputError } from '../../errors.ts';
 import { readTextFile } from '../csv/decode.ts';
-import { readCsv, type CsvRow } from '../csv/read.ts';
+import { readCsvRows, type CsvRow } from '../csv/read.ts';
 import type { FieldSpecs } from '../csv/columns.ts';
 import { KeyGuard, sourcePath, sourceZone, type RowResult } from '../csv/source.ts';
 import { isNever } from '../idp/values.ts';
@@ -35,9 +35,10 @@ function configuredLaunch(source: Source, zone: string, file: string): string | 
 }
 
 async function collectCsv(source: Source, file: string, zone: string, ctx: CollectContext): Promise<Keyed<'phishing'>[]> {
-  const { rows } = await readCsv(file, { encoding: source.encoding, fields: FIELDS, reject: (r) => ctx.reject(r) });
+  const { rows } = await readCsvRows(file, { encoding: source.encoding, fields: FIELDS, reject: (r) => ctx.reject(r) });
   const all: CsvRow<Field>[] = [];
-  for await (const row of rows) all.push(row);
+  if (Symbol.asyncIterator in rows) for await (const row of rows) all.push(row);
+  else for (const row of rows) all.push(row);
   let launchedAt = configuredLaunch(source, zone, file);
   if (!launchedAt) {
     // The earliest send is the campaign's launch, so every recipient of it falls in the same period.
