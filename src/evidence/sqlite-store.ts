@@ -48,6 +48,7 @@ export class SqliteStore implements EvidenceStore {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('busy_timeout = 10000');
+      this.db.pragma('cache_size = -65536'); // 64 MB page cache: a 100,000-account history fits
       this.db.exec(SCHEMA);
     } catch (cause) {
       throw new StoreError(`cannot open evidence store ${file}: ${(cause as Error).message}`, { cause });
@@ -70,7 +71,8 @@ export class SqliteStore implements EvidenceStore {
     }
     // One update per ~1 MB, not four per record: crossing into the hash is what costs.
     let chunk = '';
-    for (const k of [...incoming.keys()].sort()) {
+    const sortedKeys = [...incoming.keys()].sort();
+    for (const k of sortedKeys) {
       chunk += `${k}\u0000${incoming.get(k)!}\n`;
       if (chunk.length > 1 << 20) {
         hash.update(chunk);
@@ -111,7 +113,10 @@ export class SqliteStore implements EvidenceStore {
       const rows = this.db.prepare('SELECT key, data FROM versions WHERE source = ? ORDER BY key, at').raw(true);
       if (obs.length > 0) for (const [key, data] of rows.iterate(w.source) as Iterable<[string, string | null]>) latest.set(key, data);
       apply = this.db.transaction(() => {
-        for (const [key, data] of incoming) {
+        // In key order: the primary key's B-tree then grows at its right edge instead of taking
+        // random inserts all over (several times faster on 100,000 records).
+        for (const key of sortedKeys) {
+          const data = incoming.get(key)!;
           const before = latest.get(key) ?? null;
           count(data, before);
           if (data !== before) ins.run(w.source, w.kind, key, t, data);
