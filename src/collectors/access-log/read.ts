@@ -5,6 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
+import { readFileHead } from '../file-head.ts';
 import { TransientError } from '../../errors.ts';
 import type { LineFn } from './lines.ts';
 
@@ -89,16 +90,7 @@ export async function readGzip(path: string, skip: number, fn: LineFn, signal?: 
 
 /** The first `n` bytes of a file (decompressed for gzip), fewer when it is shorter. */
 export async function readHead(path: string, gz: boolean, n: number): Promise<Buffer> {
-  if (!gz) {
-    const fh = await open(path, 'r');
-    try {
-      const buf = Buffer.alloc(n);
-      const { bytesRead } = await fh.read(buf, 0, n, 0);
-      return buf.subarray(0, bytesRead);
-    } finally {
-      await fh.close();
-    }
-  }
+  if (!gz) return readFileHead(path, n);
   const stream = createReadStream(path).pipe(createGunzip());
   const parts: Buffer[] = [];
   let have = 0;

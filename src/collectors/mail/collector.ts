@@ -25,8 +25,9 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { readFileHead } from '../file-head.ts';
 import type { SourceOf } from '../../config/schema.ts';
 import { ConfigError, EvidenceInputError } from '../../errors.ts';
 import type { Keyed, MailRecord } from '../../evidence/records.ts';
@@ -134,17 +135,6 @@ async function handleMessage(input: Buffer | AsyncIterable<Buffer>, where: strin
   return undefined;
 }
 
-async function readHeadBytes(path: string, n: number): Promise<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(buf, 0, n, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
-
 /**
  * Which listed files to read and the ctime checkpoint to commit once they are all stored, decided
  * before reading anything, so the facts can stream while the checkpoint is already known.
@@ -214,7 +204,7 @@ async function* readFiles(files: readonly FileEntry[], root: string, source: Sou
     try {
       // A small file in synchronous calls: thread-pool round trips (open, read, close) per
       // message cost more than the read itself, and parsing is synchronous anyway.
-      const input = tooLarge ? await readHeadBytes(f.path, TOO_LARGE_HEAD) : f.size > READ_WHOLE ? (createReadStream(f.path, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>) : scratch.read(f.path);
+      const input = tooLarge ? await readFileHead(f.path, TOO_LARGE_HEAD) : f.size > READ_WHOLE ? (createReadStream(f.path, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>) : scratch.read(f.path);
       fact = await handleMessage(input, rel, rel, FIRST_LINE, tooLarge, opts, ctx, stats);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -307,7 +297,7 @@ interface MboxCheckpoint {
 const IDENTITY_BYTES = 4096;
 
 async function headHash(path: string, n: number): Promise<string> {
-  return createHash('sha256').update(await readHeadBytes(path, n)).digest('hex').slice(0, 32);
+  return createHash('sha256').update(await readFileHead(path, n)).digest('hex').slice(0, 32);
 }
 
 function mboxCheckpointName(rel: string): string {
