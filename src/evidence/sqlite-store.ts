@@ -19,11 +19,11 @@ CREATE TABLE IF NOT EXISTS observations (
 CREATE TABLE IF NOT EXISTS versions (
   source TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL, data TEXT,
   PRIMARY KEY (source, key, at)
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS facts (
   source TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL, data TEXT NOT NULL,
   PRIMARY KEY (source, key)
-);
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS facts_kind ON facts (kind, at);
 CREATE TABLE IF NOT EXISTS checkpoints (
   source TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (source, name)
