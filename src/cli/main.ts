@@ -57,7 +57,7 @@ withConfig(program.command('run').description('scheduler + workers + /metrics in
   .option('--concurrency <n>', 'with REDIS_URL: jobs this process\'s workers run at once', '1')
   .action((o) => set(runCommand(o)));
 
-withConfig(program.command('worker').description('a BullMQ worker (needs REDIS_URL); any number, on any host'))
+withConfig(program.command('worker').description('a BullMQ worker (needs REDIS_URL); run as many as you need'))
   .option('--concurrency <n>', 'jobs this process runs at once', '1')
   .option('--shutdown-timeout <ms>', 'how long SIGTERM waits for the active job before handing it back', '30000')
   .action((o) => set(workerCommand(o)));
