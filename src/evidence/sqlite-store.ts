@@ -236,12 +236,19 @@ export class SqliteStore implements EvidenceStore {
     if (batch.length > 0) yield batch;
   }
 
+  async snapshotSources(kind: RecordKind): Promise<string[]> {
+    return this.sourcesOfKind(kind);
+  }
+
+  private sourcesOfKind(kind: RecordKind): string[] {
+    return this.db.prepare('SELECT DISTINCT source FROM observations WHERE kind = ? ORDER BY source').pluck().all(kind) as string[];
+  }
+
   /** Rows of the kind's sources as of t, grouped per key into their history (synchronous). */
   private *snapshotRows<K extends RecordKind>(kind: K, t: number, sources?: readonly string[]): Generator<Versioned<RecordKinds[K]>> {
     // The sources holding this kind, narrowed to the wanted ones: each is one ordered range scan
     // of the primary key (source, key, at).
-    const ofKind = (this.db.prepare('SELECT DISTINCT source FROM observations WHERE kind = ? ORDER BY source').pluck().all(kind) as string[])
-      .filter((s) => !sources || sources.includes(s));
+    const ofKind = this.sourcesOfKind(kind).filter((s) => !sources || sources.includes(s));
     const stmt = this.db.prepare('SELECT key, at, data FROM versions WHERE source = ? AND at <= ? ORDER BY key, at').raw(true);
     const iso = new Map<number, string>(); // observation instants are few: format each once
     const isoOf = (ms: number) => {

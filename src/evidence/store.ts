@@ -85,6 +85,9 @@ export interface EvidenceStore {
    */
   readSnapshotBatches<K extends RecordKind>(kind: K, at: Date, sources?: readonly string[]): AsyncIterable<Versioned<RecordKinds[K]>[]>;
 
+  /** The sources holding snapshot records of a kind (observed at any time), sorted. */
+  snapshotSources(kind: RecordKind): Promise<string[]>;
+
   /** Facts of a kind observed ≤ at, optionally only those whose `filter` passes. Streams. */
   readFacts<K extends RecordKind>(kind: K, at: Date, sources?: readonly string[]): AsyncIterable<FactRow<K>>;
 

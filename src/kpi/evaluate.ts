@@ -11,7 +11,7 @@ import { IsmsError, UsageError } from '../errors.ts';
 import { emptyBundle, type EvidenceBundle } from './bundle.ts';
 import { canonicalLogin } from './identity.ts';
 import { accessLastSuccessFromFacts } from './leaver-activity-count.ts';
-import { KPI_REGISTRY, needsOf, type FactStream } from './registry.ts';
+import { KPI_REGISTRY, needsOf, type FactStream, type KpiDefinition } from './registry.ts';
 import type { KpiContext, KpiResult } from './types.ts';
 
 /** Which evidence kind each source kind produces. */
@@ -47,30 +47,74 @@ export async function evaluateObjectives(store: EvidenceStore, config: ConfigLik
   for (const s of config.sources) if (s.kind === 'hr-roster') leftStatuses[s.id] = s.leftStatuses;
 
   const loader = new BundleLoader(store, config, at);
-  const plans = objectives.map((objective) => {
+  const plans = objectives.map((objective): Plan => {
     const def = KPI_REGISTRY.get(objective.kpi);
     if (!def) {
       throw new IsmsError('KPI_UNAVAILABLE', `objective ${objective.id}: KPI ${objective.kpi} is not available in this build`);
     }
     const ctx: KpiContext = { objective, organisation: config.organisation, identity: config.identity, at, leftStatuses };
     const sourcesOf = (kind: RecordKind): readonly string[] | undefined => sourcesFor(kind, objective.scope?.sources, config);
-    const needs = needsOf(def, ctx);
-    return { def, ctx, sourcesOf, needs, keys: needs.map((k) => cacheKey(k, sourcesOf(k))) };
+    return { def, ctx, sourcesOf, needs: needsOf(def, ctx) };
   });
-  const results: KpiResult[] = [];
-  for (const [i, { def, ctx, sourcesOf, needs }] of plans.entries()) {
+  // What each objective reads, named per source (`account|okta`): two objectives reading the
+  // same source share it even when their scopes differ elsewhere.
+  const keysOf = await Promise.all(plans.map((p) => loader.keys(p.needs, p.sourcesOf)));
+  const results: KpiResult[] = new Array(plans.length);
+  const order = evaluationOrder(keysOf);
+  for (const [n, i] of order.entries()) {
     // Keep only what this and the later objectives read: peak memory is one objective's
     // evidence plus what later ones share, not everything the register needs.
-    loader.retain(new Set(plans.slice(i).flatMap((p) => p.keys)));
-    const bundle = await loader.bundle(needs, sourcesOf);
-    if (def.evaluate) {
-      results.push(def.evaluate(bundle, ctx));
-    } else {
-      const facts: FactStream = { readFacts: (kind) => store.readFacts(kind, at, sourcesOf(kind)) };
-      results.push(await def.evaluateStream!(bundle, facts, ctx));
-    }
+    loader.retain(new Set(order.slice(n).flatMap((j) => keysOf[j]!)));
+    results[i] = await evaluateOne(loader, store, plans[i]!, at);
   }
   return results;
+}
+
+/**
+ * One objective, in a call of its own: its bundle is unreachable once the call returns (a
+ * local of the loop above would stay alive while the next objective's evidence is read).
+ */
+async function evaluateOne(loader: BundleLoader, store: EvidenceStore, plan: Plan, at: Date): Promise<KpiResult> {
+  const { def, ctx, sourcesOf, needs } = plan;
+  const bundle = await loader.bundle(needs, sourcesOf);
+  if (def.evaluate) return def.evaluate(bundle, ctx);
+  const facts: FactStream = { readFacts: (kind) => store.readFacts(kind, at, sourcesOf(kind)) };
+  return def.evaluateStream!(bundle, facts, ctx);
+}
+
+interface Plan {
+  def: KpiDefinition;
+  ctx: KpiContext;
+  sourcesOf: (kind: RecordKind) => readonly string[] | undefined;
+  needs: readonly RecordKind[];
+}
+
+/**
+ * The order to evaluate objectives in (indexes into `needs`, one list of evidence keys per
+ * objective): the first objective, then always the one sharing the most evidence with what is
+ * loaded (ties in config order). Objectives reading the same evidence then run one after the
+ * other, so it is dropped sooner: with the example register, accounts are read once for the
+ * stale-account and MFA objectives and released before the training and phishing evidence is
+ * loaded. The results are still reported in config order.
+ */
+export function evaluationOrder(needs: readonly (readonly string[])[]): number[] {
+  const left = new Set(needs.map((_, i) => i));
+  const order: number[] = [];
+  let loaded = new Set<string>();
+  while (left.size > 0) {
+    let best = -1;
+    let bestShared = -1;
+    for (const i of left) {
+      const shared = needs[i]!.filter((k) => loaded.has(k)).length;
+      if (shared > bestShared) [best, bestShared] = [i, shared];
+    }
+    left.delete(best);
+    order.push(best);
+    // What stays loaded: what was, plus this objective's, less what no remaining one reads.
+    const still = new Set([...left].flatMap((i) => needs[i]!));
+    loaded = new Set([...loaded, ...needs[best]!].filter((k) => still.has(k)));
+  }
+  return order;
 }
 
 /**
@@ -89,20 +133,39 @@ function cacheKey(kind: RecordKind, sources: readonly string[] | undefined): str
   return `${kind}|${key(sources)}`;
 }
 
-/** Loads each (kind, sources) once per evaluation, so objectives share what they read. */
+type SnapshotKind = 'person' | 'account' | 'completion' | 'phishing' | 'incident';
+const isSnapshot = (kind: RecordKind): kind is SnapshotKind => kind !== 'access-day' && kind !== 'mail';
+
+/**
+ * Loads each source's snapshot of a kind once per evaluation, so objectives share what they
+ * read; a kind read from several sources is the concatenation of its sources' parts, in source
+ * order (as the store yields them).
+ */
 class BundleLoader {
   private readonly cache = new Map<string, Promise<unknown>>();
-
-  /** Forget what no remaining objective reads. */
-  retain(keys: ReadonlySet<string>): void {
-    for (const k of this.cache.keys()) if (!keys.has(k)) this.cache.delete(k);
-  }
+  private readonly storeSources = new Map<RecordKind, Promise<string[]>>();
 
   constructor(
     private readonly store: EvidenceStore,
     private readonly config: ConfigLike,
     private readonly at: Date,
   ) {}
+
+  /** Forget what no remaining objective reads. */
+  retain(keys: ReadonlySet<string>): void {
+    for (const k of this.cache.keys()) if (!keys.has(k)) this.cache.delete(k);
+  }
+
+  /** The cache keys an objective's evidence is made of. */
+  async keys(needs: readonly RecordKind[], sourcesOf: (kind: RecordKind) => readonly string[] | undefined): Promise<string[]> {
+    const out: string[] = [];
+    for (const kind of new Set(needs)) {
+      if (kind === 'mail') continue; // streamed by the KPI itself
+      if (!isSnapshot(kind)) out.push(cacheKey(kind, sourcesOf(kind)));
+      else for (const s of await this.sources(kind, sourcesOf(kind))) out.push(cacheKey(kind, [s]));
+    }
+    return out;
+  }
 
   async bundle(needs: readonly RecordKind[], sourcesOf: (kind: RecordKind) => readonly string[] | undefined): Promise<EvidenceBundle> {
     const b = emptyBundle();
@@ -116,13 +179,13 @@ class BundleLoader {
           b.accounts = await this.snapshot('account', sources);
           break;
         case 'completion':
-          b.completions = currentOf(await this.snapshot('completion', sources));
+          b.completions = await this.current('completion', sources);
           break;
         case 'phishing':
-          b.phishing = currentOf(await this.snapshot('phishing', sources));
+          b.phishing = await this.current('phishing', sources);
           break;
         case 'incident':
-          b.incidents = currentOf(await this.snapshot('incident', sources));
+          b.incidents = await this.current('incident', sources);
           break;
         case 'access-day':
           b.accessLastSuccess = await this.memo(cacheKey('access-day', sources), () => this.lastSuccess(sources));
@@ -134,12 +197,41 @@ class BundleLoader {
     return b;
   }
 
-  private snapshot<K extends RecordKind>(kind: K, sources: readonly string[] | undefined): Promise<Versioned<RecordKinds[K]>[]> {
-    return this.memo(cacheKey(kind, sources), async () => {
-      const out: Versioned<RecordKinds[K]>[] = [];
-      for await (const batch of this.store.readSnapshotBatches(kind, this.at, sources)) for (const v of batch) out.push(v);
-      return out;
-    });
+  /** The sources to read: the objective's, or every source holding the kind in the store. */
+  private async sources(kind: SnapshotKind, wanted: readonly string[] | undefined): Promise<readonly string[]> {
+    if (wanted) return [...wanted].sort();
+    let p = this.storeSources.get(kind);
+    if (!p) this.storeSources.set(kind, (p = this.store.snapshotSources(kind)));
+    return p;
+  }
+
+  /** Records of a kind with their history, as of T. */
+  private snapshot<K extends SnapshotKind>(kind: K, wanted: readonly string[] | undefined): Promise<Versioned<RecordKinds[K]>[]> {
+    return this.perSource(kind, wanted, (v) => v);
+  }
+
+  /** Records of a kind present at T, without their history (what the KPIs of these kinds read). */
+  private current<K extends SnapshotKind>(kind: K, wanted: readonly string[] | undefined): Promise<RecordKinds[K][]> {
+    return this.perSource(kind, wanted, (v) => v.current);
+  }
+
+  private async perSource<K extends SnapshotKind, T>(kind: K, wanted: readonly string[] | undefined, pick: (v: Versioned<RecordKinds[K]>) => T | null): Promise<T[]> {
+    const parts: T[][] = [];
+    for (const source of await this.sources(kind, wanted)) {
+      parts.push(
+        await this.memo(cacheKey(kind, [source]), async () => {
+          const out: T[] = [];
+          for await (const batch of this.store.readSnapshotBatches(kind, this.at, [source])) {
+            for (const v of batch) {
+              const x = pick(v);
+              if (x !== null) out.push(x);
+            }
+          }
+          return out;
+        }),
+      );
+    }
+    return parts.length === 1 ? parts[0]! : parts.flat();
   }
 
   private lastSuccess(sources: readonly string[] | undefined): Promise<Map<string, string>> {
@@ -159,10 +251,4 @@ class BundleLoader {
 
 function key(sources: readonly string[] | undefined): string {
   return sources ? [...sources].sort().join(',') : '*';
-}
-
-function currentOf<T>(vs: readonly Versioned<T>[]): T[] {
-  const out: T[] = [];
-  for (const v of vs) if (v.current !== null) out.push(v.current);
-  return out;
 }

@@ -8,7 +8,7 @@ import { configSchema } from '../../src/config/schema.ts';
 import { createMemoryStore } from '../../src/evidence/memory-store.ts';
 import type { AccountRecord, IncidentRecord, Keyed, PersonRecord, RecordKind } from '../../src/evidence/records.ts';
 import type { EvidenceStore } from '../../src/evidence/store.ts';
-import { evaluateObjectives, sourcesFor } from '../../src/kpi/evaluate.ts';
+import { evaluateObjectives, evaluationOrder, sourcesFor } from '../../src/kpi/evaluate.ts';
 import { KPI_REGISTRY } from '../../src/kpi/registry.ts';
 import { acct, disabled } from './helpers.ts';
 
@@ -111,8 +111,44 @@ describe('evaluateObjectives', () => {
     expect(results.every((r) => r.evaluatedAt === '2026-04-20T00:00:00.000Z')).toBe(true);
   });
 
+  it('reads each source once per evaluation, however the objectives scope it', async () => {
+    const reads: string[] = [];
+    const counting: EvidenceStore = Object.create(store) as EvidenceStore;
+    counting.readSnapshotBatches = (kind, at, sources) => {
+      reads.push(`${kind}|${(sources ?? ['*']).join(',')}`);
+      return store.readSnapshotBatches(kind, at, sources);
+    };
+    // leavers and mfa-all read every IdP source, mfa-google only google, dormant all again.
+    const results = await evaluateObjectives(counting, config, new Date('2026-04-20T00:00:00Z'));
+    expect(reads.sort()).toEqual(['account|google', 'account|okta', 'incident|register', 'person|hr']);
+    const alone = await evaluateObjectives(store, config, new Date('2026-04-20T00:00:00Z'), { objectives: ['mfa-google'] });
+    expect(results[2]).toEqual(alone[0]);
+  });
+
   it('rejects an unknown objective id', async () => {
     await expect(evaluateObjectives(store, config, new Date(), { objectives: ['nope'] })).rejects.toThrow(/unknown objective/);
+  });
+});
+
+describe('evaluationOrder', () => {
+  it('runs objectives sharing evidence one after the other, so it is released sooner', () => {
+    // 0 and 2 read the okta accounts, 1 only incidents: 2 comes before 1.
+    expect(evaluationOrder([['account|okta', 'person|hr'], ['incident|reg'], ['account|okta']])).toEqual([0, 2, 1]);
+  });
+
+  it('keeps config order when nothing is shared, and starts with the first objective', () => {
+    expect(evaluationOrder([['incident|reg'], ['person|hr'], ['account|okta']])).toEqual([0, 1, 2]);
+    expect(evaluationOrder([['incident|reg'], ['person|hr'], ['person|hr']])).toEqual([0, 1, 2]);
+  });
+
+  it('prefers the objective sharing the most of what is still loaded (ties in config order)', () => {
+    // After 0, person|hr and account|okta stay loaded: 2 shares both, 1 only one.
+    expect(evaluationOrder([['person|hr', 'account|okta'], ['person|hr', 'completion|lms'], ['account|okta', 'person|hr'], []])).toEqual([0, 2, 1, 3]);
+  });
+
+  it('gives every objective exactly once; no objectives, no order', () => {
+    expect(evaluationOrder([])).toEqual([]);
+    expect(evaluationOrder([[], [], []])).toEqual([0, 1, 2]);
   });
 });
 
