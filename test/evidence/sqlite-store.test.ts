@@ -70,6 +70,22 @@ describe('snapshot history', () => {
     expect(await read(store, new Date('2025-12-31T00:00:00Z'))).toEqual(new Map());
   });
 
+  it('a snapshot whose records fail half-way stores nothing: the previous observation stands', async () => {
+    store = createMemoryStore();
+    await snap(store, T1, [acct('a', true), acct('b', true)]);
+    async function* failing() {
+      yield { key: 'a', data: acct('a', false) };
+      throw new Error('export cut short');
+    }
+    await expect(store.writeSnapshot({ source: 'idp', kind: 'account', observedAt: T2, records: failing() })).rejects.toThrow('export cut short');
+    expect(await store.observations('idp')).toEqual([T1.toISOString()]);
+    const at2 = await read(store, T2);
+    expect([...at2.values()].map((v) => [v.key, v.current!.enabled, v.versions.length])).toEqual([
+      ['a', true, 1],
+      ['b', true, 1],
+    ]);
+  });
+
   it('facts: insert-or-ignore, merge, checkpoints in one transaction; survives reopen', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'isms-store-'));
     try {

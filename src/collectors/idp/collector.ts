@@ -1,7 +1,7 @@
 /**
- * Identity-provider account exports → accounts (a snapshot). JSON exports are read whole
- * (JSON.parse handles hundreds of MB; 100,000 users is ~60 MB); the array may be the top
- * level or wrapped as a Graph page (`value`), a Directory list (`users`) or a realm export
+ * Identity-provider account exports → accounts (a snapshot). A JSON export's bytes are read
+ * whole (100,000 users is ~70 MB) and a plain array is parsed user by user; the array may be
+ * the top level or wrapped as a Graph page (`value`), a Directory list (`users`) or a realm export
  * (`users`). For JSON, a rejection's `line` is the user's 1-based position in the array.
  */
 import type { SourceOf } from '../../config/schema.ts';
@@ -63,44 +63,62 @@ function parseSafely(u: unknown, parse: JsonParser, zone: string): Parsed {
   }
 }
 
+/** The users of an export, parsed one at a time as they are read, and how many there are. */
+interface JsonUsers {
+  count: number;
+  users: Iterable<Parsed>;
+}
+
 /**
- * Every user of the export, parsed. A plain UTF-8 array is parsed element by element so that
- * only the small account records stay alive; anything else (an envelope, another encoding,
- * an element that is not valid JSON) is parsed whole, which also gives the error as before.
+ * Every user of the export. A plain UTF-8 array is split into its elements and each is parsed
+ * only when its turn comes, so no more than one raw user is alive at a time (the store keeps
+ * what it needs); an element that is not valid JSON refuses the whole file (the store commits
+ * nothing of a snapshot whose records fail half-way) with its position. Anything else (an
+ * envelope, another encoding) is parsed whole.
  */
-async function readJsonAccounts(file: string, encoding: string | undefined, parse: JsonParser, zone: string): Promise<Parsed[]> {
+async function readJsonAccounts(file: string, encoding: string | undefined, parse: JsonParser, zone: string): Promise<JsonUsers> {
   const wanted = encoding?.trim().toLowerCase();
   let bytes: Buffer | undefined;
   if (!wanted || wanted === 'auto') {
     bytes = await readFileBytes(file);
     const bounds = splitJsonArray(bytes);
-    if (bounds) {
-      const out: Parsed[] = [];
-      for (let i = 0; i < bounds.length; i += 2) {
-        let u: unknown;
-        try {
-          u = JSON.parse(bytes.toString('utf8', bounds[i], bounds[i + 1]));
-        } catch {
-          break;
-        }
-        out.push(parseSafely(u, parse, zone));
-      }
-      if (out.length * 2 === bounds.length) return out;
-    }
+    if (bounds) return { count: bounds.length / 2, users: eachElement(file, bytes, bounds, parse, zone) };
   }
-  return (await readJsonUsers(file, encoding, bytes)).map((u) => parseSafely(u, parse, zone));
+  const users = (await readJsonUsers(file, encoding, bytes)).map((u) => parseSafely(u, parse, zone));
+  return { count: users.length, users };
 }
 
-async function* fromJson(file: string, users: Parsed[], ctx: CollectContext): AsyncGenerator<Keyed<'account'>> {
-  const keys = new KeyGuard(file, (r) => ctx.reject(r), 'account id');
-  for (let i = 0; i < users.length; i++) {
-    if ((i + 1) % PROGRESS_EVERY === 0) ctx.progress(i + 1, users.length);
-    const r = users[i]!;
-    if (r.ok === 'thrown') throw r.error;
-    if (!r.ok) ctx.reject({ file, line: i + 1, field: r.field, reason: r.reason });
-    else if (keys.accept(r.key, i + 1)) yield { key: r.key, data: r.data };
+function* eachElement(file: string, bytes: Buffer, bounds: readonly number[], parse: JsonParser, zone: string): Generator<Parsed> {
+  for (let i = 0; i < bounds.length; i += 2) {
+    let u: unknown;
+    try {
+      u = JSON.parse(bytes.toString('utf8', bounds[i], bounds[i + 1]));
+    } catch (e) {
+      const line = lineAt(bytes, bounds[i]!);
+      throw new EvidenceInputError(file, `not valid JSON: user ${i / 2 + 1} (line ${line}): ${(e as Error).message}`, { cause: e });
+    }
+    yield parseSafely(u, parse, zone);
   }
-  ctx.progress(users.length, users.length);
+}
+
+/** The 1-based line of a byte offset (counted only for an error). */
+function lineAt(bytes: Buffer, offset: number): number {
+  let line = 1;
+  for (let i = bytes.indexOf(0x0a); i >= 0 && i < offset; i = bytes.indexOf(0x0a, i + 1)) line++;
+  return line;
+}
+
+async function* fromJson(file: string, { count, users }: JsonUsers, ctx: CollectContext): AsyncGenerator<Keyed<'account'>> {
+  const keys = new KeyGuard(file, (r) => ctx.reject(r), 'account id');
+  let i = 0;
+  for (const r of users) {
+    i++;
+    if (i % PROGRESS_EVERY === 0) ctx.progress(i, count);
+    if (r.ok === 'thrown') throw r.error;
+    if (!r.ok) ctx.reject({ file, line: i, field: r.field, reason: r.reason });
+    else if (keys.accept(r.key, i)) yield { key: r.key, data: r.data };
+  }
+  ctx.progress(count, count);
 }
 
 function fromCsv<F extends string>(file: string, rows: Iterable<CsvRow<F>> | AsyncIterable<CsvRow<F>>, parse: (row: Partial<Record<F, string>>) => RowResult<AccountRecord>, ctx: CollectContext): AsyncGenerator<Keyed<'account'>> {

@@ -233,12 +233,15 @@ describe('bad files', () => {
   writeFileSync(path.join(dir, 'object.json'), '{"id": "x"}');
   // The array splits into elements, but the second is not JSON: the whole file is refused.
   writeFileSync(path.join(dir, 'bad-element.json'), '[{"id":"a","status":"ACTIVE","profile":{"login":"a"}},{"id": tru}]');
+  // Users on lines 2 and 3 are fine; the third, on line 4, is cut short.
+  writeFileSync(path.join(dir, 'bad-third.json'), '[\n{"id":"a","status":"ACTIVE","profile":{"login":"a"}},\n{"id":"b","status":"ACTIVE","profile":{"login":"b"}},\n{"id":"c","status":}\n]');
   writeFileSync(path.join(dir, 'entra.csv'), 'displayName,mail\nx,y\n');
 
   it.each([
     ['okta-json', 'broken.json', /broken\.json: not valid JSON/],
     ['okta-json', 'object.json', /object\.json: expected a JSON array of users/],
-    ['okta-json', 'bad-element.json', /bad-element\.json: not valid JSON/],
+    ['okta-json', 'bad-element.json', /bad-element\.json: not valid JSON: user 2 \(line 1\)/],
+    ['okta-json', 'bad-third.json', /bad-third\.json: not valid JSON: user 3 \(line 4\)/],
     ['entra-csv', 'entra.csv', /entra\.csv: missing required column\(s\) objectId .*userPrincipalName .*accountEnabled/],
     ['okta-json', 'absent.json', /absent\.json: file not found/],
   ])('%s %s → EvidenceInputError', async (format, file, message) => {
