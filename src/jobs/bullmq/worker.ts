@@ -27,7 +27,7 @@ export interface WorkerStartOptions extends BullmqOptions {
   evaluate?: boolean;
 }
 
-/** The real operations, loaded on first use (they pull in every collector). */
+/** The real operations, imported when the workers start (they pull in every collector). */
 function loadDefaultOps(): Promise<JobOps> {
   return import('./default-ops.ts').then((m) => m.defaultOps);
 }
@@ -96,7 +96,9 @@ export function startWorkers(deps: JobDeps, options: WorkerStartOptions, ops?: J
   return {
     workers,
     async ready() {
-      await Promise.all(workers.map((w) => w.waitUntilReady()));
+      // Ready means able to process: the operations (every collector) are loaded too, so the
+      // first job does not pay for the imports and a broken module fails the start, not a job.
+      await Promise.all([...workers.map((w) => w.waitUntilReady()), ctx.ops]);
     },
     closed,
     stop(opts = {}) {
