@@ -158,16 +158,16 @@ async function runWith(workers: number, dir: string, redisUrl: string): Promise<
   const driver = new BullmqDriver(deps, {}, { redisUrl, prefix });
   await driver.start();
   // BENCH_TIMELINE=1: print when each job starts and ends (where the time goes).
-  const timeline = process.env.BENCH_TIMELINE ? new QueueEvents('collect', { connection: { url: redisUrl }, prefix }) : undefined;
-  if (timeline) {
-    await timeline.waitUntilReady();
-    for (const e of ['active', 'completed'] as const) timeline.on(e, ({ jobId }: { jobId: string }) => process.stdout.write(`  ${(performance.now() - t0).toFixed(0).padStart(6)} ms  ${e.padEnd(9)} ${jobId}\n`));
+  const timeline = process.env.BENCH_TIMELINE ? ['collect', 'shard'].map((q) => new QueueEvents(q, { connection: { url: redisUrl }, prefix })) : [];
+  for (const events of timeline) {
+    await events.waitUntilReady();
+    for (const e of ['active', 'completed'] as const) events.on(e, ({ jobId }: { jobId: string }) => process.stdout.write(`  ${(performance.now() - t0).toFixed(0).padStart(6)} ms  ${e.padEnd(9)} ${jobId}\n`));
   }
   t0 = performance.now();
   await driver.enqueueCollect('web', { observedAt: new Date('2026-11-01T00:00:00Z') });
   await driver.drain(20);
   const ms = performance.now() - t0;
-  await timeline?.close();
+  await Promise.all(timeline.map((events) => events.close()));
   await driver.stop();
   for (const w of procs) w.proc.kill('SIGTERM');
   const cpu = await Promise.all(procs.map((w) => w.cpu));

@@ -5,6 +5,7 @@
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/types.ts';
 import type { Logger } from '../collectors/types.ts';
+import { noStore } from '../evidence/no-store.ts';
 import { SqliteStore } from '../evidence/sqlite-store.ts';
 import type { EvidenceStore } from '../evidence/store.ts';
 import type { JobDeps } from '../jobs/run-collection.ts';
@@ -25,12 +26,14 @@ export interface AppOptions {
   logLevel?: LogLevel;
   /** Progress callback for terminals. */
   progress?: JobDeps['progress'];
+  /** Open the evidence store in the data directory (default). False: a process without one, whose every store call fails (`worker --shards-only`). */
+  store?: boolean;
 }
 
 export function createApp(opts: AppOptions): App {
   const config = loadConfig(opts.configFile);
   const log = createLogger(opts.logLevel ?? 'info');
-  const store = SqliteStore.inDataDir(config.dataDir);
+  const store = opts.store === false ? noStore('a worker for shards only') : SqliteStore.inDataDir(config.dataDir);
   const metrics = new IsmsMetrics({
     objectives: config.objectives,
     sourceIds: config.sources.map((s) => s.id),

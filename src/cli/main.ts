@@ -60,6 +60,7 @@ withConfig(program.command('run').description('scheduler + workers + /metrics in
 withConfig(program.command('worker').description('a BullMQ worker (needs REDIS_URL); run as many as you need'))
   .option('--concurrency <n>', 'jobs this process runs at once', '1')
   .option('--shutdown-timeout <ms>', 'how long SIGTERM waits for the active job before handing it back', '30000')
+  .option('--shards-only', 'take only shards of sharded sources: needs the source files and Redis, not the data directory (so it can run on another host)')
   .action((o) => set(workerCommand(o)));
 
 withConfig(program.command('scheduler').description('owns the sources\' schedules and enqueues collections (needs REDIS_URL)'))

@@ -3,7 +3,7 @@
  * line and field, output formats, and `run` serving /metrics until SIGTERM.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -202,5 +202,31 @@ describe('isms-kpi queue commands without Redis', () => {
     const failures = JSON.parse(j.stdout) as { source: string; error: string }[];
     expect(failures.map((f) => f.source)).toEqual(['broken']);
     expect(failures[0]!.error).toMatch(/missing required column/i);
+  }, 60_000);
+});
+
+describe('isms-kpi worker --shards-only', () => {
+  it('starts on Redis without opening the evidence store (no data directory), and drains on SIGTERM', async () => {
+    const { TestRedis } = await import('../jobs/helpers/redis.ts');
+    const redis = await TestRedis.start();
+    const dataDir = join(dir, `shards-only-${Date.now()}`);
+    const c = config().replace(/dataDir: .*/, `dataDir: ${dataDir} }`);
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'worker', '--shards-only', '-c', c, '--log-level', 'info'], {
+      cwd: REPO, env: { ...process.env, REDIS_URL: redis.url }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      for (let i = 0; i < 150 && !out.includes('worker ready'); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(out).toContain('worker ready');
+      expect(existsSync(dataDir)).toBe(false);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const code = await new Promise<number | null>((r) => child.on('exit', (x) => r(x)));
+    await redis.stop();
+    expect(code).toBe(0);
+    expect(existsSync(dataDir)).toBe(false);
   }, 60_000);
 });

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BullmqDriver } from '../../src/jobs/bullmq/driver.ts';
+import { noStore } from '../../src/evidence/no-store.ts';
 import { listFailures } from '../../src/jobs/bullmq/visibility.ts';
 import { startWorkers } from '../../src/jobs/bullmq/worker.ts';
 import type { FailedJob } from '../../src/jobs/driver.ts';
@@ -131,7 +132,10 @@ describe('bullmq driver', () => {
     expect(three.runs.map((r) => [r.result, r.accepted])).toEqual([['success', 1050]]);
   });
 
-  it('fails a sharded collection whose shard has bad input: not retried, recorded, nothing written', async () => {
+  it.each([
+    ['in the process that owns the store', false],
+    ['by a shard-only worker without a store (the failure is recorded by the store\'s worker)', true],
+  ])('fails a sharded collection whose shard has bad input %s: not retried, recorded, nothing written', async (_how, split) => {
     const dir = makeDir();
     dirs.push(dir);
     const deps = depsFor(dir, [{ id: 'web', lines: syntheticLines(105) }]);
@@ -139,7 +143,9 @@ describe('bullmq driver', () => {
     const shardCalls: number[] = [];
     const counted = { ...ops, shard: (...a: Parameters<typeof ops.shard>) => { shardCalls.push(Number(a[2].id)); return ops.shard(...a); } };
     const prefix = uniquePrefix('badshard');
-    const driver = new BullmqDriver(deps, {}, { redisUrl: redis.url, prefix, workers: true, ...fast }, counted);
+    const driver = new BullmqDriver(deps, {}, { redisUrl: redis.url, prefix, workers: true, shards: !split, ...fast }, counted);
+    const shardOnly = split ? startWorkers({ ...deps, store: noStore('test') }, { redisUrl: redis.url, prefix, collect: false, evaluate: false, ...fast }, counted) : undefined;
+    await shardOnly?.ready();
     await driver.start();
     await driver.enqueueCollect('web', { observedAt: at });
     await driver.drain();
@@ -153,6 +159,7 @@ describe('bullmq driver', () => {
     const runs = await deps.store.runs({ source: 'web' });
     expect(runs.map((r) => [r.result, r.error])).toEqual([['failure', 'shard 2: EVIDENCE_INPUT: web.log: truncated at line 35']]);
     expect(await factsOf(deps.store)).toEqual({});
+    await shardOnly?.stop();
     await driver.stop();
     await deps.store.close();
   });
@@ -220,7 +227,9 @@ describe('bullmq driver', () => {
     expect(get('collect', 'waiting')).toBe(2);
     expect(get('collect', 'active')).toBe(0);
     expect(get('evaluate', 'waiting')).toBe(0);
-    expect(counts).toHaveLength(10);
+    expect(get('shard', 'waiting')).toBe(0);
+    // Every state of the three queues (collect, shard, evaluate), zeros included.
+    expect(counts).toHaveLength(15);
     expect(pushed.length).toBeGreaterThanOrEqual(2);
     await driver.stop();
     await deps.store.close();

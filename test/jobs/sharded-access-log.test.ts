@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
+import { noStore } from '../../src/evidence/no-store.ts';
 import { SqliteStore } from '../../src/evidence/sqlite-store.ts';
 import { BullmqDriver } from '../../src/jobs/bullmq/driver.ts';
 import { mergeJobId } from '../../src/jobs/bullmq/options.ts';
@@ -110,5 +111,38 @@ describe('sharded access log', () => {
 
     expect(await viaBullmq(1)).toEqual(single);
     expect(await viaBullmq(3)).toEqual(single);
+    expect(await viaShardOnlyWorkers()).toEqual(single);
   });
 });
+
+/**
+ * The store's worker takes no shards; two workers without an evidence store (as on another host)
+ * read every shard. Any store call on them would fail their job, and the test with it.
+ */
+async function viaShardOnlyWorkers(): Promise<Record<string, unknown>> {
+  const d = deps('split-roles.sqlite');
+  const prefix = uniquePrefix('roles');
+  const storeWorker = startWorkers(d, { redisUrl: redis.url, prefix, ...fast, shards: false });
+  const elsewhere: JobDeps = { ...d, store: noStore('test: a shard-only worker') };
+  const shardWorkers = [1, 2].map(() => startWorkers(elsewhere, { redisUrl: redis.url, prefix, ...fast, collect: false, evaluate: false }));
+  await Promise.all([storeWorker, ...shardWorkers].map((h) => h.ready()));
+  const ran: string[] = [];
+  for (const [who, h] of [['store', storeWorker], ['shard-only', shardWorkers[0]!], ['shard-only', shardWorkers[1]!]] as const) {
+    for (const w of h.workers) w.on('completed', (job) => ran.push(`${who} ${job.name}`));
+  }
+  const shards = (await planShards(d, 'web', observedAt))!.length;
+  expect(shards).toBeGreaterThanOrEqual(3);
+  const failures: FailedJob[] = [];
+  const driver = new BullmqDriver(d, { failed: (f) => failures.push(f) }, { redisUrl: redis.url, prefix, ...fast });
+  await driver.start();
+  await driver.enqueueCollect('web', { observedAt });
+  await driver.drain();
+  await Promise.all([storeWorker, ...shardWorkers].map((h) => h.stop()));
+  await driver.stop();
+  expect(failures).toEqual([]);
+  expect(ran.filter((r) => r.endsWith(' shard'))).toEqual(Array(shards).fill('shard-only shard'));
+  expect(ran.filter((r) => r.startsWith('store ')).sort()).toEqual(['store collect', 'store evaluate', 'store merge']);
+  const f = await facts(d);
+  await d.store.close();
+  return f;
+}

@@ -14,14 +14,16 @@ function redisUrlOf(app: App, command: string): string {
   return url;
 }
 
-export async function workerCommand(opts: GlobalOptions & { concurrency?: string; shutdownTimeout?: string }): Promise<number> {
-  const app = createApp({ configFile: opts.config, logLevel: opts.logLevel ?? 'info' });
+export async function workerCommand(opts: GlobalOptions & { concurrency?: string; shutdownTimeout?: string; shardsOnly?: boolean }): Promise<number> {
+  const shardsOnly = opts.shardsOnly === true;
+  const app = createApp({ configFile: opts.config, logLevel: opts.logLevel ?? 'info', store: !shardsOnly });
   try {
     const redisUrl = redisUrlOf(app, 'worker');
     const concurrency = opts.concurrency === undefined ? undefined : Number(opts.concurrency);
     if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) throw new UsageError(`--concurrency: expected a whole number ≥ 1, got "${opts.concurrency}"`);
     const { runWorker } = await import('../../jobs/bullmq/worker.ts');
-    await runWorker(app.deps, { redisUrl, concurrency, drainTimeoutMs: Number(opts.shutdownTimeout ?? 30_000) });
+    const roles = shardsOnly ? { collect: false, evaluate: false, shards: true } : {};
+    await runWorker(app.deps, { redisUrl, concurrency, drainTimeoutMs: Number(opts.shutdownTimeout ?? 30_000), ...roles });
     return 0;
   } finally {
     await app.close();

@@ -10,15 +10,16 @@ import type { FailedJob, JobDriver, JobEvents } from '../driver.ts';
 import type { JobDeps } from '../run-collection.ts';
 import type { JobOps } from './ops.ts';
 import {
-  collectJobId, connectionOptions, COLLECT_QUEUE, EVALUATE_QUEUE, resolveOptions,
-  type BullmqOptions, type CollectJobData, type ResolvedOptions,
+  collectJobId, connectionOptions, COLLECT_QUEUE, EVALUATE_QUEUE, resolveOptions, SHARD_QUEUE,
+  type CollectJobData, type ResolvedOptions,
 } from './options.ts';
 import { requestEvaluation, type CollectResult, type EvaluateResult } from './processor.ts';
 import { startScheduler, type SchedulerHandle } from './scheduler.ts';
 import { QueueCountsCache, readFailures } from './visibility.ts';
-import { producers, startWorkers, type WorkerHandle } from './worker.ts';
+import { producers, startWorkers, type WorkerHandle, type WorkerStartOptions } from './worker.ts';
 
-export interface BullmqDriverOptions extends BullmqOptions {
+/** Which queues this process's workers take (collect, shards, evaluate) is for `workers: true`. */
+export interface BullmqDriverOptions extends WorkerStartOptions {
   /** Own the schedules in this process (the `run` command). Default false. */
   schedules?: boolean;
   /** Run workers in this process (the `run` command). Default false. */
@@ -43,7 +44,7 @@ export class BullmqDriver implements JobDriver {
   ) {
     this.o = resolveOptions(options);
     this.p = producers(this.o);
-    this.counts = new QueueCountsCache([this.p.collect, this.p.evaluate], this.o.countsIntervalMs, deps.log, events.queueCounts);
+    this.counts = new QueueCountsCache(this.p.all, this.o.countsIntervalMs, deps.log, events.queueCounts);
   }
 
   async start(): Promise<void> {
@@ -62,8 +63,9 @@ export class BullmqDriver implements JobDriver {
     if (!this.events.collected && !this.events.evaluated && !this.events.failed) return;
     const connection = connectionOptions(this.o);
     const collect = new QueueEvents(COLLECT_QUEUE, { connection, prefix: this.o.prefix });
+    const shard = new QueueEvents(SHARD_QUEUE, { connection, prefix: this.o.prefix });
     const evaluate = new QueueEvents(EVALUATE_QUEUE, { connection, prefix: this.o.prefix });
-    this.listeners.push(collect, evaluate);
+    this.listeners.push(collect, shard, evaluate);
     for (const l of this.listeners) l.on('error', () => {});
     collect.on('completed', ({ returnvalue }) => {
       const r = returnvalue as unknown as CollectResult | undefined;
@@ -77,7 +79,7 @@ export class BullmqDriver implements JobDriver {
     });
     const failed = (queue: string) => async ({ jobId, failedReason }: { jobId: string; failedReason: string }) => {
       if (!this.events.failed) return;
-      const q = queue === COLLECT_QUEUE ? this.p.collect : this.p.evaluate;
+      const q = queue === COLLECT_QUEUE ? this.p.collect : queue === SHARD_QUEUE ? this.p.shard : this.p.evaluate;
       const job = await q.getJob(jobId).catch(() => undefined);
       // The event also fires for attempts that will be retried; report only final failures.
       if (job && (await job.getState().catch(() => 'unknown')) !== 'failed') return;
@@ -88,6 +90,7 @@ export class BullmqDriver implements JobDriver {
       });
     };
     collect.on('failed', (e) => void failed(COLLECT_QUEUE)(e));
+    shard.on('failed', (e) => void failed(SHARD_QUEUE)(e));
     evaluate.on('failed', (e) => void failed(EVALUATE_QUEUE)(e));
     await Promise.all(this.listeners.map((l) => l.waitUntilReady()));
   }
@@ -109,15 +112,15 @@ export class BullmqDriver implements JobDriver {
   }
 
   async recentFailures(limit = 20): Promise<FailedJob[]> {
-    return readFailures([this.p.collect, this.p.evaluate], limit);
+    return readFailures(this.p.all, limit);
   }
 
   /**
-   * Resolves when no collect or evaluate job is waiting, running, or delayed for a retry (polls
-   * Redis). The next tick of a job scheduler, also a delayed job, does not count.
+   * Resolves when no collect, shard or evaluate job is waiting, running, or delayed for a retry
+   * (polls Redis). The next tick of a job scheduler, also a delayed job, does not count.
    */
   async drain(pollMs = 100): Promise<void> {
-    const queues = [this.p.collect, this.p.evaluate];
+    const queues = this.p.all;
     const busy = async (): Promise<boolean> => {
       for (const q of queues) {
         // One atomic read of every unfinished state: a job moving between them (a retry leaving

@@ -4,18 +4,24 @@
  *
  * Queues (all under one Redis key prefix, default `isms`):
  * - `collect`: one queue for every source. Job names: `collect` (collect one source at one
- *   instant), `shard` (one shard of a sharded source, a flow child) and `merge` (the flow parent
- *   that merges the shards and writes). One queue rather than `collect:<source>` per source
+ *   instant), `merge` (the parent of a sharded source's flow: merges the shards and writes) and
+ *   `failed-run` (records a sharded collection whose shard failed). These need the evidence
+ *   store. One queue rather than `collect:<source>` per source
  *   because a worker then needs one BullMQ Worker (one blocking connection) whatever the number
  *   of sources, and a new source needs no worker restart; the source id is in the job data and
  *   in the job id, so nothing is lost for visibility.
+ * - `shard`: one shard of a sharded source (a flow child): reads its files and returns a
+ *   partial aggregate, and never touches the evidence store. A worker started for shards only
+ *   (`isms-kpi worker --shards-only`) therefore needs the source files and Redis but not the data
+ *   directory, and can run on any host that sees the files.
  * - `evaluate`: KPI evaluation after collection, deduplicated (at most one waiting).
  */
 import type { DefaultJobOptions } from 'bullmq';
 
 export const COLLECT_QUEUE = 'collect';
+export const SHARD_QUEUE = 'shard';
 export const EVALUATE_QUEUE = 'evaluate';
-export const QUEUES = [COLLECT_QUEUE, EVALUATE_QUEUE] as const;
+export const QUEUES = [COLLECT_QUEUE, SHARD_QUEUE, EVALUATE_QUEUE] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 /** Job states reported as `isms_queue_jobs{queue,state}`. */
@@ -35,6 +41,13 @@ export interface ShardJobData {
   /** Position of the shard in the plan: partials are merged in this order, whatever finished first. */
   index: number;
   shard: { id: string; [k: string]: unknown };
+}
+
+/** `failed-run` job: a sharded collection failed in a shard; record it in the store. */
+export interface FailedRunJobData {
+  source: string;
+  observedAt: string;
+  error: string;
 }
 
 /** `merge` job: the flow parent. */
@@ -152,4 +165,9 @@ export function mergeJobId(sourceId: string, observedAt: Date): string {
 
 export function shardJobId(sourceId: string, observedAt: Date, index: number): string {
   return `shard:${sourceId}:${observedAt.getTime()}-${index}`;
+}
+
+/** The failed-run record of a flow: one per flow, however many of its shards fail. */
+export function failedRunJobId(sourceId: string, observedAt: Date): string {
+  return `failed:${sourceId}:${observedAt.getTime()}`;
 }

@@ -1,7 +1,8 @@
 /**
  * What a worker does with each job. Collection of a plain source runs in the `collect` job; a
- * sharded source's `collect` job only plans: it adds a FlowProducer flow (children `shard`, parent
- * `merge`) whose ids derive from the source and the instant, so a retried plan adds nothing twice.
+ * sharded source's `collect` job only plans: it adds a FlowProducer flow (children `shard` in the
+ * shard queue, parent `merge`) whose ids derive from the source and the instant, so a retried
+ * plan adds nothing twice.
  * Every successful write asks for an evaluation, deduplicated so a burst of collections causes
  * one evaluation (plus at most one more queued behind a running one).
  *
@@ -20,8 +21,8 @@ import type { KpiResult } from '../../kpi/types.ts';
 import type { JobDeps, ShardResult } from '../run-collection.ts';
 import type { JobOps } from './ops.ts';
 import {
-  COLLECT_QUEUE, mergeJobId, shardJobId,
-  type CollectJobData, type EvaluateJobData, type MergeJobData, type ResolvedOptions, type ShardJobData,
+  COLLECT_QUEUE, failedRunJobId, mergeJobId, SHARD_QUEUE, shardJobId,
+  type CollectJobData, type EvaluateJobData, type FailedRunJobData, type MergeJobData, type ResolvedOptions, type ShardJobData,
 } from './options.ts';
 import { forQueue } from './retry.ts';
 import type { SourceLocks } from './source-lock.ts';
@@ -99,32 +100,44 @@ function markingStore(store: EvidenceStore, source: string, marker: string): Evi
   });
 }
 
+/** The `collect` queue: collections, flow merges and failed-run records (they use the store). */
 export function collectProcessor(c: ProcessorContext) {
-  return async (job: Job, token?: string, signal?: AbortSignal): Promise<unknown> => {
-    try {
+  return async (job: Job, token?: string, signal?: AbortSignal): Promise<unknown> =>
+    guarded(c, COLLECT_QUEUE, job, async () => {
       switch (job.name) {
         case 'collect':
-          return await collect(c, job, token, signal);
-        case 'shard':
-          return await shard(c, job);
+          return collect(c, job, token, signal);
         case 'merge':
-          return await merge(c, job, token);
+          return merge(c, job, token);
+        case 'failed-run':
+          return recordFailedRun(c, job);
         default:
           throw new Error(`unknown job name ${job.name}`);
       }
-    } catch (err) {
-      if (err instanceof DelayedError) throw err;
-      const out = forQueue(err);
-      const d = job.data as { source?: string; observedAt?: string };
-      if (isLastAttempt(job, out) && d.source && d.observedAt && (job.name === 'shard' || job.name === 'merge')) {
-        // The flow is over: record it as a failed collection and free the source.
-        if (job.name === 'shard') await recordShardFailure(c, job, out);
-        await c.locks.release(d.source, mergeJobId(d.source, new Date(d.observedAt))).catch(() => {});
-      }
-      c.deps.log.warn({ queue: COLLECT_QUEUE, job: job.id, source: d.source, attempt: job.attemptsMade + 1, err: out.message }, 'job attempt failed');
-      throw out;
+    });
+}
+
+/** The `shard` queue: one shard of a flow, read into a partial. Never touches the store. */
+export function shardProcessor(c: ProcessorContext) {
+  return async (job: Job): Promise<unknown> => guarded(c, SHARD_QUEUE, job, () => shard(c, job));
+}
+
+/** Retryable errors out, and on a flow job's last attempt: record the failure, free the source. */
+async function guarded<R>(c: ProcessorContext, queue: string, job: Job, fn: () => Promise<R>): Promise<R> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof DelayedError) throw err;
+    const out = forQueue(err);
+    const d = job.data as { source?: string; observedAt?: string };
+    if (isLastAttempt(job, out) && d.source && d.observedAt && (job.name === 'shard' || job.name === 'merge')) {
+      // The flow is over: record it as a failed collection and free the source.
+      if (job.name === 'shard') await askToRecordShardFailure(c, job, out);
+      await c.locks.release(d.source, mergeJobId(d.source, new Date(d.observedAt))).catch(() => {});
     }
-  };
+    c.deps.log.warn({ queue, job: job.id, source: d.source, attempt: job.attemptsMade + 1, err: out.message }, 'job attempt failed');
+    throw out;
+  }
 }
 
 /** Lock owner of one attempt of a job: its id and this worker's lock token. */
@@ -170,7 +183,7 @@ async function collect(c: ProcessorContext, job: Job, token?: string, signal?: A
         children: shards.map((s, index) => {
           const data: ShardJobData = { source, observedAt: observedAt.toISOString(), index, shard: s };
           // A shard that finally fails fails the whole collection: a partial merge would undercount.
-          return { name: 'shard', queueName: COLLECT_QUEUE, data, opts: { jobId: shardJobId(source, observedAt, index), failParentOnFailure: true, removeOnComplete: true } };
+          return { name: 'shard', queueName: SHARD_QUEUE, data, opts: { jobId: shardJobId(source, observedAt, index), failParentOnFailure: true, removeOnComplete: true } };
         }),
       });
       return { source, observedAt: observedAt.toISOString(), flow: { parent: parentId, shards: shards.length } };
@@ -222,11 +235,23 @@ async function merge(c: ProcessorContext, job: Job, token?: string): Promise<Col
   });
 }
 
-/** A sharded collection that failed is recorded as a failed run, as a plain one would be. */
-async function recordShardFailure(c: ProcessorContext, job: Job, err: Error): Promise<void> {
+/**
+ * A sharded collection that failed is recorded as a failed run, as a plain one would be: by a
+ * worker of the collect queue, since the shard's worker may have no evidence store. One record
+ * per flow (the job id derives from the source and instant).
+ */
+async function askToRecordShardFailure(c: ProcessorContext, job: Job, err: Error): Promise<void> {
   const d = job.data as ShardJobData;
-  await (await c.ops).recordFailure(c.deps, d.source, new Date(d.observedAt), `shard ${d.index + 1}: ${err.message}`)
-    .catch((e: unknown) => c.deps.log.error({ source: d.source, err: (e as Error).message }, 'cannot record failed run'));
+  const observedAt = new Date(d.observedAt);
+  const data: FailedRunJobData = { source: d.source, observedAt: d.observedAt, error: `shard ${d.index + 1}: ${err.message}` };
+  await c.collectQueue.add('failed-run', data, { jobId: failedRunJobId(d.source, observedAt) })
+    .catch((e: unknown) => c.deps.log.error({ source: d.source, err: (e as Error).message }, 'cannot ask for the failed run to be recorded'));
+}
+
+async function recordFailedRun(c: ProcessorContext, job: Job): Promise<CollectResult> {
+  const d = job.data as FailedRunJobData;
+  await (await c.ops).recordFailure(c.deps, d.source, new Date(d.observedAt), d.error);
+  return { source: d.source, observedAt: d.observedAt };
 }
 
 export function evaluateProcessor(c: ProcessorContext) {

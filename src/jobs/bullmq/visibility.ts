@@ -106,7 +106,7 @@ export async function listFailures(deps: Pick<JobDeps, 'log'>, options: BullmqOp
     timer = setTimeout(() => reject(new TransientError(`Redis did not answer within ${options.timeoutMs ?? 10_000} ms (REDIS_URL)`)), options.timeoutMs ?? 10_000);
   });
   try {
-    return await Promise.race([readFailures([p.collect, p.evaluate], options.limit ?? 20), timeout]);
+    return await Promise.race([readFailures(p.all, options.limit ?? 20), timeout]);
   } finally {
     clearTimeout(timer);
     await Promise.race([p.close(), new Promise((r) => setTimeout(r, 1000).unref())]);

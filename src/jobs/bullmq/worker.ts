@@ -8,8 +8,8 @@
 import { FlowProducer, Queue, Worker, type Job } from 'bullmq';
 import type { JobDeps } from '../run-collection.ts';
 import type { JobOps } from './ops.ts';
-import { connectionOptions, COLLECT_QUEUE, EVALUATE_QUEUE, jobDefaults, resolveOptions, type BullmqOptions, type ResolvedOptions } from './options.ts';
-import { collectProcessor, evaluateProcessor, type ProcessorContext } from './processor.ts';
+import { connectionOptions, COLLECT_QUEUE, EVALUATE_QUEUE, jobDefaults, resolveOptions, SHARD_QUEUE, type BullmqOptions, type ResolvedOptions } from './options.ts';
+import { collectProcessor, evaluateProcessor, shardProcessor, type ProcessorContext } from './processor.ts';
 import { SourceLocks } from './source-lock.ts';
 
 export interface WorkerHandle {
@@ -23,6 +23,10 @@ export interface WorkerHandle {
 }
 
 export interface WorkerStartOptions extends BullmqOptions {
+  /** Take collections, merges and failed-run records (default true). They need the evidence store. */
+  collect?: boolean;
+  /** Take shards of sharded sources (default true). They read files and never the store. */
+  shards?: boolean;
   /** Run the evaluate queue here too (default true; a pure collector host may say false). */
   evaluate?: boolean;
 }
@@ -33,19 +37,20 @@ function loadDefaultOps(): Promise<JobOps> {
 }
 
 /** Queues and producers a process shares between its workers and its scheduler. */
-export function producers(o: ResolvedOptions): { collect: Queue; evaluate: Queue; flows: FlowProducer; close(): Promise<void> } {
+export function producers(o: ResolvedOptions): { collect: Queue; shard: Queue; evaluate: Queue; all: Queue[]; flows: FlowProducer; close(): Promise<void> } {
   const connection = connectionOptions(o);
   const collect = new Queue(COLLECT_QUEUE, { connection, prefix: o.prefix, defaultJobOptions: jobDefaults(o) });
+  const shard = new Queue(SHARD_QUEUE, { connection, prefix: o.prefix, defaultJobOptions: jobDefaults(o) });
   const evaluate = new Queue(EVALUATE_QUEUE, { connection, prefix: o.prefix, defaultJobOptions: jobDefaults(o) });
   const flows = new FlowProducer({ connection, prefix: o.prefix });
+  const all = [collect, shard, evaluate];
   // Connection errors are retried by ioredis; the listener keeps them from crashing the process.
-  collect.on('error', () => {});
-  evaluate.on('error', () => {});
+  for (const q of all) q.on('error', () => {});
   flows.on('error', () => {});
   return {
-    collect, evaluate, flows,
+    collect, shard, evaluate, all, flows,
     async close() {
-      await Promise.allSettled([collect.close(), evaluate.close(), flows.close()]);
+      await Promise.allSettled([...all.map((q) => q.close()), flows.close()]);
     },
   };
 }
@@ -77,8 +82,11 @@ export function startWorkers(deps: JobDeps, options: WorkerStartOptions, ops?: J
       }
     };
 
-  const workers: Worker[] = [new Worker(COLLECT_QUEUE, track(collectProcessor(ctx)), { ...common, concurrency: o.concurrency })];
+  const workers: Worker[] = [];
+  if (options.collect !== false) workers.push(new Worker(COLLECT_QUEUE, track(collectProcessor(ctx)), { ...common, concurrency: o.concurrency }));
+  if (options.shards !== false) workers.push(new Worker(SHARD_QUEUE, track(shardProcessor(ctx)), { ...common, concurrency: o.concurrency }));
   if (options.evaluate !== false) workers.push(new Worker(EVALUATE_QUEUE, track(evaluateProcessor(ctx)), { ...common, concurrency: 1 }));
+  if (workers.length === 0) throw new Error('a worker must take at least one of collect, shard and evaluate jobs');
   for (const w of workers) {
     w.on('error', (err) => deps.log.warn({ queue: w.name, err: err.message }, 'worker error (BullMQ retries connections itself)'));
     w.on('stalled', (jobId) => deps.log.warn({ queue: w.name, job: jobId }, 'stalled job taken back'));
