@@ -11,7 +11,7 @@
  * Then isms-kpi again on a larger file of the same users and days, to show memory does not grow
  * with lines.
  *
- *   npx tsx bench/access-logs.ts [--lines 1000000] [--large 3000000] [--users 5000]
+ *   npx tsx bench/access-logs.ts [--lines 1000000] [--large 10000000] [--users 5000]
  *
  * For the Node rows, wall and CPU seconds are measured inside the process around the reading
  * (start-up of Node and tsx excluded; the first row shows that floor); for mtail and goaccess they
@@ -219,7 +219,7 @@ function table(rows: Row[]): void {
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   const lines = arg(argv, 'lines', 1_000_000);
-  const large = arg(argv, 'large', 3_000_000);
+  const large = arg(argv, 'large', 10_000_000);
   const users = arg(argv, 'users', 5_000);
   const dir = mkdtempSync(join(tmpdir(), 'isms-bench-al-'));
   try {
