@@ -111,6 +111,9 @@ export function collectProcessor(c: ProcessorContext) {
           return merge(c, job, token);
         case 'failed-run':
           return recordFailedRun(c, job);
+        case 'shard':
+          // A flow planned before shards had a queue of their own (a rolling upgrade).
+          return shard(c, job);
         default:
           throw new Error(`unknown job name ${job.name}`);
       }
