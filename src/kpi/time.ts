@@ -77,31 +77,44 @@ export function dayAfterStart(date: string, zone: string): number {
 }
 
 const HOUR_MS = 3_600_000;
-// Zone offsets by hour: asking the zone (Intl underneath) costs microseconds, and a KPI over
-// 100,000 accounts asks a few hundred thousand times. A bucket whose two ends disagree holds a
-// transition and is asked exactly each time.
-const offsetCache = new Map<string, Map<number, number>>();
+// Zone offsets by UTC day, and by hour on the days that hold a transition: asking the zone (Intl
+// underneath) costs microseconds, and a KPI over 100,000 accounts asks a few hundred thousand
+// times. A bucket whose two ends agree holds no transition (no zone changes its offset twice
+// within a day); an hour whose two ends disagree holds one and is asked exactly each time.
+const dayOffsets = new Map<string, Map<number, number>>();
+const hourOffsets = new Map<string, Map<number, number>>();
 
 function isUtc(zone: string): boolean {
   const z = zone.toLowerCase();
   return z === 'utc' || z === 'gmt';
 }
 
+/** The offset over [start, start + length), or NaN when it changes within. */
+function steadyOffset(zone: string, start: number, length: number): number {
+  const z = IANAZone.create(zone);
+  const a = z.offset(start);
+  return a === z.offset(start + length - 1) ? a : Number.NaN;
+}
+
+function cached(caches: Map<string, Map<number, number>>, zone: string, bucket: number, size: number): number {
+  let byBucket = caches.get(zone);
+  if (!byBucket) caches.set(zone, (byBucket = new Map()));
+  let off = byBucket.get(bucket);
+  if (off === undefined) {
+    off = steadyOffset(zone, bucket * size, size);
+    if (byBucket.size > 1_000_000) byBucket.clear();
+    byBucket.set(bucket, off);
+  }
+  return off;
+}
+
 /** The zone's UTC offset in minutes at `ms`. */
 export function offsetMinutes(ms: number, zone: string): number {
   if (isUtc(zone)) return 0;
-  let byHour = offsetCache.get(zone);
-  if (!byHour) offsetCache.set(zone, (byHour = new Map()));
-  const bucket = Math.floor(ms / HOUR_MS);
-  let off = byHour.get(bucket);
-  if (off === undefined) {
-    const z = IANAZone.create(zone);
-    const a = z.offset(bucket * HOUR_MS);
-    off = a === z.offset(bucket * HOUR_MS + HOUR_MS - 1) ? a : Number.NaN;
-    if (byHour.size > 1_000_000) byHour.clear();
-    byHour.set(bucket, off);
-  }
-  return Number.isNaN(off) ? IANAZone.create(zone).offset(ms) : off;
+  const day = cached(dayOffsets, zone, Math.floor(ms / DAY_MS), DAY_MS);
+  if (!Number.isNaN(day)) return day;
+  const hour = cached(hourOffsets, zone, Math.floor(ms / HOUR_MS), HOUR_MS);
+  return Number.isNaN(hour) ? IANAZone.create(zone).offset(ms) : hour;
 }
 
 /** `ms` plus `days` calendar days in `zone` (same wall-clock time, across DST changes too). */

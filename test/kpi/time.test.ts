@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { dayAfterStart, dayStart, isoInZone, plusDays, toMillis } from '../../src/kpi/time.ts';
+import { dayAfterStart, dayStart, isoInZone, offsetMinutes, plusDays, toMillis } from '../../src/kpi/time.ts';
 
 describe('calendar arithmetic in a zone', () => {
   const rows: [string, string, string, number, string][] = [
@@ -23,6 +23,20 @@ describe('calendar arithmetic in a zone', () => {
         // Away from the (rare) local times that a DST gap skips, adding a day matches luxon.
         const next = lux.plus({ days: 1 });
         if (next.hour === lux.hour && next.minute === lux.minute) expect(plusDays(ms, 1, zone)).toBe(next.toMillis());
+      }
+    }
+  });
+
+  it('offsets agree with luxon every 15 minutes across odd transitions (a skipped day, 30-minute DST, +2 to 0)', () => {
+    const cases: [string, string, string][] = [
+      ['Pacific/Apia', '2011-12-28T00:00:00Z', '2012-01-01T00:00:00Z'], // 30 Dec 2011 never happened there
+      ['Australia/Lord_Howe', '2026-04-04T00:00:00Z', '2026-04-06T00:00:00Z'], // DST ends by 30 minutes
+      ['Antarctica/Troll', '2026-03-28T00:00:00Z', '2026-03-30T00:00:00Z'], // UTC+0 → UTC+2
+      ['America/St_Johns', '2026-11-01T00:00:00Z', '2026-11-02T12:00:00Z'], // −2:30 → −3:30
+    ];
+    for (const [zone, from, to] of cases) {
+      for (let ms = Date.parse(from); ms < Date.parse(to); ms += 15 * 60_000) {
+        expect(offsetMinutes(ms, zone), `${zone} ${new Date(ms).toISOString()}`).toBe(DateTime.fromMillis(ms, { zone }).offset);
       }
     }
   });
