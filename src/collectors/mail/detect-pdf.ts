@@ -62,7 +62,6 @@ function opensWithEmptyPassword_(s: Sample, trailer: string): boolean {
   const top = topLevel(trailer);
   const idAt = /\/ID\s*\[/.exec(trailer);
   const id = idAt ? pdfString(trailer, idAt.index + idAt[0].length) : undefined;
-  if (!id) return false;
   let dict: string | undefined;
   const ref = /\/Encrypt\s+(\d+)\s+(\d+)\s+R/.exec(top);
   if (ref) {

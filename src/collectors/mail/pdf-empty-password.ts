@@ -1,10 +1,12 @@
 /**
- * Whether an encrypted PDF (standard security handler, revisions 2–4) opens with an empty user
- * password: PDF 32000-1 §7.6.3.3, algorithms 2, 4 and 5. KPIS.md counts such a file as encrypted
- * (it has /Encrypt), but anyone can open it, so the evidence says so beside the verdict. Header
- * bytes only: the encryption dictionary and the trailer's /ID. Undefined when it cannot tell.
+ * Whether an encrypted PDF (standard security handler) opens with an empty user password:
+ * revisions 2–4 by PDF 32000-1 §7.6.3.3 (algorithms 2, 4 and 5: RC4/MD5 over /O, /P and the
+ * trailer's /ID), revisions 5 and 6 (AES-256) by ISO 32000-2 §7.6.4.3.3–4 (algorithms 2.A and
+ * 2.B: SHA-256/384/512 and AES-128 rounds over /U's validation salt). Such a file has /Encrypt,
+ * but anyone can open it. Header bytes only: the encryption dictionary and the trailer's /ID.
+ * Undefined when it cannot tell.
  */
-import { createHash } from 'node:crypto';
+import { createCipheriv, createHash } from 'node:crypto';
 
 const PAD = Buffer.from('28bf4e5e4e758a4164004e56fffa01082e2e00b6d0683e802f0ca9fe6453697a', 'hex');
 
@@ -26,6 +28,27 @@ function rc4(key: Buffer, data: Buffer): Buffer {
 }
 
 const md5 = (...parts: Buffer[]) => createHash('md5').update(Buffer.concat(parts)).digest();
+
+/**
+ * The hash of ISO 32000-2 algorithm 2.B for an empty password and no owner data: SHA-256 of the
+ * salt, then (revision 6) rounds of AES-128-CBC over 64 copies of the running hash, each hashed
+ * with SHA-256, -384 or -512 as the first 16 encrypted bytes decide, until round 64 or later
+ * ends on a last byte no greater than the round number minus 32.
+ */
+function emptyPasswordHash(salt: Buffer, revision: number): Buffer {
+  let k = createHash('sha256').update(salt).digest();
+  if (revision === 5) return k;
+  for (let round = 1; ; round++) {
+    const k1 = Buffer.concat(Array(64).fill(k.subarray(0, k.length)) as Buffer[]);
+    const cipher = createCipheriv('aes-128-cbc', k.subarray(0, 16), k.subarray(16, 32));
+    cipher.setAutoPadding(false);
+    const e = Buffer.concat([cipher.update(k1), cipher.final()]);
+    let sum = 0;
+    for (let i = 0; i < 16; i++) sum += e[i]!;
+    k = createHash(['sha256', 'sha384', 'sha512'][sum % 3]!).update(e).digest();
+    if (round >= 64 && e[e.length - 1]! <= round - 32) return k.subarray(0, 32);
+  }
+}
 
 /** A PDF string value: `<hex>` or `(literal)` with its escapes. */
 export function pdfString(text: string, at: number): Buffer | undefined {
@@ -78,11 +101,18 @@ function stringValue(dict: string, key: string): Buffer | undefined {
 
 /**
  * @param encryptDict the encryption dictionary's text (latin1)
- * @param firstId the first element of the trailer's /ID
+ * @param firstId the first element of the trailer's /ID (revisions 2–4 need it)
  */
-export function opensWithEmptyPassword(encryptDict: string, firstId: Buffer): boolean | undefined {
+export function opensWithEmptyPassword(encryptDict: string, firstId: Buffer | undefined): boolean | undefined {
   if (!/\/Filter\s*\/Standard/.test(encryptDict)) return undefined;
   const r = value(encryptDict, 'R');
+  if (r === 5 || r === 6) {
+    // /U: 32 bytes of hash, 8 of validation salt, 8 of key salt.
+    const u = stringValue(encryptDict, 'U');
+    if (!u || u.length < 48) return undefined;
+    return emptyPasswordHash(u.subarray(32, 40), r).equals(u.subarray(0, 32));
+  }
+  if (!firstId) return undefined;
   const p = value(encryptDict, 'P');
   const o = stringValue(encryptDict, 'O');
   const u = stringValue(encryptDict, 'U');

@@ -55,6 +55,17 @@ describe('real attachments', () => {
     expect(c.record.attachments[0]).toMatchObject({ name: file, contentType: type, size: bytes.length, encrypted });
   });
 
+  it.each([
+    // Made with qpdf (test/fixtures/mail/pdf/README.md): /U's hash of the empty password and the
+    // validation salt (SHA-256 for R5, algorithm 2.B's AES/SHA rounds for R6) matches.
+    ['aes256-r6-empty-user-password.pdf', false, 'pdf: /Encrypt in trailer, but it opens with an empty user password: not protected'],
+    ['aes256-r5-empty-user-password.pdf', false, 'pdf: /Encrypt in trailer, but it opens with an empty user password: not protected'],
+    ['aes256-r6-user-password.pdf', true, 'pdf: /Encrypt in trailer'],
+  ])('AES-256 %s → encrypted %s', (file, encrypted, reason) => {
+    const bytes = readFileSync(join(import.meta.dirname, '../../fixtures/mail/pdf', file));
+    expect(detectEncryption(file, 'application/pdf', wholeSample(bytes))).toEqual({ encrypted, reason });
+  });
+
   it('a PDF with a real user password stays encrypted', () => {
     expect(detectEncryption('a.pdf', 'application/pdf', wholeSample(real('pypdf_r4-aes-user-password.pdf')))).toEqual({ encrypted: true, reason: 'pdf: /Encrypt in trailer' });
   });
