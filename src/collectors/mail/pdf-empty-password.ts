@@ -39,7 +39,7 @@ function emptyPasswordHash(salt: Buffer, revision: number): Buffer {
   let k = createHash('sha256').update(salt).digest();
   if (revision === 5) return k;
   for (let round = 1; ; round++) {
-    const k1 = Buffer.concat(Array(64).fill(k.subarray(0, k.length)) as Buffer[]);
+    const k1 = Buffer.concat(Array<Buffer>(64).fill(k));
     const cipher = createCipheriv('aes-128-cbc', k.subarray(0, 16), k.subarray(16, 32));
     cipher.setAutoPadding(false);
     const e = Buffer.concat([cipher.update(k1), cipher.final()]);
