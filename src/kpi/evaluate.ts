@@ -144,6 +144,7 @@ const isSnapshot = (kind: RecordKind): kind is SnapshotKind => kind !== 'access-
 class BundleLoader {
   private readonly cache = new Map<string, Promise<unknown>>();
   private readonly storeSources = new Map<RecordKind, Promise<string[]>>();
+  private readonly joins = new WeakMap<object, Map<string, unknown[]>>();
 
   constructor(
     private readonly store: EvidenceStore,
@@ -231,7 +232,16 @@ class BundleLoader {
         }),
       );
     }
-    return parts.length === 1 ? parts[0]! : parts.flat();
+    if (parts.length <= 1) return parts[0] ?? [];
+    // The same parts give the same array, so what KPIs derive from it (the identity index over
+    // HR records) is shared by the objectives reading these sources. Keyed by the first part: a
+    // part dropped by retain() is never read again in this evaluation, so no stale join survives.
+    let joins = this.joins.get(parts[0]!);
+    if (!joins) this.joins.set(parts[0]!, (joins = new Map()));
+    const sig = (await this.sources(kind, wanted)).join('\u0000');
+    let joined = joins.get(sig) as T[] | undefined;
+    if (!joined) joins.set(sig, (joined = parts.flat()));
+    return joined;
   }
 
   private lastSuccess(sources: readonly string[] | undefined): Promise<Map<string, string>> {
