@@ -28,6 +28,8 @@ interface Entry {
   method: number;
   compressedSize: number;
   size: number;
+  /** Where the entry's local header starts in the sample's file. */
+  localOffset: number;
 }
 
 export function detectZip(s: Sample): Verdict {
@@ -43,7 +45,7 @@ export function detectZip(s: Sample): Verdict {
   let aes = 0;
   for (const e of files) {
     const flagged = (e.flags & 1) === 1;
-    if (!flagged && e.method !== METHOD_AES) return verdict(false, `zip: entry not encrypted (${files.length} file entries)${source}`);
+    if (!flagged && e.method !== METHOD_AES) return verdict(false, `zip: entry not encrypted (${files.length} file entries)${source}${odfNote(s, entries.list)}`);
     if (e.method === METHOD_AES) {
       aes++;
       continue;
@@ -85,7 +87,8 @@ function centralDirectory(s: Sample): { list: Entry[]; fromCentral: true; comple
   }
   // Data prepended to the archive (self-extractors) shifts every offset by the same amount.
   const shift = base + eocd - cdSize - cdOffset;
-  const cd = readAt(s, cdOffset + (shift > 0 ? shift : 0), cdSize);
+  const moved = shift > 0 ? shift : 0;
+  const cd = readAt(s, cdOffset + moved, cdSize);
   if (!cd) return undefined;
   const list: Entry[] = [];
   let p = 0;
@@ -100,6 +103,7 @@ function centralDirectory(s: Sample): { list: Entry[]; fromCentral: true; comple
       compressedSize: cd.readUInt32LE(p + 20),
       size: cd.readUInt32LE(p + 24),
       name: cd.toString('latin1', p + 46, Math.min(cd.length, p + 46 + nameLen)),
+      localOffset: cd.readUInt32LE(p + 42) + moved,
     });
     p += 46 + nameLen + extraLen + commentLen;
   }
@@ -123,7 +127,7 @@ function localHeaders(s: Sample): { list: Entry[]; fromCentral: false; complete:
     const nameLen = h.readUInt16LE(26);
     const extraLen = h.readUInt16LE(28);
     const name = readAt(s, p + 30, nameLen)?.toString('latin1') ?? '';
-    list.push({ flags, method: h.readUInt16LE(8), compressedSize, size: h.readUInt32LE(22), name });
+    list.push({ flags, method: h.readUInt16LE(8), compressedSize, size: h.readUInt32LE(22), name, localOffset: p });
     const dataStart = p + 30 + nameLen + extraLen;
     if ((flags & 8) !== 0 && compressedSize === 0) {
       // Sizes follow the data (streamed archive): look for the next local header instead.
@@ -139,4 +143,23 @@ function localHeaders(s: Sample): { list: Entry[]; fromCentral: false; complete:
     }
   }
   return list.length > 0 ? { list, fromCentral: false, complete } : undefined;
+}
+
+/**
+ * An OpenDocument file saved with a password keeps the ZIP flag clear: its parts are deflated,
+ * then encrypted, then stored (method 0), and META-INF/manifest.xml describes the encryption.
+ * KPIS.md counts a ZIP as encrypted by the flag only, so the verdict stays "not encrypted"; the
+ * reason says what was found (README, "ambiguous cases"). Seen without inflating anything: a
+ * stored content.xml that does not begin as XML is ciphertext.
+ */
+function odfNote(s: Sample, entries: readonly Entry[]): string {
+  const names = new Set(entries.map((e) => e.name));
+  const content = entries.find((e) => e.name === 'content.xml');
+  if (!names.has('mimetype') || !names.has('META-INF/manifest.xml') || !content || content.method !== METHOD_STORED || content.size === 0) return '';
+  const local = readAt(s, content.localOffset, 30);
+  if (!local || local.readUInt32LE(0) !== SIG_LOCAL) return '';
+  const first = readAt(s, content.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28), Math.min(16, content.size));
+  if (!first) return '';
+  const text = first.toString('latin1').replace(/^\xef\xbb\xbf/, '').trimStart();
+  return text.startsWith('<') ? '' : '; an OpenDocument file with package encryption (a password), which the ZIP rule of KPIS.md does not count as encrypted';
 }

@@ -66,6 +66,17 @@ describe('real attachments', () => {
     expect(detectEncryption(file, 'application/pdf', wholeSample(bytes))).toEqual({ encrypted, reason });
   });
 
+  it.each([
+    // KPIS.md counts a ZIP as encrypted by its entries' flag, which ODF's own encryption leaves
+    // clear: a password-protected .odt is not encrypted by the definition, and the reason says
+    // what it is so the objective's owner can see it (README, ambiguous cases).
+    ['password-protected.odt', 'zip: entry not encrypted (7 file entries); an OpenDocument file with package encryption (a password), which the ZIP rule of KPIS.md does not count as encrypted'],
+    ['plain.odt', 'zip: entry not encrypted (8 file entries)'],
+  ])('LibreOffice %s → not encrypted (KPIS.md ZIP rule)', (file, reason) => {
+    const bytes = readFileSync(join(import.meta.dirname, '../../fixtures/mail/odf', file));
+    expect(detectEncryption(file, 'application/vnd.oasis.opendocument.text', wholeSample(bytes))).toEqual({ encrypted: false, reason });
+  });
+
   it('a PDF with a real user password stays encrypted', () => {
     expect(detectEncryption('a.pdf', 'application/pdf', wholeSample(real('pypdf_r4-aes-user-password.pdf')))).toEqual({ encrypted: true, reason: 'pdf: /Encrypt in trailer' });
   });
