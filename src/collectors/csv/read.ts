@@ -124,7 +124,7 @@ function quickParse(body: string, delimiter: string, firstLine: number): QuickTa
     const end = body.indexOf('\n');
     const header = parseRows(end < 0 ? body : body.slice(0, end), delimiter)[0];
     if (!header || header.every((h) => h.trim() === '')) return undefined;
-    return { header, rows: end < 0 ? [] : unquotedRows(body, end + 1, delimiter, firstLine + 1) };
+    return { header, rows: end < 0 ? [] : unquotedRows({ body }, end + 1, delimiter, firstLine + 1) };
   }
   const d = delimiter.replace(/[\\\]^-]/g, '\\$&');
   if (new RegExp(`"[^\\S\\n${d}]+[${d}\\n]`).test(body)) return undefined;
@@ -138,15 +138,34 @@ function parseRows(text: string, delimiter: string): string[][] {
   return (new Papa.Parser({ delimiter, newline: '\n', quoteChar: '"' }).parse(text, 0, false) as Papa.ParseResult<string[]>).data;
 }
 
-/** Rows of quote-free text from `start`, parsed some 64 KB at a time, cut at line ends. */
-function* unquotedRows(body: string, start: number, delimiter: string, firstLine: number): Generator<CsvValues> {
+/**
+ * Rows of quote-free text from `start`, parsed some 64 KB at a time, cut at line ends. The text
+ * comes in a holder and is never in a local of the generator: a finished generator still holds
+ * the arguments and locals it was last suspended with, and the store holds the generators until
+ * its write is done, so the text is let go once read.
+ */
+function* unquotedRows(src: { body: string }, start: number, delimiter: string, firstLine: number): Generator<CsvValues> {
   let line = firstLine;
-  for (let from = start; from < body.length; ) {
-    let to = body.indexOf('\n', from + 65_536);
-    if (to < 0) to = body.length;
-    for (const values of parseRows(body.slice(from, to), delimiter)) yield { line: line++, values };
+  for (let from = start; from < src.body.length; ) {
+    const to = sliceEnd(src.body, from);
+    for (const values of parseRows(flatSlice(src.body, from, to), delimiter)) yield { line: line++, values };
     from = to + 1;
   }
+  src.body = '';
+}
+
+/**
+ * A copy of body[from, to), not a view: V8 makes a long substring a view of its parent, and every
+ * field Papa Parse cuts from it would then keep the whole file's text alive for as long as any
+ * record or key is kept.
+ */
+function flatSlice(body: string, from: number, to: number): string {
+  return (' ' + body.slice(from, to)).slice(1);
+}
+
+function sliceEnd(body: string, from: number): number {
+  const to = body.indexOf('\n', from + 65_536);
+  return to < 0 ? body.length : to;
 }
 
 /**

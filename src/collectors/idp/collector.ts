@@ -82,22 +82,28 @@ async function readJsonAccounts(file: string, encoding: string | undefined, pars
   if (!wanted || wanted === 'auto') {
     bytes = await readFileBytes(file);
     const bounds = splitJsonArray(bytes);
-    if (bounds) return { count: bounds.length / 2, users: eachElement(file, bytes, bounds, parse, zone) };
+    if (bounds) return { count: bounds.length / 2, users: eachElement(file, { bytes }, bounds, parse, zone) };
   }
   const users = (await readJsonUsers(file, encoding, bytes)).map((u) => parseSafely(u, parse, zone));
   return { count: users.length, users };
 }
 
-function* eachElement(file: string, bytes: Buffer, bounds: readonly number[], parse: JsonParser, zone: string): Generator<Parsed> {
-  for (let i = 0; i < bounds.length; i += 2) {
-    let u: unknown;
-    try {
-      u = JSON.parse(bytes.toString('utf8', bounds[i], bounds[i + 1]));
-    } catch (e) {
-      const line = lineAt(bytes, bounds[i]!);
-      throw new EvidenceInputError(file, `not valid JSON: user ${i / 2 + 1} (line ${line}): ${(e as Error).message}`, { cause: e });
-    }
-    yield parseSafely(u, parse, zone);
+/**
+ * @param src the export's bytes, in a holder and never in a local of the generator: a finished
+ *   generator still holds the arguments and locals it was last suspended with, and the store
+ *   holds the generators until its write is done, so the bytes are let go once read.
+ */
+function* eachElement(file: string, src: { bytes?: Buffer }, bounds: readonly number[], parse: JsonParser, zone: string): Generator<Parsed> {
+  for (let i = 0; i < bounds.length; i += 2) yield parseSafely(element(file, src.bytes!, bounds, i), parse, zone);
+  src.bytes = undefined;
+}
+
+function element(file: string, bytes: Buffer, bounds: readonly number[], i: number): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8', bounds[i], bounds[i + 1]));
+  } catch (e) {
+    const line = lineAt(bytes, bounds[i]!);
+    throw new EvidenceInputError(file, `not valid JSON: user ${i / 2 + 1} (line ${line}): ${(e as Error).message}`, { cause: e });
   }
 }
 
