@@ -125,6 +125,8 @@ export const elasticsearchSourceSchema = z.object({
   /** How far back the first collection reads, in days. */
   lookbackDays: z.number().int().min(1).default(400),
   pageSize: z.number().int().min(1).max(10000).default(1000),
+  /** Split the interval read into this many time slices for the queue's flow (1 = no split). */
+  shards: z.number().int().min(1).default(1),
 });
 
 export const mailSourceSchema = z.object({

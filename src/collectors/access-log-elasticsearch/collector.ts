@@ -19,7 +19,7 @@ import type { Config } from '../../config/types.ts';
 import { ConfigError, EvidenceInputError, TransientError } from '../../errors.ts';
 import type { AccessDayRecord } from '../../evidence/records.ts';
 import { accessDayKey, mergeAccessDay, mergeAccessDays } from '../access-log/aggregate.ts';
-import type { CollectContext, Collector } from '../types.ts';
+import type { CollectContext, Collector, ShardSpec } from '../types.ts';
 import { bucketRecord, compositeSearch, pageOf, type CompositeKey } from './query.ts';
 
 type Source = SourceOf<'access-log-elasticsearch'>;
@@ -106,6 +106,39 @@ export async function readAggregates(client: Client, source: Source, range: { fr
   return mergeAccessDays([records]);
 }
 
+/** The interval a run reads: (checkpoint or lookback, observedAt]; undefined when already read. */
+async function interval(source: Source, ctx: CollectContext): Promise<{ from: string; to: string } | undefined> {
+  const to = ctx.observedAt.toISOString();
+  const since = await ctx.store.getCheckpoint(source.id, CHECKPOINT_UNTIL);
+  const from = since ?? new Date(ctx.observedAt.getTime() - source.lookbackDays * 86_400_000).toISOString();
+  return Date.parse(from) < Date.parse(to) ? { from, to } : undefined;
+}
+
+/** One time slice (from, to] of a sharded run; `until` is the whole run's end, the checkpoint. */
+export interface ElasticsearchShard extends ShardSpec {
+  from: string;
+  to: string;
+  until: string;
+}
+
+interface ElasticsearchPartial {
+  v: 1;
+  records: AccessDayRecord[];
+  until: string;
+}
+
+/**
+ * (from, to] cut into `n` adjacent slices (from, t1], (t1, t2], …, (tn-1, to] of about equal
+ * length: every instant of the interval falls in exactly one.
+ */
+export function timeSlices(from: string, to: string, n: number): { from: string; to: string }[] {
+  const start = Date.parse(from);
+  const end = Date.parse(to);
+  const count = Math.max(1, Math.min(n, end - start));
+  const cuts = [from, ...Array.from({ length: count - 1 }, (_, i) => new Date(start + Math.round(((end - start) * (i + 1)) / count)).toISOString()), to];
+  return cuts.slice(1).map((t, i) => ({ from: cuts[i]!, to: t }));
+}
+
 export function createElasticsearchCollector(deps: ElasticsearchDeps = {}): Collector<'access-log-elasticsearch', 'access-day'> {
   const retry = {
     sleep: deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
@@ -117,23 +150,44 @@ export function createElasticsearchCollector(deps: ElasticsearchDeps = {}): Coll
     sourceKind: 'access-log-elasticsearch',
     recordKind: 'access-day',
     async collect(source, ctx) {
-      const to = ctx.observedAt.toISOString();
-      const since = await ctx.store.getCheckpoint(source.id, CHECKPOINT_UNTIL);
-      const from = since ?? new Date(ctx.observedAt.getTime() - source.lookbackDays * 86_400_000).toISOString();
-      if (Date.parse(from) >= Date.parse(to)) return { type: 'facts', facts: [], merge: mergeAccessDay };
-      const client = makeClient(clientOptions(source, ctx.config));
-      try {
-        const records = await readAggregates(client, source, { from, to }, ctx.config.organisation.timeZone, retry, ctx);
-        return {
-          type: 'facts',
-          facts: records.map((r) => ({ key: accessDayKey(r), data: r })),
-          merge: mergeAccessDay,
-          checkpoints: { [CHECKPOINT_UNTIL]: to },
-        };
-      } finally {
-        await client.close();
-      }
+      const range = await interval(source, ctx);
+      if (!range) return { type: 'facts', facts: [], merge: mergeAccessDay };
+      return output(await read(source, range, ctx), range.to);
     },
+    // A long interval (the first run's lookback, or a backlog) is read as time slices by the
+    // queue's workers; a user's day cut by a slice boundary merges back (counts add, last-seen
+    // takes the latest).
+    async shards(source, ctx) {
+      const range = await interval(source, ctx);
+      if (!range) return [{ id: 'nothing-new', from: '', to: '', until: '' } satisfies ElasticsearchShard];
+      return timeSlices(range.from, range.to, source.shards).map((s): ElasticsearchShard => ({ id: `${s.from}/${s.to}`, ...s, until: range.to }));
+    },
+    async collectShard(source, shard, ctx): Promise<ElasticsearchPartial> {
+      const s = shard as ElasticsearchShard;
+      return { v: 1, records: s.until ? await read(source, s, ctx) : [], until: s.until };
+    },
+    async mergeShards(_source, partials) {
+      const ps = partials as ElasticsearchPartial[];
+      return output(mergeAccessDays(ps.map((p) => p.records)), ps[0]?.until ?? '');
+    },
+  };
+
+  async function read(source: Source, range: { from: string; to: string }, ctx: CollectContext): Promise<AccessDayRecord[]> {
+    const client = makeClient(clientOptions(source, ctx.config));
+    try {
+      return await readAggregates(client, source, range, ctx.config.organisation.timeZone, retry, ctx);
+    } finally {
+      await client.close();
+    }
+  }
+}
+
+function output(records: AccessDayRecord[], until: string) {
+  return {
+    type: 'facts' as const,
+    facts: records.map((r) => ({ key: accessDayKey(r), data: r })),
+    merge: mergeAccessDay,
+    ...(until ? { checkpoints: { [CHECKPOINT_UNTIL]: until } } : {}),
   };
 }
 

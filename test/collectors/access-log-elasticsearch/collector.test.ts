@@ -32,7 +32,7 @@ const Mock = MockModule as unknown as new () => ClientMock;
 
 const source: SourceOf<'access-log-elasticsearch'> = {
   id: 'es', kind: 'access-log-elasticsearch', index: 'filebeat-*,winlogbeat-*', urlEnv: 'ES_URL', apiKeyEnv: 'ES_KEY',
-  lookbackDays: 10, pageSize: 2, encoding: 'auto', enabled: true,
+  lookbackDays: 10, pageSize: 2, shards: 1, encoding: 'auto', enabled: true,
 };
 
 let store: EvidenceStore;
@@ -166,6 +166,92 @@ describe('access-log-elasticsearch', () => {
     mock.add({ method: ['POST', 'GET'], path: '/:index/_search' }, () => reply(401, { error: 'security_exception' }));
     await expect(collector().collect(source, testContext(config(), store, observedAt))).rejects.toBeInstanceOf(EvidenceInputError);
     expect(slept).toEqual([]);
+  });
+});
+
+/**
+ * An in-test double of the cluster that aggregates a list of events as the composite
+ * aggregation would: only events in the requested (gt, lte] range, grouped by user, day in the
+ * requested zone and index, in key order, a page at a time after `after`.
+ */
+type Ev = { user: string; at: string; index: string; outcome: 'success' | 'failure' };
+function serveEvents(events: Ev[]): void {
+  mock.add({ method: ['POST', 'GET'], path: '/:index/_search' }, (params: any) => {
+    requests.push(params);
+    const range = params.body.query.bool.filter[0].range['@timestamp'];
+    const comp = params.body.aggs.by_user_day.composite;
+    const zone = comp.sources[1].day.date_histogram.time_zone;
+    const dayOf = (iso: string) => new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+    const groups = new Map<string, { key: { user: string; day: string; index: string }; s: number[]; f: number[] }>();
+    for (const e of events) {
+      if (!(ms(e.at) > ms(range.gt) && ms(e.at) <= ms(range.lte))) continue;
+      const key = { user: e.user, day: dayOf(e.at), index: e.index };
+      const k = `${key.user}\u0000${key.day}\u0000${key.index}`;
+      const g = groups.get(k) ?? { key, s: [], f: [] };
+      (e.outcome === 'success' ? g.s : g.f).push(ms(e.at));
+      groups.set(k, g);
+    }
+    const after = comp.after ? `${comp.after.user}\u0000${comp.after.day}\u0000${comp.after.index}` : '';
+    const page = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).filter(([k]) => k > after).slice(0, comp.size).map(([, g]) => g);
+    const last = (xs: number[]) => (xs.length ? { value: Math.max(...xs), value_as_string: new Date(Math.max(...xs)).toISOString() } : { value: null });
+    const buckets = page.map((g) => ({ key: g.key, doc_count: g.s.length + g.f.length, success: { doc_count: g.s.length, last: last(g.s) }, failure: { doc_count: g.f.length, last: last(g.f) } }));
+    return { took: 1, timed_out: false, hits: { total: { value: 0, relation: 'eq' }, hits: [] }, aggregations: { by_user_day: { buckets, ...(buckets.length ? { after_key: buckets.at(-1)!.key } : {}) } } };
+  });
+}
+
+describe('access-log-elasticsearch in time slices (the queue flow)', () => {
+  // Run at 2026-03-10T00:00Z with a 10-day lookback: (2026-02-28T00:00Z, 2026-03-10T00:00Z].
+  const events: Ev[] = [
+    { user: 'ken.ito', at: '2026-03-01T01:00:00.000Z', index: 'filebeat-a', outcome: 'success' },
+    { user: 'ken.ito', at: '2026-03-01T02:00:00.000Z', index: 'filebeat-a', outcome: 'failure' },
+    // 2026-03-05T00:00Z is the cut between slices 2 and 3 of 4: counted once, in slice 2.
+    { user: 'ken.ito', at: '2026-03-05T00:00:00.000Z', index: 'filebeat-a', outcome: 'success' },
+    { user: 'ken.ito', at: '2026-03-05T03:00:00.000Z', index: 'filebeat-a', outcome: 'success' },
+    { user: 'aya', at: '2026-03-07T14:59:00.000Z', index: 'winlogbeat-b', outcome: 'success' },
+    { user: 'aya', at: '2026-03-07T15:00:00.000Z', index: 'winlogbeat-b', outcome: 'failure' }, // 03-08 in Tokyo
+    { user: 'aya', at: '2026-03-10T00:00:00.000Z', index: 'winlogbeat-b', outcome: 'success' }, // the run's end: included
+    { user: 'aya', at: '2026-02-28T00:00:00.000Z', index: 'winlogbeat-b', outcome: 'success' }, // the start: excluded
+  ];
+  const sliced = { ...source, shards: 4 };
+  const at = new Date('2026-03-10T00:00:00Z');
+
+  it('cuts the interval into adjacent slices that cover it exactly', async () => {
+    const { timeSlices } = await import('../../../src/collectors/access-log-elasticsearch/collector.ts');
+    expect(timeSlices('2026-02-28T00:00:00.000Z', '2026-03-10T00:00:00.000Z', 4)).toEqual([
+      { from: '2026-02-28T00:00:00.000Z', to: '2026-03-02T12:00:00.000Z' },
+      { from: '2026-03-02T12:00:00.000Z', to: '2026-03-05T00:00:00.000Z' },
+      { from: '2026-03-05T00:00:00.000Z', to: '2026-03-07T12:00:00.000Z' },
+      { from: '2026-03-07T12:00:00.000Z', to: '2026-03-10T00:00:00.000Z' },
+    ]);
+  });
+
+  it('gives the same facts and checkpoint as one read, counted by hand', async () => {
+    serveEvents(events);
+    const c = collector();
+    const ctx = testContext(config(), store, at);
+    const whole = (await c.collect(sliced, ctx)) as FactsOutput<'access-day'>;
+    const shards = await c.shards!(sliced, ctx);
+    expect(shards).toHaveLength(4);
+    const partials = await Promise.all(shards.map((sh) => c.collectShard!(sliced, sh, ctx)));
+    // Merged in any order: the same answer.
+    const merged = (await c.mergeShards!(sliced, [...partials].reverse(), ctx)) as FactsOutput<'access-day'>;
+    const facts = (o: FactsOutput<'access-day'>) => [...(o.facts as Iterable<{ key: string; data: unknown }>)].sort((a, b) => (a.key < b.key ? -1 : 1));
+    expect(facts(merged)).toEqual(facts(whole));
+    expect(merged.checkpoints).toEqual({ until: '2026-03-10T00:00:00.000Z' });
+    expect(facts(merged).map((f) => f.data)).toEqual([
+      // In key order (day, then account).
+      { account: 'ken.ito', day: '2026-03-01', successes: 1, failures: 1, lastSuccessAt: '2026-03-01T01:00:00.000Z', lastFailureAt: '2026-03-01T02:00:00.000Z', where: 'filebeat-a' },
+      { account: 'ken.ito', day: '2026-03-05', successes: 2, failures: 0, lastSuccessAt: '2026-03-05T03:00:00.000Z', where: 'filebeat-a' },
+      { account: 'aya', day: '2026-03-07', successes: 1, failures: 0, lastSuccessAt: '2026-03-07T14:59:00.000Z', where: 'winlogbeat-b' },
+      { account: 'aya', day: '2026-03-08', successes: 0, failures: 1, lastFailureAt: '2026-03-07T15:00:00.000Z', where: 'winlogbeat-b' },
+      { account: 'aya', day: '2026-03-10', successes: 1, failures: 0, lastSuccessAt: '2026-03-10T00:00:00.000Z', where: 'winlogbeat-b' },
+    ]);
+  });
+
+  it('plans one shard (a plain collection) when the checkpoint is already at the run', async () => {
+    await store.writeFacts({ source: 'es', kind: 'access-day', observedAt: at, facts: [], checkpoints: { until: at.toISOString() } });
+    const shards = await collector().shards!(sliced, testContext(config(), store, at));
+    expect(shards).toHaveLength(1);
   });
 });
 

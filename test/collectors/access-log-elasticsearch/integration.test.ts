@@ -53,7 +53,7 @@ describe.runIf(url)('access-log-elasticsearch against a real cluster', () => {
     const cfg = testConfig('/tmp', 'Asia/Tokyo');
     const config = { ...cfg, env: { secrets: { ELASTICSEARCH_URL: url ?? '', ...(apiKey ? { ELASTICSEARCH_API_KEY: apiKey } : {}) } } };
     const source = {
-      id: 'es', kind: 'access-log-elasticsearch' as const, index, urlEnv: 'ELASTICSEARCH_URL', lookbackDays: 30, pageSize: 1, encoding: 'auto', enabled: true,
+      id: 'es', kind: 'access-log-elasticsearch' as const, index, urlEnv: 'ELASTICSEARCH_URL', lookbackDays: 30, pageSize: 1, shards: 1, encoding: 'auto', enabled: true,
       ...(apiKey ? { apiKeyEnv: 'ELASTICSEARCH_API_KEY' } : {}),
     };
     const out = (await createElasticsearchCollector().collect(source, testContext(config, store, new Date('2026-03-10T00:00:00Z')))) as FactsOutput<'access-day'>;
