@@ -217,8 +217,9 @@ class BundleLoader {
   }
 
   private async perSource<K extends SnapshotKind, T>(kind: K, wanted: readonly string[] | undefined, pick: (v: Versioned<RecordKinds[K]>) => T | null): Promise<T[]> {
+    const sources = await this.sources(kind, wanted);
     const parts: T[][] = [];
-    for (const source of await this.sources(kind, wanted)) {
+    for (const source of sources) {
       parts.push(
         await this.memo(cacheKey(kind, [source]), async () => {
           const out: T[] = [];
@@ -238,7 +239,7 @@ class BundleLoader {
     // part dropped by retain() is never read again in this evaluation, so no stale join survives.
     let joins = this.joins.get(parts[0]!);
     if (!joins) this.joins.set(parts[0]!, (joins = new Map()));
-    const sig = (await this.sources(kind, wanted)).join('\u0000');
+    const sig = sources.join('\u0000');
     let joined = joins.get(sig) as T[] | undefined;
     if (!joined) joins.set(sig, (joined = parts.flat()));
     return joined;

@@ -10,7 +10,7 @@ import type { FailedJob, JobDriver, JobEvents } from '../driver.ts';
 import type { JobDeps } from '../run-collection.ts';
 import type { JobOps } from './ops.ts';
 import {
-  collectJobId, connectionOptions, COLLECT_QUEUE, EVALUATE_QUEUE, resolveOptions, SHARD_QUEUE,
+  collectJobId, connectionOptions, COLLECT_QUEUE, EVALUATE_QUEUE, QUEUES, resolveOptions,
   type CollectJobData, type ResolvedOptions,
 } from './options.ts';
 import { requestEvaluation, type CollectResult, type EvaluateResult } from './processor.ts';
@@ -62,11 +62,11 @@ export class BullmqDriver implements JobDriver {
   private async listen(): Promise<void> {
     if (!this.events.collected && !this.events.evaluated && !this.events.failed) return;
     const connection = connectionOptions(this.o);
-    const collect = new QueueEvents(COLLECT_QUEUE, { connection, prefix: this.o.prefix });
-    const shard = new QueueEvents(SHARD_QUEUE, { connection, prefix: this.o.prefix });
-    const evaluate = new QueueEvents(EVALUATE_QUEUE, { connection, prefix: this.o.prefix });
-    this.listeners.push(collect, shard, evaluate);
+    const events = new Map(QUEUES.map((name) => [name, new QueueEvents(name, { connection, prefix: this.o.prefix })]));
+    this.listeners.push(...events.values());
     for (const l of this.listeners) l.on('error', () => {});
+    const collect = events.get(COLLECT_QUEUE)!;
+    const evaluate = events.get(EVALUATE_QUEUE)!;
     collect.on('completed', ({ returnvalue }) => {
       const r = returnvalue as unknown as CollectResult | undefined;
       // A planning job's result names its flow; the evidence is written by the flow's parent.
@@ -79,7 +79,7 @@ export class BullmqDriver implements JobDriver {
     });
     const failed = (queue: string) => async ({ jobId, failedReason }: { jobId: string; failedReason: string }) => {
       if (!this.events.failed) return;
-      const q = queue === COLLECT_QUEUE ? this.p.collect : queue === SHARD_QUEUE ? this.p.shard : this.p.evaluate;
+      const q = this.p.all.find((x) => x.name === queue)!;
       const job = await q.getJob(jobId).catch(() => undefined);
       // The event also fires for attempts that will be retried; report only final failures.
       if (job && (await job.getState().catch(() => 'unknown')) !== 'failed') return;
@@ -89,9 +89,7 @@ export class BullmqDriver implements JobDriver {
         error: (failedReason ?? '').split('\n')[0] ?? '',
       });
     };
-    collect.on('failed', (e) => void failed(COLLECT_QUEUE)(e));
-    shard.on('failed', (e) => void failed(SHARD_QUEUE)(e));
-    evaluate.on('failed', (e) => void failed(EVALUATE_QUEUE)(e));
+    for (const [name, l] of events) l.on('failed', (e) => void failed(name)(e));
     await Promise.all(this.listeners.map((l) => l.waitUntilReady()));
   }
 
