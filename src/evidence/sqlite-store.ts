@@ -33,6 +33,12 @@ CREATE TABLE IF NOT EXISTS runs (
   finished_at TEXT NOT NULL, body TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS runs_source ON runs (source, id);
+CREATE TABLE IF NOT EXISTS merge_revisions (
+  source TEXT NOT NULL PRIMARY KEY, rev INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cache (
+  namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (namespace, key)
+) WITHOUT ROWID;
 `;
 
 const SNAPSHOT_BATCH = 5000;
@@ -50,6 +56,9 @@ export class SqliteStore implements EvidenceStore {
       this.db.pragma('busy_timeout = 10000');
       this.db.pragma('cache_size = -65536'); // 64 MB page cache: a 100,000-account history fits
       this.db.exec(SCHEMA);
+      const cols = this.db.prepare('PRAGMA table_info(observations)').all() as { name: string }[];
+      // How many records each observation held, for the shrink guard (NULL in older stores).
+      if (!cols.some((c) => c.name === 'records')) this.db.exec('ALTER TABLE observations ADD COLUMN records INTEGER');
     } catch (cause) {
       throw new StoreError(`cannot open evidence store ${file}: ${(cause as Error).message}`, { cause });
     }
@@ -82,23 +91,26 @@ export class SqliteStore implements EvidenceStore {
     const digest = hash.update(chunk).digest('hex');
 
     const obs = this.db
-      .prepare('SELECT at, hash FROM observations WHERE source = ? ORDER BY at')
-      .all(w.source) as { at: number; hash: string }[];
+      .prepare('SELECT at, hash, records FROM observations WHERE source = ? ORDER BY at')
+      .all(w.source) as { at: number; hash: string; records: number | null }[];
     const next = obs.find((o) => o.at > t)?.at;
     const prevObs = [...obs].reverse().find((o) => o.at < t);
     const same = obs.find((o) => o.at === t);
     const counts = { added: 0, changed: 0, removed: 0, unchanged: 0 };
+    if (w.check) {
+      w.check({ previous: prevObs ? (prevObs.records ?? this.presentAt(w.source, prevObs.at)) : 0, incoming: incoming.size });
+    }
 
     // Fast path: the newest observation, identical to the previous one: nothing changed.
     if (next === undefined && (same?.hash === digest || (!same && prevObs?.hash === digest))) {
       counts.unchanged = incoming.size;
-      this.db.prepare('INSERT OR REPLACE INTO observations (source, kind, at, hash) VALUES (?, ?, ?, ?)').run(w.source, w.kind, t, digest);
+      this.db.prepare('INSERT OR REPLACE INTO observations (source, kind, at, hash, records) VALUES (?, ?, ?, ?, ?)').run(w.source, w.kind, t, digest, incoming.size);
       return counts;
     }
 
     const ins = this.db.prepare('INSERT OR REPLACE INTO versions (source, kind, key, at, data) VALUES (?, ?, ?, ?, ?)');
     const del = this.db.prepare('DELETE FROM versions WHERE source = ? AND key = ? AND at = ?');
-    const observe = this.db.prepare('INSERT OR REPLACE INTO observations (source, kind, at, hash) VALUES (?, ?, ?, ?)');
+    const observe = this.db.prepare('INSERT OR REPLACE INTO observations (source, kind, at, hash, records) VALUES (?, ?, ?, ?, ?)');
     const count = (data: string | null, before: string | null) => {
       if (data !== null && before === null) counts.added++;
       else if (data === null && before !== null) counts.removed++;
@@ -127,7 +139,7 @@ export class SqliteStore implements EvidenceStore {
             ins.run(w.source, w.kind, key, t, null);
           }
         }
-        observe.run(w.source, w.kind, t, digest);
+        observe.run(w.source, w.kind, t, digest, incoming.size);
       });
     } else {
       // A backfill or a re-collection of a known instant: place it in each key's history.
@@ -150,7 +162,7 @@ export class SqliteStore implements EvidenceStore {
           for (const at of edit.remove) del.run(w.source, key, at);
           for (const v of edit.insert) ins.run(w.source, w.kind, key, v.at, v.data);
         }
-        observe.run(w.source, w.kind, t, digest);
+        observe.run(w.source, w.kind, t, digest, incoming.size);
       });
     }
     try {
@@ -168,6 +180,7 @@ export class SqliteStore implements EvidenceStore {
     const insOrIgnore = this.db.prepare('INSERT OR IGNORE INTO facts (source, kind, key, at, data) VALUES (?, ?, ?, ?, ?)');
     const upd = this.db.prepare('UPDATE facts SET data = ? WHERE source = ? AND key = ?');
     const cp = this.db.prepare('INSERT OR REPLACE INTO checkpoints (source, name, value) VALUES (?, ?, ?)');
+    const bumpMerge = this.db.prepare('INSERT INTO merge_revisions (source, rev) VALUES (?, 1) ON CONFLICT (source) DO UPDATE SET rev = rev + 1');
     const out = { inserted: 0, merged: 0, ignored: 0 };
     const checkpoints = () => {
       for (const [name, value] of Object.entries(w.checkpoints ?? {})) cp.run(w.source, name, value);
@@ -195,6 +208,7 @@ export class SqliteStore implements EvidenceStore {
             out.merged++;
           }
         }
+        if (out.merged > 0) bumpMerge.run(w.source);
         checkpoints();
       }, 'facts');
       return out;
@@ -315,6 +329,38 @@ export class SqliteStore implements EvidenceStore {
       .prepare("SELECT source, MAX(finished_at) AS at FROM runs WHERE result = 'success' GROUP BY source")
       .all() as { source: string; at: string }[];
     return Object.fromEntries(rows.map((r) => [r.source, r.at]));
+  }
+
+  /** Keys present (non-null) in a source's history as of t. */
+  private presentAt(source: string, t: number): number {
+    const row = this.db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM versions v WHERE source = ? AND at = (
+           SELECT MAX(at) FROM versions w WHERE w.source = v.source AND w.key = v.key AND w.at <= ?
+         ) AND data IS NOT NULL`,
+      )
+      .get(source, t) as { n: number };
+    return row.n;
+  }
+
+  async evidenceStamp(source: string, at: Date): Promise<string> {
+    const t = at.getTime();
+    const h = createHash('sha256');
+    for (const o of this.db.prepare('SELECT at, hash FROM observations WHERE source = ? AND at <= ? ORDER BY at').raw(true).iterate(source, t) as Iterable<[number, string]>) {
+      h.update(`o${o[0]}:${o[1]}\n`);
+    }
+    const f = this.db.prepare('SELECT COUNT(*) AS n, MAX(at) AS last FROM facts WHERE source = ? AND at <= ?').get(source, t) as { n: number; last: number | null };
+    const rev = this.db.prepare('SELECT rev FROM merge_revisions WHERE source = ?').pluck().get(source) as number | undefined;
+    h.update(`f${f.n}:${f.last ?? ''}:${rev ?? 0}`);
+    return h.digest('hex').slice(0, 32);
+  }
+
+  async cacheGet(namespace: string, key: string): Promise<string | undefined> {
+    return this.db.prepare('SELECT value FROM cache WHERE namespace = ? AND key = ?').pluck().get(namespace, key) as string | undefined;
+  }
+
+  async cachePut(namespace: string, key: string, value: string): Promise<void> {
+    this.db.prepare('INSERT OR REPLACE INTO cache (namespace, key, value) VALUES (?, ?, ?)').run(namespace, key, value);
   }
 
   async close(): Promise<void> {

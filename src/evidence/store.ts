@@ -31,6 +31,12 @@ export interface SnapshotWrite<K extends RecordKind> {
   kind: K;
   observedAt: Date;
   records: Iterable<Keyed<K>> | AsyncIterable<Keyed<K>>;
+  /**
+   * Called once the whole export is read and before anything is written, with the number of
+   * records present in the source's observation just before this one (0 when none) and in
+   * this export. Throwing refuses the write: nothing is stored (the shrink guard uses it).
+   */
+  check?: (counts: { previous: number; incoming: number }) => void;
 }
 
 export interface FactsWrite<K extends RecordKind> {
@@ -62,8 +68,8 @@ export interface FactRow<K extends RecordKind> {
 }
 
 /**
- * Where evidence lives. The local (SQLite) store is the embedded default; an Elasticsearch
- * store can replace it. Writes are idempotent: the same input written twice changes nothing.
+ * Where evidence lives. The local (SQLite) store is the embedded default. Writes are
+ * idempotent: the same input written twice changes nothing.
  */
 export interface EvidenceStore {
   /**
@@ -100,6 +106,17 @@ export interface EvidenceStore {
   runs(opts?: { source?: string; limit?: number }): Promise<RunRecord[]>;
   /** Newest successful run's finish time per source. */
   lastSuccess(): Promise<Record<string, string>>;
+
+  /**
+   * A stamp of what a read of `source` as of `at` returns: it changes whenever a write could
+   * change that read (a new or backfilled observation ≤ at, facts observed ≤ at, a merge into
+   * them), and stays the same otherwise. Derived results (trend points) are cached under it.
+   */
+  evidenceStamp(source: string, at: Date): Promise<string>;
+
+  /** A small cache of derived results (trend points) kept with the evidence, by namespace and key. */
+  cacheGet(namespace: string, key: string): Promise<string | undefined>;
+  cachePut(namespace: string, key: string, value: string): Promise<void>;
 
   close(): Promise<void>;
 }

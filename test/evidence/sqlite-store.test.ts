@@ -127,3 +127,63 @@ describe('canonical JSON', () => {
     expect(canonicalJson({ z: { y: 2, x: [{ b: 1, a: 0 }] }, a: null })).toBe('{"a":null,"z":{"x":[{"a":0,"b":1}],"y":2}}');
   });
 });
+
+describe('snapshot check hook, evidence stamps and the derived-result cache', () => {
+  let store: EvidenceStore;
+  afterEach(async () => store.close());
+
+  it('tells the check the previous observation\'s size and this export\'s, and a throw stores nothing', async () => {
+    store = createMemoryStore();
+    const seen: { previous: number; incoming: number }[] = [];
+    const check = (c: { previous: number; incoming: number }) => {
+      seen.push(c);
+      if (c.incoming < c.previous / 2) throw new Error('shrunk');
+    };
+    const write = (at: Date, accounts: AccountRecord[]) =>
+      store.writeSnapshot({ source: 'idp', kind: 'account', observedAt: at, records: accounts.map((a) => ({ key: a.accountId, data: a })), check });
+    await write(T1, [acct('a', true), acct('b', true), acct('c', true), acct('d', true)]);
+    await expect(write(T2, [acct('a', true)])).rejects.toThrow('shrunk');
+    // By hand: the first write had no previous observation (0) and 4 records; the second, 4 and 1.
+    expect(seen).toEqual([{ previous: 0, incoming: 4 }, { previous: 4, incoming: 1 }]);
+    // Nothing of the refused export was stored: at T2 the four accounts are still there.
+    expect([...(await read(store, T2)).values()].filter((v) => v.current).length).toBe(4);
+    expect(await store.observations('idp')).toEqual([T1.toISOString()]);
+  });
+
+  it('changes a source\'s stamp only when a read as of that instant could change', async () => {
+    store = createMemoryStore();
+    await snap(store, T1, [acct('a', true)]);
+    const s1 = await store.evidenceStamp('idp', T2);
+    await snap(store, T3, [acct('a', false)]); // after T2: a read as of T2 is unchanged
+    expect(await store.evidenceStamp('idp', T2)).toBe(s1);
+    await snap(store, new Date('2026-01-15T00:00:00Z'), [acct('a', false)]); // a backfill before T2
+    expect(await store.evidenceStamp('idp', T2)).not.toBe(s1);
+
+    const day = (successes: number): AccessDayRecord => ({ account: 'ken', day: '2026-01-01', successes, failures: 0 });
+    const merge = (a: AccessDayRecord, b: AccessDayRecord) => ({ ...a, successes: a.successes + b.successes });
+    await store.writeFacts({ source: 'log', kind: 'access-day', observedAt: T1, facts: [{ key: 'ken|2026-01-01', data: day(1) }], merge });
+    const f1 = await store.evidenceStamp('log', T2);
+    await store.writeFacts({ source: 'log', kind: 'access-day', observedAt: T3, facts: [{ key: 'ken|2026-01-02', data: day(1) }], merge });
+    expect(await store.evidenceStamp('log', T2)).toBe(f1); // a new fact observed after T2
+    await store.writeFacts({ source: 'log', kind: 'access-day', observedAt: T3, facts: [{ key: 'ken|2026-01-01', data: day(2) }], merge });
+    expect(await store.evidenceStamp('log', T2)).not.toBe(f1); // merged into a fact read as of T2
+  });
+
+  it('keeps cached values by namespace and key, across reopening', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'isms-cache-'));
+    try {
+      store = SqliteStore.inDataDir(dir);
+      expect(await store.cacheGet('trend', 'k')).toBeUndefined();
+      await store.cachePut('trend', 'k', '{"v":1}');
+      await store.cachePut('trend', 'k', '{"v":2}');
+      await store.cachePut('other', 'k', 'x');
+      await store.close();
+      store = SqliteStore.inDataDir(dir);
+      expect(await store.cacheGet('trend', 'k')).toBe('{"v":2}');
+      expect(await store.cacheGet('other', 'k')).toBe('x');
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
