@@ -63,7 +63,7 @@ for (let i = 0; i < N / 100; i++) {
   const a: AccountRecord = { accountId: `orph${i}`, login: i % 2 ? `svc-${i}` : `ghost${i}@example.co.jp`, enabled: true, rawStatus: 'ACTIVE' };
   accounts.push({ source: 'okta', key: a.accountId, current: a, versions: [{ at: first, data: a }] });
 }
-const bundle: EvidenceBundle = { people, accounts, completions, phishing, incidents, accessLastSuccess: access };
+const bundle: EvidenceBundle = { people, accounts, completions, phishing, incidents, accessLastSuccess: access, history: {}, current: {} };
 
 const heap0 = process.memoryUsage().heapUsed;
 const t0 = performance.now();

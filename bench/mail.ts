@@ -21,7 +21,7 @@ import { simpleParser } from 'mailparser';
 import { mailCollector } from '../src/collectors/mail/collector.ts';
 import { readMbox } from '../src/collectors/mail/mbox.ts';
 import type { FactsOutput } from '../src/collectors/types.ts';
-import { configSchema } from '../src/config/schema.ts';
+import { configSchema, parseSources } from '../src/config/schema.ts';
 import type { Config } from '../src/config/types.ts';
 import type { Keyed } from '../src/evidence/records.ts';
 import { SqliteStore } from '../src/evidence/sqlite-store.ts';
@@ -159,7 +159,7 @@ async function childCollector(dir: string, format: string, sampleEvery = 0): Pro
   const parsed = configSchema.parse({ organisation: { name: 'Bench', timeZone: 'Asia/Tokyo', internalDomains: ['example.co.jp'] } });
   const config: Config = { ...parsed, file: join(dir, 'isms.yaml'), baseDir: dir, dataDir: dir, env: { secrets: {} } };
   const store = new SqliteStore(join(dir, `evidence-${Date.now()}.db`));
-  const source = configSchema.shape.sources.parse([{ id: 'journal', kind: 'mail-journal', format, path: format === 'mbox' ? 'journal.mbox' : 'md' }])[0] as Parameters<typeof mailCollector.collect>[0];
+  const source = parseSources([{ id: 'journal', kind: 'mail-journal', format, path: format === 'mbox' ? 'journal.mbox' : 'md' }])[0] as Parameters<typeof mailCollector.collect>[0];
   let rejected = 0;
   const ctx = { config, store, observedAt: new Date(), reject: () => void rejected++, progress() {}, log: { info() {}, warn() {}, error() {}, debug() {} } };
   const t = performance.now();

@@ -5,7 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import type { Config } from '../config/types.ts';
-import type { ObjectiveConfig } from '../config/schema.ts';
+import type { ObjectiveConfig } from '../config/types.ts';
 import type { KpiResult } from '../kpi/types.ts';
 import { durationSeconds, formatDuration } from './duration.ts';
 import { evidenceUrl, objectiveAlertSettings, staleAfterSeconds, type Severity } from './rules.ts';

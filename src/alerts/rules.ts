@@ -6,7 +6,7 @@
  */
 import { stringify } from 'yaml';
 import type { Config } from '../config/types.ts';
-import type { ObjectiveConfig, SourceConfig } from '../config/schema.ts';
+import type { ObjectiveConfig, SourceConfig } from '../config/types.ts';
 import { durationSeconds, formatDuration } from './duration.ts';
 import { scheduleIntervalSeconds } from './schedule.ts';
 import { ALERT_NAMES, formatValue, isRatioKpi, objectiveSummary, staleSummary, targetText, type Language } from './texts.ts';

@@ -2,6 +2,7 @@
  * Human texts of alerts, in the organisation's language. Titles are used as the config gives them
  * (a Japanese title stays Japanese in an English installation and vice versa).
  */
+import { isCountKpi, KPI_IDS } from '../kpi/registry.ts';
 import type { Direction } from '../kpi/types.ts';
 
 export type Language = 'en' | 'ja';
@@ -67,9 +68,9 @@ export function staleSummary(lang: Language, source: string, limit: string): str
     : `Source "${source}" has not collected successfully for more than ${limit} (evidence is stale)`;
 }
 
-/** KPIs whose value is a count, not a ratio 0..1. */
-export const COUNT_KPIS: ReadonlySet<string> = new Set(['leaver-activity-count']);
+/** KPIs whose value is a count, not a ratio 0..1 (each KPI's definition says which). */
+export const COUNT_KPIS: ReadonlySet<string> = new Set(KPI_IDS.filter(isCountKpi));
 
 export function isRatioKpi(kpi: string): boolean {
-  return !COUNT_KPIS.has(kpi);
+  return !isCountKpi(kpi);
 }

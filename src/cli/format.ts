@@ -4,13 +4,15 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import stringWidth from 'string-width';
-import type { ObjectiveConfig } from '../config/schema.ts';
+import type { ObjectiveConfig } from '../config/fields.ts';
+import { isCountKpi } from '../kpi/registry.ts';
 import type { FailingSubject, KpiResult } from '../kpi/types.ts';
 
 export type Format = 'table' | 'json' | 'csv';
 
+/** A count KPI's value is a number; the others' are ratios shown as percentages. */
 export function isCount(kpi: string): boolean {
-  return kpi.endsWith('-count');
+  return isCountKpi(kpi);
 }
 
 export function formatValue(kpi: string, v: number | null): string {

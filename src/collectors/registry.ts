@@ -1,38 +1,38 @@
 /**
- * Source kind → collector. The one place the job layer looks collectors up; a new kind is one
- * import and one line here.
+ * Source kind → descriptor and collector. The one place the job layer looks collectors up;
+ * the kinds themselves are listed in all.ts. Collectors load on first use, so commands that
+ * only read the config (validate, schema, --help) import none of them.
  */
-import type { SourceKind } from '../config/schema.ts';
+import type { SourceKind } from '../config/source-kinds.ts';
+import { didYouMean } from '../did-you-mean.ts';
 import { UsageError } from '../errors.ts';
-import { hrCollector } from './hr/collector.ts';
-import { idpCollector } from './idp/collector.ts';
-import { incidentsCollector } from './incidents/collector.ts';
-import { lmsCollector } from './lms/collector.ts';
-import { phishingCollector } from './phishing/collector.ts';
-import { accessLogCollector } from './access-log/collector.ts';
-import { elasticsearchAccessLogCollector } from './access-log-elasticsearch/collector.ts';
-import { mailCollector } from './mail/collector.ts';
+import { SOURCE_KINDS } from './all.ts';
+import type { SourceKindDescriptor } from './source-kind.ts';
 import type { Collector } from './types.ts';
-// Accumulating collectors (access logs, Elasticsearch, mail journal) register below.
 
-/** Collectors by the source kind they read. Kinds without an entry cannot be collected yet. */
-export const collectors: Partial<Record<SourceKind, Collector>> = {
-  'hr-roster': hrCollector as Collector,
-  idp: idpCollector as Collector,
-  lms: lmsCollector as Collector,
-  phishing: phishingCollector as Collector,
-  incidents: incidentsCollector as Collector,
-  'access-log': accessLogCollector as Collector,
-  'access-log-elasticsearch': elasticsearchAccessLogCollector as Collector,
-  'mail-journal': mailCollector as Collector,
-  // 'access-log': …, 'access-log-elasticsearch': …, 'mail-journal': … (one line each)
-};
+const byKind = new Map<string, SourceKindDescriptor>(SOURCE_KINDS.map((d) => [d.kind, d]));
+const loaded = new Map<string, Collector>();
 
-/** The collector of a source kind; a clear error for a kind nothing collects yet. */
-export function getCollector(kind: SourceKind): Collector {
-  const c = collectors[kind];
+/** Every known kind, in the order of all.ts. */
+export const SOURCE_KIND_IDS: readonly SourceKind[] = SOURCE_KINDS.map((d) => d.kind);
+
+export function sourceKind(kind: string): SourceKindDescriptor {
+  const d = byKind.get(kind);
+  if (!d) throw new UsageError(`unknown source kind "${kind}"${didYouMean(kind, byKind.keys())} (known: ${[...byKind.keys()].join(', ')})`);
+  return d;
+}
+
+/** The collector of a source kind, loaded once. */
+export async function loadCollector(kind: SourceKind): Promise<Collector> {
+  let c = loaded.get(kind);
   if (!c) {
-    throw new UsageError(`no collector for source kind "${kind}" (available: ${Object.keys(collectors).join(', ')})`);
+    c = (await sourceKind(kind).load()) as Collector;
+    loaded.set(kind, c);
   }
   return c;
+}
+
+/** Load every kind's collector now (a worker does this before it reports ready). */
+export async function loadAllCollectors(): Promise<void> {
+  await Promise.all(SOURCE_KIND_IDS.map((k) => loadCollector(k)));
 }

@@ -1,5 +1,5 @@
 import type { Config } from '../config/types.ts';
-import type { SourceKind, SourceOf } from '../config/schema.ts';
+import type { SourceKind, SourceOf } from '../config/source-kinds.ts';
 import type { Keyed, RecordKind, RecordKinds } from '../evidence/records.ts';
 import type { EvidenceStore, Rejection } from '../evidence/store.ts';
 

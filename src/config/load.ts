@@ -4,11 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors.ts';
-import { configSchema, type ParsedConfig } from './schema.ts';
-import type { Config, RuntimeEnv } from './types.ts';
+import { SOURCE_KIND_IDS } from '../collectors/registry.ts';
+import { didYouMean } from '../did-you-mean.ts';
+import { KPI_IDS } from '../kpi/registry.ts';
+import { configSchema } from './schema.ts';
+import type { Config, ParsedConfig, RuntimeEnv } from './types.ts';
 
 /** Environment variables with a fixed meaning. */
 export const ENV = {
@@ -32,16 +35,25 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
 /** Parse and validate config text; `file` is used for messages and to resolve relative paths. */
 export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = {}): Config {
   const lc = new LineCounter();
-  const doc = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter: lc, prettyErrors: false });
+  const doc = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const yamlIssues: ConfigIssue[] = doc.errors.map((e) => {
     const pos = lc.linePos(e.pos[0]);
-    return { file, line: pos?.line, column: pos?.col, path: '', message: e.message.split('\n')[0] ?? e.message };
+    return { file, line: pos?.line, column: pos?.col, path: '', message: `YAML: ${e.message.split('\n')[0] ?? e.message}` };
   });
   if (yamlIssues.length > 0) throw new ConfigError(yamlIssues);
 
-  const raw = doc.toJS() as unknown;
+  let raw: unknown;
+  try {
+    // A billion-laughs file (aliases of aliases) is refused rather than expanded.
+    raw = doc.toJS({ maxAliasCount: 1000 });
+  } catch (cause) {
+    throw new ConfigError([{ file, path: '', message: `cannot read the YAML: ${(cause as Error).message}` }], { cause });
+  }
+  if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
+    throw new ConfigError([{ file, ...lineOf(doc, lc, []), path: '', message: `expected a mapping (organisation:, sources:, objectives: …), got ${Array.isArray(raw) ? 'a list' : typeof raw}` }]);
+  }
   const parsed = configSchema.safeParse(raw ?? {});
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => zodIssue(i, doc, lc, file)));
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.flatMap((i) => zodIssues(i, raw, doc, lc, file)));
 
   const issues = semanticIssues(parsed.data).map(({ path, message }) => located(path, message, doc, lc, file));
   const secrets = collectSecrets(parsed.data, env, (path, message) => issues.push(located(path, message, doc, lc, file)));
@@ -85,22 +97,97 @@ function lineOf(doc: Document, lc: LineCounter, path: Path): { line?: number; co
   return {};
 }
 
-function located(path: Path, message: string, doc: Document, lc: LineCounter, file: string): ConfigIssue {
-  return { file, ...lineOf(doc, lc, path), path: formatPath(path), message };
+function located(path: Path, message: string, doc: Document, lc: LineCounter, file: string, atKey = false): ConfigIssue {
+  return { file, ...(atKey ? keyLineOf(doc, lc, path) : lineOf(doc, lc, path)), path: formatPath(path), message };
 }
 
-function zodIssue(i: z.core.$ZodIssue, doc: Document, lc: LineCounter, file: string): ConfigIssue {
+/** Where a key of a mapping is written (for an unknown key: the key, not its value). */
+function keyLineOf(doc: Document, lc: LineCounter, path: Path): { line?: number; column?: number } {
+  const parent = path.length <= 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+  if (isMap(parent)) {
+    const pair = parent.items.find((it) => isScalar(it.key) && it.key.value === path[path.length - 1]);
+    const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
+    if (range) {
+      const pos = lc.linePos(range[0]);
+      return { line: pos.line, column: pos.col };
+    }
+  }
+  return lineOf(doc, lc, path);
+}
+
+function zodIssues(i: z.core.$ZodIssue, raw: unknown, doc: Document, lc: LineCounter, file: string): ConfigIssue[] {
   const path = i.path.filter((p): p is string | number => typeof p !== 'symbol');
+  if (i.code === 'unrecognized_keys') {
+    // One issue per unknown key, at the key itself, with the closest known key of that object.
+    const known = knownKeysAt(configSchema, path, raw);
+    return i.keys.map((k) => located([...path, k], `unknown field "${k}"${didYouMean(k, known)}${known.length > 0 && known.length <= 12 ? ` (known: ${known.join(', ')})` : ''}`, doc, lc, file, true));
+  }
   let message = i.message;
   if (i.code === 'invalid_type') {
-    const got = doc.getIn(path) === undefined ? 'nothing' : typeof doc.getIn(path);
-    message = `expected ${i.expected}${got === 'nothing' ? ' (missing)' : `, got ${got}`}`;
+    const v = doc.getIn(path);
+    const got = v === undefined ? 'nothing' : v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : typeof v;
+    const expected = i.expected === 'object' ? 'a mapping' : i.expected === 'array' ? 'a list' : i.expected === 'int' ? 'a whole number' : i.expected;
+    message = `expected ${expected}${got === 'nothing' ? ' (missing)' : `, got ${got}`}`;
   } else if (i.code === 'invalid_union' && (i as { discriminator?: string }).discriminator !== undefined) {
-    message = 'unknown source kind (expected hr-roster, idp, lms, phishing, incidents, access-log, access-log-elasticsearch or mail-journal)';
-  } else if (i.code === 'unrecognized_keys') {
-    message = `unknown field(s): ${i.keys.join(', ')}`;
+    const disc = (i as { discriminator: string }).discriminator;
+    const discPath = path[path.length - 1] === disc ? path : [...path, disc];
+    const value = valueAt(raw, discPath);
+    const options = disc === 'kind' ? SOURCE_KIND_IDS : KPI_IDS;
+    const what = disc === 'kind' ? 'source kind' : 'KPI';
+    const detail = typeof value === 'string' ? `unknown ${what} "${value}"${didYouMean(value, options)}` : `${disc} is missing`;
+    return [located(discPath, `${detail} (expected one of: ${options.join(', ')})`, doc, lc, file)];
+  } else if (i.code === 'too_big' || i.code === 'too_small') {
+    const v = doc.getIn(path);
+    const b = i as unknown as { origin: string; minimum?: number | bigint; maximum?: number | bigint; inclusive?: boolean };
+    const bound = i.code === 'too_small' ? `${b.inclusive === false ? '>' : '≥'} ${b.minimum}` : `${b.inclusive === false ? '<' : '≤'} ${b.maximum}`;
+    if (typeof v === 'number' && !Number.isFinite(v)) message = 'expected a finite number';
+    else if (b.origin === 'number') message = `expected a number ${bound}, got ${typeof v === 'number' ? v : typeof v}`;
+    else if (b.origin === 'array') message = `expected a list of ${i.code === 'too_small' ? 'at least' : 'at most'} ${i.code === 'too_small' ? b.minimum : b.maximum} item(s)`;
+    else if (b.origin === 'string') message = `expected a text of ${i.code === 'too_small' ? 'at least' : 'at most'} ${i.code === 'too_small' ? b.minimum : b.maximum} character(s)`;
   }
-  return located(path, message, doc, lc, file);
+  return [located(path, message, doc, lc, file)];
+}
+
+function valueAt(raw: unknown, path: Path): unknown {
+  let v = raw;
+  for (const p of path) v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[p] : undefined;
+  return v;
+}
+
+/** The keys the schema allows for the object at `path` of the document (for "did you mean"). */
+export function knownKeysAt(schema: z.ZodType, path: Path, raw: unknown): string[] {
+  let s: z.core.$ZodType | undefined = schema;
+  let at: Path = [];
+  const unwrap = (t: z.core.$ZodType): z.core.$ZodType => {
+    for (;;) {
+      const def = t._zod.def as unknown as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType; options?: z.core.$ZodType[]; discriminator?: string };
+      if (def.innerType && ['default', 'prefault', 'optional', 'nullable', 'readonly', 'catch'].includes(def.type)) t = def.innerType;
+      else if (def.type === 'pipe' && def.in) t = def.in;
+      else if (def.type === 'union' && def.options) {
+        const v = valueAt(raw, at);
+        const disc = def.discriminator;
+        const pick = disc !== undefined
+          ? def.options.find((o) => {
+              const shape = (unwrap(o)._zod.def as unknown as { shape?: Record<string, z.core.$ZodType> }).shape;
+              const lit = shape?.[disc]?._zod.def as unknown as { values?: unknown[] } | undefined;
+              return lit?.values?.includes(valueAt(v, [disc]));
+            })
+          : undefined;
+        if (!pick) return t;
+        t = pick;
+      } else return t;
+    }
+  };
+  for (const p of path) {
+    if (!s) return [];
+    const t = unwrap(s);
+    const def = t._zod.def as unknown as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
+    s = typeof p === 'number' ? (def.type === 'array' ? def.element : undefined) : def.shape?.[p];
+    at = [...at, p];
+  }
+  if (!s) return [];
+  const shape = (unwrap(s)._zod.def as unknown as { shape?: Record<string, unknown> }).shape;
+  return shape ? Object.keys(shape) : [];
 }
 
 /** Cross-field checks the schema cannot express alone. */
@@ -121,13 +208,6 @@ function semanticIssues(c: ParsedConfig): { path: Path; message: string }[] {
     if (o.warning !== undefined) {
       const wrongSide = o.direction === 'at_least' ? o.warning > o.target : o.warning < o.target;
       if (wrongSide) out.push({ path: ['objectives', i, 'warning'], message: `a warning must lie on the missing side of the target (${o.direction === 'at_least' ? '≤' : '≥'} ${o.target})` });
-    }
-  });
-  c.identity.serviceAccounts.loginPatterns.forEach((p, i) => {
-    try {
-      new RegExp(p);
-    } catch (e) {
-      out.push({ path: ['identity', 'serviceAccounts', 'loginPatterns', i], message: `invalid regular expression: ${(e as Error).message}` });
     }
   });
   return out;

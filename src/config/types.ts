@@ -1,10 +1,33 @@
-import type { ParsedConfig } from './schema.ts';
+import type { RecordKind } from '../evidence/records.ts';
+import type { IdentityConfig, ObjectiveConfig, OrganisationConfig, alertingSchema, httpSchema, storageSchema } from './fields.ts';
+import type { SourceConfig } from './source-kinds.ts';
+import type { z } from 'zod';
+
+export type { IdentityConfig, ObjectiveConfig, OrganisationConfig } from './fields.ts';
+export type { SourceConfig, SourceKind, SourceOf } from './source-kinds.ts';
+
+/**
+ * The parsed config file (defaults filled in, objectives' targets and directions taken from
+ * their KPI where the file gives none). Written out here rather than inferred from schema.ts,
+ * so that collectors and KPIs can name it without importing every source kind and KPI.
+ */
+export interface ParsedConfig {
+  organisation: OrganisationConfig;
+  identity: IdentityConfig;
+  sources: SourceConfig[];
+  objectives: ObjectiveConfig[];
+  storage: z.output<typeof storageSchema>;
+  http: z.output<typeof httpSchema>;
+  alerting: z.output<typeof alertingSchema>;
+  /** The record kind each source writes, by source id (from its kind's descriptor). */
+  sourceRecordKinds: Readonly<Record<string, RecordKind>>;
+}
 
 /** Values read from the environment once, at load time; nothing else reads process.env. */
 export interface RuntimeEnv {
   /** Switches the job layer to BullMQ. */
   redisUrl?: string;
-  /** Switches the evidence store to Elasticsearch. */
+  /** The default cluster URL of Elasticsearch sources (`urlEnv`). */
   elasticsearchUrl?: string;
   /** Bearer token required on /metrics when set (ISMS_METRICS_TOKEN). */
   metricsToken?: string;

@@ -7,7 +7,7 @@ import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat'
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import type { Config } from '../config/types.ts';
-import type { ObjectiveConfig } from '../config/schema.ts';
+import type { ObjectiveConfig } from '../config/types.ts';
 import { RECORDING_RULES } from '../alerts/rules.ts';
 import { isRatioKpi, targetText } from '../alerts/texts.ts';
 import * as common from '@grafana/grafana-foundation-sdk/common';

@@ -128,6 +128,10 @@ export interface MailRecord {
   where?: string;
 }
 
+/**
+ * Record kinds by name. A new source kind adds its record type from its own folder by
+ * declaration merging (`declare module '../../evidence/records.ts' { interface RecordKinds { finding: FindingRecord } }`).
+ */
 export interface RecordKinds {
   person: PersonRecord;
   account: AccountRecord;
@@ -138,15 +142,6 @@ export interface RecordKinds {
   mail: MailRecord;
 }
 export type RecordKind = keyof RecordKinds;
-
-/**
- * Snapshot kinds: each collection is a full export, so a key missing from a newer export
- * means the record was removed. The other kinds accumulate (each collection adds facts).
- */
-export const SNAPSHOT_KINDS: readonly RecordKind[] = ['person', 'account', 'completion', 'phishing', 'incident'];
-export function isSnapshotKind(kind: RecordKind): boolean {
-  return SNAPSHOT_KINDS.includes(kind);
-}
 
 /** A record keyed for the store. */
 export interface Keyed<K extends RecordKind = RecordKind> {

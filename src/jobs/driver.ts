@@ -3,7 +3,7 @@
  * (chosen when REDIS_URL is set). The CLI only talks to this interface; createDriver
  * (bullmq/create-driver.ts) picks the implementation.
  *
- * Who owns time: inline, node-cron in the one process; bullmq, Redis (BullMQ job schedulers,
+ * Who owns time: inline, timers at cron-parser's next instants in the one process; bullmq, Redis (BullMQ job schedulers,
  * see bullmq/scheduler.ts), so each tick runs once however many schedulers run.
  */
 import type { RunRecord } from '../evidence/store.ts';

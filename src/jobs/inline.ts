@@ -1,8 +1,10 @@
 /**
  * The embedded default driver: jobs run in this process, one at a time, in order. Schedules
- * fire with node-cron; an evaluation follows each collection. No Redis needed.
+ * fire on timers set to each cron expression's next instant (cron-parser, the library the
+ * config is validated with and BullMQ schedules with); an evaluation follows each collection.
+ * No Redis needed.
  */
-import cron, { type ScheduledTask } from 'node-cron';
+import { nextRun } from '../config/cron.ts';
 import { TransientError } from '../errors.ts';
 import type { RunRecord } from '../evidence/store.ts';
 import { evaluateObjectives } from '../kpi/evaluate.ts';
@@ -27,7 +29,7 @@ export class InlineDriver implements JobDriver {
   private active: Promise<void> | undefined;
   private activeType: Job['type'] | undefined;
   private stopping = false;
-  private readonly tasks: ScheduledTask[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly failures: FailedJob[] = [];
   private readonly completed = new Map<Job['type'], number>();
   private jobSeq = 0;
@@ -38,9 +40,26 @@ export class InlineDriver implements JobDriver {
     if (!this.opts.schedules) return;
     for (const s of this.deps.config.sources) {
       if (!s.enabled || !s.schedule) continue;
-      const task = cron.schedule(s.schedule, () => void this.enqueueCollect(s.id), { timezone: s.timeZone ?? this.deps.config.organisation.timeZone, name: `collect:${s.id}` });
-      this.tasks.push(task);
+      this.schedule(s.id, s.schedule, s.timeZone ?? this.deps.config.organisation.timeZone);
     }
+  }
+
+  /** Fire at each instant of `cron` in `zone`, re-armed from the instant just fired. */
+  private schedule(sourceId: string, cron: string, zone: string, after?: Date): void {
+    if (this.stopping) return;
+    const now = (this.deps.now ?? (() => new Date()))();
+    const from = after && after > now ? after : now;
+    const at = nextRun(cron, zone, from);
+    // setTimeout holds at most ~24.8 days; a later instant is reached in steps.
+    const wait = Math.min(at.getTime() - Date.now(), 2 ** 31 - 1);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (Date.now() + 5 < at.getTime()) return this.schedule(sourceId, cron, zone, after);
+      void this.enqueueCollect(sourceId);
+      this.schedule(sourceId, cron, zone, at);
+    }, Math.max(0, wait));
+    timer.unref?.();
+    this.timers.add(timer);
   }
 
   async enqueueCollect(sourceId: string, opts: { observedAt?: Date } = {}): Promise<void> {
@@ -128,7 +147,8 @@ export class InlineDriver implements JobDriver {
 
   async stop(opts: { timeoutMs?: number } = {}): Promise<void> {
     this.stopping = true;
-    for (const t of this.tasks) await t.stop();
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     this.queue.length = 0;
     if (this.active) {
       await Promise.race([this.active, new Promise((r) => setTimeout(r, opts.timeoutMs ?? 30_000).unref())]);

@@ -3,8 +3,8 @@
  * The same function runs under the inline driver and inside BullMQ workers.
  */
 import type { Config } from '../config/types.ts';
-import type { SourceConfig } from '../config/schema.ts';
-import { getCollector } from '../collectors/registry.ts';
+import type { SourceConfig } from '../config/source-kinds.ts';
+import { loadCollector } from '../collectors/registry.ts';
 import type { CollectContext, CollectOutput, Collector, Logger, ShardSpec } from '../collectors/types.ts';
 import { UsageError } from '../errors.ts';
 import type { Keyed, RecordKind } from '../evidence/records.ts';
@@ -106,7 +106,7 @@ async function recorded(
 /** Collect one source as of `observedAt` (default now). Throws on a bad file; bad records are counted. */
 export async function runCollection(deps: JobDeps, sourceId: string, opts: { observedAt?: Date; signal?: AbortSignal } = {}): Promise<RunRecord> {
   const source = findSource(deps.config, sourceId);
-  const collector = getCollector(source.kind);
+  const collector = await loadCollector(source.kind);
   const observedAt = opts.observedAt ?? (deps.now ?? (() => new Date()))();
   const tally: Tally = { rejected: 0, rejections: [] };
   const ctx = context(deps, source, observedAt, tally, opts.signal);
@@ -125,7 +125,7 @@ export interface ShardResult {
 /** The shards of a source, or a single shard `{ id: 'all' }` for a source that does not split. */
 export async function planShards(deps: JobDeps, sourceId: string, observedAt: Date): Promise<ShardSpec[] | undefined> {
   const source = findSource(deps.config, sourceId);
-  const collector = getCollector(source.kind);
+  const collector = await loadCollector(source.kind);
   if (!collector.shards || !collector.collectShard || !collector.mergeShards) return undefined;
   const tally: Tally = { rejected: 0, rejections: [] };
   return collector.shards(source as never, context(deps, source, observedAt, tally));
@@ -134,7 +134,7 @@ export async function planShards(deps: JobDeps, sourceId: string, observedAt: Da
 /** Fan-out: collect one shard into a partial aggregate (nothing is written yet). */
 export async function runShard(deps: JobDeps, sourceId: string, shard: ShardSpec, observedAt: Date): Promise<ShardResult> {
   const source = findSource(deps.config, sourceId);
-  const collector = getCollector(source.kind);
+  const collector = await loadCollector(source.kind);
   if (!collector.collectShard) throw new UsageError(`source "${sourceId}" (${source.kind}) cannot be sharded`);
   const tally: Tally = { rejected: 0, rejections: [] };
   const partial = await collector.collectShard(source as never, shard, context(deps, source, observedAt, tally));
@@ -144,7 +144,7 @@ export async function runShard(deps: JobDeps, sourceId: string, shard: ShardSpec
 /** Fan-in: merge the shards' partials, write the evidence once, record the run. */
 export async function finishSharded(deps: JobDeps, sourceId: string, results: ShardResult[], observedAt: Date): Promise<RunRecord> {
   const source = findSource(deps.config, sourceId);
-  const collector = getCollector(source.kind);
+  const collector = await loadCollector(source.kind);
   if (!collector.mergeShards) throw new UsageError(`source "${sourceId}" (${source.kind}) cannot be sharded`);
   const tally: Tally = {
     rejected: results.reduce((n, r) => n + r.rejected, 0),

@@ -1,8 +1,9 @@
 /**
  * The evidence a KPI function reads, loaded as of T by evaluate.ts (or built by hand in tests).
- * KPI functions see only this, never the store.
+ * KPI functions see only this, never the store. Every kind a KPI reads (see its `reads`) is in
+ * `history` or `current`; the core kinds also have a named field, the same array.
  */
-import type { AccountRecord, CompletionRecord, IncidentRecord, PersonRecord, PhishingRecord, Versioned } from '../evidence/records.ts';
+import type { AccountRecord, CompletionRecord, IncidentRecord, PersonRecord, PhishingRecord, RecordKind, RecordKinds, Versioned } from '../evidence/records.ts';
 
 export interface EvidenceBundle {
   /** HR records with their history (who left when, who was removed from the roster). */
@@ -20,8 +21,32 @@ export interface EvidenceBundle {
    * `canonicalLogin` of the log-in name (see identity.ts). Empty when no access logs are loaded.
    */
   accessLastSuccess: Map<string, string>;
+  /** Snapshot records with their history, by record kind (`reads: [{ kind, as: 'history' }]`). */
+  history: { [K in RecordKind]?: Versioned<RecordKinds[K]>[] };
+  /** Snapshot records present at T, by record kind (`reads: [{ kind, as: 'current' }]`). */
+  current: { [K in RecordKind]?: RecordKinds[K][] };
 }
 
 export function emptyBundle(): EvidenceBundle {
-  return { people: [], accounts: [], completions: [], phishing: [], incidents: [], accessLastSuccess: new Map() };
+  return { people: [], accounts: [], completions: [], phishing: [], incidents: [], accessLastSuccess: new Map(), history: {}, current: {} };
+}
+
+/** The records of a kind with their history (empty when the KPI did not read it). */
+export function historyOf<K extends RecordKind>(b: EvidenceBundle, kind: K): Versioned<RecordKinds[K]>[] {
+  return (b.history[kind] as Versioned<RecordKinds[K]>[] | undefined) ?? [];
+}
+
+/** The records of a kind present at T (empty when the KPI did not read it). */
+export function currentOf<K extends RecordKind>(b: EvidenceBundle, kind: K): RecordKinds[K][] {
+  return (b.current[kind] as RecordKinds[K][] | undefined) ?? [];
+}
+
+/** The named fields, kept as views of the same arrays. */
+export function withNamedFields(b: EvidenceBundle): EvidenceBundle {
+  b.people = historyOf(b, 'person');
+  b.accounts = historyOf(b, 'account');
+  b.completions = currentOf(b, 'completion');
+  b.phishing = currentOf(b, 'phishing');
+  b.incidents = currentOf(b, 'incident');
+  return b;
 }

@@ -16,7 +16,8 @@
  */
 import type { MailRecord } from '../evidence/records.ts';
 import { inWindow, periodAt, type PeriodWindow } from './period.ts';
-import type { KpiDefinition } from './registry-types.ts';
+import { z } from 'zod';
+import { defineKpi } from './registry-types.ts';
 import { buildResult } from './result.ts';
 import { toMillis } from './time.ts';
 import type { FailingSubject, KpiContext, KpiResult } from './types.ts';
@@ -82,12 +83,20 @@ export function encryptionMissRate(records: Iterable<MailRecord>, ctx: KpiContex
   return acc.result();
 }
 
-export const encryptionMissRateKpi: KpiDefinition = {
+export const encryptionMissRateKpi = defineKpi({
   id: 'encryption-miss-rate',
-  needs: [],
+  params: z.strictObject({}),
+  unit: 'ratio',
+  defaultTarget: 0,
+  defaultDirection: 'at_most',
+  reads: [{ kind: 'mail', as: 'facts' }],
+  texts: {
+    en: { name: 'Unencrypted attachments sent outside', definition: 'Outbound messages of the period with an external recipient and an attachment, not protected as a whole, that carry at least one unencrypted attachment.' },
+    ja: { name: '添付ファイル暗号化漏れ率', definition: '期間内の社外宛て添付付き送信メールのうち、メール全体が保護されておらず、暗号化されていない添付ファイルを含むものの割合。' },
+  },
   async evaluateStream(_bundle, facts, ctx) {
     const acc = new EncryptionMissAccumulator(ctx);
     for await (const row of facts.readFacts('mail')) acc.add(row.data);
     return acc.result();
   },
-};
+});

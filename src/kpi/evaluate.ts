@@ -3,35 +3,23 @@
  * objective's sources), then run the KPI. Evidence observed after T is never read, so
  * evaluating a past instant again gives the answer one would have got then.
  */
-import type { SourceKind } from '../config/schema.ts';
 import type { Config } from '../config/types.ts';
 import type { RecordKind, RecordKinds, Versioned } from '../evidence/records.ts';
 import type { EvidenceStore } from '../evidence/store.ts';
 import { IsmsError, UsageError } from '../errors.ts';
-import { emptyBundle, type EvidenceBundle } from './bundle.ts';
+import { didYouMean } from '../did-you-mean.ts';
+import { emptyBundle, withNamedFields, type EvidenceBundle } from './bundle.ts';
 import { canonicalLogin } from './identity.ts';
 import { accessLastSuccessFromFacts } from './leaver-activity-count.ts';
-import { KPI_REGISTRY, needsOf, type FactStream, type KpiDefinition } from './registry.ts';
+import { KPI_REGISTRY, readsOf, unknownKpiMessage, type EvidenceRead, type FactStream, type KpiDefinition } from './registry.ts';
 import type { KpiContext, KpiResult } from './types.ts';
-
-/** Which evidence kind each source kind produces. */
-export const RECORD_KIND_OF_SOURCE: Readonly<Record<SourceKind, RecordKind>> = {
-  'hr-roster': 'person',
-  idp: 'account',
-  lms: 'completion',
-  phishing: 'phishing',
-  incidents: 'incident',
-  'access-log': 'access-day',
-  'access-log-elasticsearch': 'access-day',
-  'mail-journal': 'mail',
-};
 
 export interface EvaluateOptions {
   /** Only these objective ids (default: all). An unknown id is a usage error. */
   objectives?: readonly string[];
 }
 
-type ConfigLike = Pick<Config, 'organisation' | 'identity' | 'sources' | 'objectives'>;
+type ConfigLike = Pick<Config, 'organisation' | 'identity' | 'sources' | 'objectives' | 'sourceRecordKinds'>;
 
 /** Evaluate the configured objectives at `at`, in config order. */
 export async function evaluateObjectives(store: EvidenceStore, config: ConfigLike, at: Date, opts: EvaluateOptions = {}): Promise<KpiResult[]> {
@@ -39,26 +27,26 @@ export async function evaluateObjectives(store: EvidenceStore, config: ConfigLik
   if (opts.objectives) {
     const known = new Set(objectives.map((o) => o.id));
     const unknown = opts.objectives.filter((id) => !known.has(id));
-    if (unknown.length > 0) throw new UsageError(`unknown objective(s): ${unknown.join(', ')}`);
+    if (unknown.length > 0) throw new UsageError(unknown.map((id) => `unknown objective "${id}"${didYouMean(id, known)}`).join('; '));
     const wanted = new Set(opts.objectives);
     objectives = objectives.filter((o) => wanted.has(o.id));
   }
   const leftStatuses: Record<string, readonly string[]> = {};
-  for (const s of config.sources) if (s.kind === 'hr-roster') leftStatuses[s.id] = s.leftStatuses;
+  for (const s of config.sources) if (s.kind === 'hr-roster') leftStatuses[s.id] = (s as { leftStatuses: string[] }).leftStatuses;
 
   const loader = new BundleLoader(store, config, at);
   const plans = objectives.map((objective): Plan => {
     const def = KPI_REGISTRY.get(objective.kpi);
     if (!def) {
-      throw new IsmsError('KPI_UNAVAILABLE', `objective ${objective.id}: KPI ${objective.kpi} is not available in this build`);
+      throw new IsmsError('KPI_UNAVAILABLE', `objective ${objective.id}: ${unknownKpiMessage(objective.kpi)}`);
     }
     const ctx: KpiContext = { objective, organisation: config.organisation, identity: config.identity, at, leftStatuses };
     const sourcesOf = (kind: RecordKind): readonly string[] | undefined => sourcesFor(kind, objective.scope?.sources, config);
-    return { def, ctx, sourcesOf, needs: needsOf(def, ctx) };
+    return { def, ctx, sourcesOf, reads: readsOf(def, ctx) };
   });
   // What each objective reads, named per source (`account|okta`): two objectives reading the
   // same source share it even when their scopes differ elsewhere.
-  const keysOf = await Promise.all(plans.map((p) => loader.keys(p.needs, p.sourcesOf)));
+  const keysOf = await Promise.all(plans.map((p) => loader.keys(p.reads, p.sourcesOf)));
   const results: KpiResult[] = new Array(plans.length);
   const order = evaluationOrder(keysOf);
   for (const [n, i] of order.entries()) {
@@ -75,8 +63,8 @@ export async function evaluateObjectives(store: EvidenceStore, config: ConfigLik
  * local of the loop above would stay alive while the next objective's evidence is read).
  */
 async function evaluateOne(loader: BundleLoader, store: EvidenceStore, plan: Plan, at: Date): Promise<KpiResult> {
-  const { def, ctx, sourcesOf, needs } = plan;
-  const bundle = await loader.bundle(needs, sourcesOf);
+  const { def, ctx, sourcesOf, reads } = plan;
+  const bundle = await loader.bundle(reads, sourcesOf);
   if (def.evaluate) return def.evaluate(bundle, ctx);
   const facts: FactStream = { readFacts: (kind) => store.readFacts(kind, at, sourcesOf(kind)) };
   return def.evaluateStream!(bundle, facts, ctx);
@@ -86,7 +74,7 @@ interface Plan {
   def: KpiDefinition;
   ctx: KpiContext;
   sourcesOf: (kind: RecordKind) => readonly string[] | undefined;
-  needs: readonly RecordKind[];
+  reads: readonly EvidenceRead[];
 }
 
 /**
@@ -122,19 +110,16 @@ export function evaluationOrder(needs: readonly (readonly string[])[]): number[]
  * kind, or every source (undefined) when the scope names none of this kind — so
  * `sources: [okta]` narrows the accounts without emptying the HR roster.
  */
-export function sourcesFor(kind: RecordKind, scope: readonly string[] | undefined, config: Pick<Config, 'sources'>): readonly string[] | undefined {
+export function sourcesFor(kind: RecordKind, scope: readonly string[] | undefined, config: Pick<Config, 'sources' | 'sourceRecordKinds'>): readonly string[] | undefined {
   if (!scope || scope.length === 0) return undefined;
   const wanted = new Set(scope);
-  const ids = config.sources.filter((s) => wanted.has(s.id) && RECORD_KIND_OF_SOURCE[s.kind] === kind).map((s) => s.id);
+  const ids = config.sources.filter((s) => wanted.has(s.id) && config.sourceRecordKinds[s.id] === kind).map((s) => s.id);
   return ids.length > 0 ? ids : undefined;
 }
 
-function cacheKey(kind: RecordKind, sources: readonly string[] | undefined): string {
+function cacheKey(kind: string, sources: readonly string[] | undefined): string {
   return `${kind}|${key(sources)}`;
 }
-
-type SnapshotKind = 'person' | 'account' | 'completion' | 'phishing' | 'incident';
-const isSnapshot = (kind: RecordKind): kind is SnapshotKind => kind !== 'access-day' && kind !== 'mail';
 
 /**
  * Loads each source's snapshot of a kind once per evaluation, so objectives share what they
@@ -157,71 +142,48 @@ class BundleLoader {
     for (const k of this.cache.keys()) if (!keys.has(k)) this.cache.delete(k);
   }
 
-  /** The cache keys an objective's evidence is made of. */
-  async keys(needs: readonly RecordKind[], sourcesOf: (kind: RecordKind) => readonly string[] | undefined): Promise<string[]> {
+  /** The cache keys an objective's evidence is made of (streamed facts are not cached). */
+  async keys(reads: readonly EvidenceRead[], sourcesOf: (kind: RecordKind) => readonly string[] | undefined): Promise<string[]> {
     const out: string[] = [];
-    for (const kind of new Set(needs)) {
-      if (kind === 'mail') continue; // streamed by the KPI itself
-      if (!isSnapshot(kind)) out.push(cacheKey(kind, sourcesOf(kind)));
-      else for (const s of await this.sources(kind, sourcesOf(kind))) out.push(cacheKey(kind, [s]));
+    for (const r of reads) {
+      if (r.as === 'facts') continue;
+      if (r.as === 'last-success') out.push(cacheKey(`${r.kind}:last-success`, sourcesOf(r.kind)));
+      else for (const s of await this.sources(r.kind, sourcesOf(r.kind))) out.push(`${cacheKey(r.kind, [s])}|${r.as}`);
     }
     return out;
   }
 
-  async bundle(needs: readonly RecordKind[], sourcesOf: (kind: RecordKind) => readonly string[] | undefined): Promise<EvidenceBundle> {
+  async bundle(reads: readonly EvidenceRead[], sourcesOf: (kind: RecordKind) => readonly string[] | undefined): Promise<EvidenceBundle> {
     const b = emptyBundle();
-    for (const kind of new Set(needs)) {
-      const sources = sourcesOf(kind);
-      switch (kind) {
-        case 'person':
-          b.people = await this.snapshot('person', sources);
-          break;
-        case 'account':
-          b.accounts = await this.snapshot('account', sources);
-          break;
-        case 'completion':
-          b.completions = await this.current('completion', sources);
-          break;
-        case 'phishing':
-          b.phishing = await this.current('phishing', sources);
-          break;
-        case 'incident':
-          b.incidents = await this.current('incident', sources);
-          break;
-        case 'access-day':
-          b.accessLastSuccess = await this.memo(cacheKey('access-day', sources), () => this.lastSuccess(sources));
-          break;
-        case 'mail':
-          break; // streamed by the KPI itself
+    for (const r of reads) {
+      const sources = sourcesOf(r.kind);
+      if (r.as === 'history') (b.history as Record<string, unknown>)[r.kind] = await this.perSource(r.kind, sources, 'history');
+      else if (r.as === 'current') (b.current as Record<string, unknown>)[r.kind] = await this.perSource(r.kind, sources, 'current');
+      else if (r.as === 'last-success') {
+        b.accessLastSuccess = await this.memo(cacheKey(`${r.kind}:last-success`, sources), () => this.lastSuccess(r.kind, sources));
       }
+      // 'facts': streamed by the KPI itself
     }
-    return b;
+    return withNamedFields(b);
   }
 
   /** The sources to read: the objective's, or every source holding the kind in the store. */
-  private async sources(kind: SnapshotKind, wanted: readonly string[] | undefined): Promise<readonly string[]> {
+  private async sources(kind: RecordKind, wanted: readonly string[] | undefined): Promise<readonly string[]> {
     if (wanted) return [...wanted].sort();
     let p = this.storeSources.get(kind);
     if (!p) this.storeSources.set(kind, (p = this.store.snapshotSources(kind)));
     return p;
   }
 
-  /** Records of a kind with their history, as of T. */
-  private snapshot<K extends SnapshotKind>(kind: K, wanted: readonly string[] | undefined): Promise<Versioned<RecordKinds[K]>[]> {
-    return this.perSource(kind, wanted, (v) => v);
-  }
-
-  /** Records of a kind present at T, without their history (what the KPIs of these kinds read). */
-  private current<K extends SnapshotKind>(kind: K, wanted: readonly string[] | undefined): Promise<RecordKinds[K][]> {
-    return this.perSource(kind, wanted, (v) => v.current);
-  }
-
-  private async perSource<K extends SnapshotKind, T>(kind: K, wanted: readonly string[] | undefined, pick: (v: Versioned<RecordKinds[K]>) => T | null): Promise<T[]> {
+  /** Records of a kind as of T, with their history or only those present at T. */
+  private async perSource<K extends RecordKind>(kind: K, wanted: readonly string[] | undefined, as: 'history' | 'current'): Promise<unknown[]> {
+    type T = unknown;
+    const pick = as === 'history' ? (v: Versioned<RecordKinds[K]>) => v : (v: Versioned<RecordKinds[K]>) => v.current;
     const sources = await this.sources(kind, wanted);
     const parts: T[][] = [];
     for (const source of sources) {
       parts.push(
-        await this.memo(cacheKey(kind, [source]), async () => {
+        await this.memo(`${cacheKey(kind, [source])}|${as}`, async () => {
           const out: T[] = [];
           for await (const batch of this.store.readSnapshotBatches(kind, this.at, [source])) {
             for (const v of batch) {
@@ -245,9 +207,9 @@ class BundleLoader {
     return joined;
   }
 
-  private lastSuccess(sources: readonly string[] | undefined): Promise<Map<string, string>> {
+  private lastSuccess(kind: RecordKind, sources: readonly string[] | undefined): Promise<Map<string, string>> {
     const canonical = (login: string) => canonicalLogin(login, this.config.identity, this.config.organisation);
-    return accessLastSuccessFromFacts(this.store.readFacts('access-day', this.at, sources), canonical, this.at.getTime());
+    return accessLastSuccessFromFacts(this.store.readFacts(kind as 'access-day', this.at, sources), canonical, this.at.getTime());
   }
 
   private memo<T>(k: string, load: () => Promise<T>): Promise<T> {

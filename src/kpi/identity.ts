@@ -8,8 +8,9 @@
  * with a new employee id but the same email, say) join into one {@link Person}; whether that
  * person is active or a leaver at T is decided in employment.ts.
  */
-import type { IdentityConfig, OrganisationConfig } from '../config/schema.ts';
+import type { IdentityConfig, OrganisationConfig } from '../config/fields.ts';
 import type { AccountRecord, PersonRecord, Versioned } from '../evidence/records.ts';
+import { compilePattern, type LinearPattern } from '../config/pattern.ts';
 import { ConfigError } from '../errors.ts';
 import { normText } from './params.ts';
 
@@ -73,7 +74,7 @@ export class IdentityIndex {
   private readonly aliases: Map<string, string>;
   private readonly keys: readonly IdentityKey[];
   private readonly domain: string | undefined;
-  private readonly servicePatterns: RegExp[];
+  private readonly servicePatterns: LinearPattern[];
   private readonly serviceTypes: Set<string>;
 
   constructor(records: readonly Versioned<PersonRecord>[], identity: IdentityConfig, org: Pick<OrganisationConfig, 'defaultLoginDomain'>) {
@@ -82,7 +83,7 @@ export class IdentityIndex {
     this.domain = org.defaultLoginDomain?.trim().toLowerCase() || undefined;
     this.servicePatterns = (identity.serviceAccounts?.loginPatterns ?? []).map((p, i) => {
       try {
-        return new RegExp(p, 'i');
+        return compilePattern(p);
       } catch (cause) {
         throw new ConfigError([{ file: 'config', path: `identity.serviceAccounts.loginPatterns[${i}]`, message: `not a valid regular expression: ${(cause as Error).message}` }], { cause });
       }

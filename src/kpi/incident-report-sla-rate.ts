@@ -8,7 +8,9 @@
 import type { EvidenceBundle } from './bundle.ts';
 import { numberParam } from './params.ts';
 import { inWindow, periodAt } from './period.ts';
-import type { KpiDefinition } from './registry-types.ts';
+import { z } from 'zod';
+import { hours } from './param-fields.ts';
+import { defineKpi } from './registry-types.ts';
 import { buildResult } from './result.ts';
 import { isoInZone, optMillis, toMillis } from './time.ts';
 import type { FailingSubject, KpiContext, KpiResult } from './types.ts';
@@ -51,8 +53,19 @@ export function incidentReportSlaRate(bundle: EvidenceBundle, ctx: KpiContext): 
   return buildResult('incident-report-sla-rate', ctx, win.period, { numerator, denominator, failing, notes });
 }
 
-export const incidentReportSlaRateKpi: KpiDefinition = {
+export const incidentReportSlaRateKpi = defineKpi({
   id: 'incident-report-sla-rate',
-  needs: ['incident'],
+  params: z.strictObject({
+    /** Hours from detection within which an incident must be reported. */
+    slaHours: hours().default(24),
+  }),
+  unit: 'ratio',
+  defaultTarget: 0.9,
+  defaultDirection: 'at_least',
+  reads: [{ kind: 'incident', as: 'current' }],
+  texts: {
+    en: { name: 'Incidents reported within the deadline', definition: 'Incidents detected in the period that were reported no later than detection plus the SLA (unreported ones whose SLA is still running are pending).' },
+    ja: { name: 'インシデント期限内報告率', definition: '期間内に検知されたインシデントのうち、検知からSLA時間以内に報告されたものの割合（SLA内で未報告のものは保留）。' },
+  },
   evaluate: incidentReportSlaRate,
-};
+});

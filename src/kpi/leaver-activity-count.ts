@@ -25,7 +25,8 @@ import type { EvidenceBundle } from './bundle.ts';
 import { employmentAt, type Employment } from './employment.ts';
 import { identityIndexFor, latestData, type IdentityIndex, type Person } from './identity.ts';
 import { periodAt, type PeriodWindow } from './period.ts';
-import type { FactStream, KpiDefinition } from './registry-types.ts';
+import { z } from 'zod';
+import { defineKpi, type FactStream } from './registry-types.ts';
 import { buildResult } from './result.ts';
 import { dayAfterStart, dayStart, isoInZone } from './time.ts';
 import type { FailingSubject, KpiContext, KpiResult } from './types.ts';
@@ -203,13 +204,25 @@ function addLastSuccess(out: Map<string, string>, r: AccessDayRecord, canonical:
   if (old === undefined || ms > Date.parse(old)) out.set(key, r.lastSuccessAt);
 }
 
-export const leaverActivityCountKpi: KpiDefinition = {
+export const leaverActivityCountKpi = defineKpi({
   id: 'leaver-activity-count',
+  params: z.strictObject({}),
+  unit: 'count',
+  defaultTarget: 0,
+  defaultDirection: 'at_most',
   // Aggregates are streamed, not loaded: accounts × days can be large.
-  needs: ['person', 'account'],
+  reads: [
+    { kind: 'person', as: 'history' },
+    { kind: 'account', as: 'history' },
+    { kind: 'access-day', as: 'facts' },
+  ],
+  texts: {
+    en: { name: 'Logins after leaving', definition: 'Successful authentications in the period, found in access logs, by accounts at or after their owner left.' },
+    ja: { name: '退職後のログイン件数', definition: '期間内のアクセスログに記録された、所有者の退職日の翌日以降の認証成功の件数。' },
+  },
   async evaluateStream(bundle: EvidenceBundle, facts: FactStream, ctx: KpiContext): Promise<KpiResult> {
     const c = new LeaverActivityCounter(bundle, ctx);
     for await (const row of facts.readFacts('access-day')) c.add(row);
     return c.result();
   },
-};
+});

@@ -7,7 +7,9 @@
 import { activeAccounts } from './account-filter.ts';
 import type { EvidenceBundle } from './bundle.ts';
 import { periodAt } from './period.ts';
-import type { KpiDefinition } from './registry-types.ts';
+import { z } from 'zod';
+import { excludeServiceAccountsParam, groupsParam } from './param-fields.ts';
+import { defineKpi } from './registry-types.ts';
 import { buildResult } from './result.ts';
 import type { FailingSubject, KpiContext, KpiResult } from './types.ts';
 
@@ -31,9 +33,20 @@ export function mfaCoverage(bundle: EvidenceBundle, ctx: KpiContext): KpiResult 
   return buildResult('mfa-coverage', ctx, win.period, { numerator, denominator: accounts.length, failing });
 }
 
-export const mfaCoverageKpi: KpiDefinition = {
+export const mfaCoverageKpi = defineKpi({
   id: 'mfa-coverage',
+  params: z.strictObject({ ...groupsParam, ...excludeServiceAccountsParam }),
+  unit: 'ratio',
+  defaultTarget: 1,
+  defaultDirection: 'at_least',
   // People only to name each failing account's owner.
-  needs: ['person', 'account'],
+  reads: [
+    { kind: 'person', as: 'history' },
+    { kind: 'account', as: 'history' },
+  ],
+  texts: {
+    en: { name: 'Multi-factor authentication coverage', definition: 'Accounts active at the evaluation instant that have multi-factor authentication enrolled, per the identity provider.' },
+    ja: { name: '多要素認証適用率', definition: '評価時点で有効なアカウントのうち、IdP上で多要素認証が登録されているものの割合。' },
+  },
   evaluate: mfaCoverage,
-};
+});

@@ -9,7 +9,9 @@ import { activeAccounts } from './account-filter.ts';
 import type { EvidenceBundle } from './bundle.ts';
 import { numberParam } from './params.ts';
 import { periodAt } from './period.ts';
-import type { KpiDefinition } from './registry-types.ts';
+import { z } from 'zod';
+import { days, excludeServiceAccountsParam, groupsParam } from './param-fields.ts';
+import { defineKpi } from './registry-types.ts';
 import { buildResult } from './result.ts';
 import { DAY_MS, isoInZone, optMillis, plusDays } from './time.ts';
 import type { FailingSubject, KpiContext, KpiResult } from './types.ts';
@@ -46,8 +48,24 @@ export function passwordAgeCompliance(bundle: EvidenceBundle, ctx: KpiContext): 
   return buildResult('password-age-compliance', ctx, win.period, { numerator, denominator, failing });
 }
 
-export const passwordAgeComplianceKpi: KpiDefinition = {
+export const passwordAgeComplianceKpi = defineKpi({
   id: 'password-age-compliance',
-  needs: ['person', 'account'],
+  params: z.strictObject({
+    /** A password older than this many days is out of policy. */
+    maxAgeDays: days(1).default(365),
+    ...groupsParam,
+    ...excludeServiceAccountsParam,
+  }),
+  unit: 'ratio',
+  defaultTarget: 1,
+  defaultDirection: 'at_least',
+  reads: [
+    { kind: 'person', as: 'history' },
+    { kind: 'account', as: 'history' },
+  ],
+  texts: {
+    en: { name: 'Passwords within their maximum age', definition: 'Active accounts with a password whose password was changed within the configured maximum age.' },
+    ja: { name: 'パスワード有効期間遵守率', definition: 'パスワードを持つ有効なアカウントのうち、定められた日数以内にパスワードが変更されているものの割合。' },
+  },
   evaluate: passwordAgeCompliance,
-};
+});

@@ -4,7 +4,7 @@
  * organisation's zone, aligned to its fiscal-year start month, from its start to T inclusive.
  */
 import { DateTime } from 'luxon';
-import type { OrganisationConfig } from '../config/schema.ts';
+import type { OrganisationConfig } from '../config/fields.ts';
 import type { Period } from './types.ts';
 import { isoInZone, toMillis } from './time.ts';
 

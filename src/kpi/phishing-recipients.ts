@@ -7,7 +7,6 @@
  * same person when identity matching says so, else when their addresses match case-insensitively.
  * Params: `departments` (or `scope.departments`) keeps recipients matched to those departments.
  */
-import type { KpiId } from '../config/schema.ts';
 import type { EvidenceBundle } from './bundle.ts';
 import { employmentAt } from './employment.ts';
 import { identityIndexFor } from './identity.ts';
@@ -64,7 +63,7 @@ function recipientsInPeriod(bundle: EvidenceBundle, ctx: KpiContext): { recipien
   return { recipients: [...byKey.values()].filter((r) => r.delivered), period: win };
 }
 
-export function evaluatePhishing(kpi: KpiId, bundle: EvidenceBundle, ctx: KpiContext, counts: (r: Recipient) => boolean, fails: (r: Recipient) => string | undefined): KpiResult {
+export function evaluatePhishing(kpi: string, bundle: EvidenceBundle, ctx: KpiContext, counts: (r: Recipient) => boolean, fails: (r: Recipient) => string | undefined): KpiResult {
   const { recipients, period } = recipientsInPeriod(bundle, ctx);
   let numerator = 0;
   const failing: FailingSubject[] = [];

@@ -1,5 +1,4 @@
 /** Assembling a KpiResult the same way for every KPI. */
-import type { KpiId } from '../config/schema.ts';
 import { ratio, statusOf } from './status.ts';
 import type { FailingSubject, KpiContext, KpiResult, Period } from './types.ts';
 
@@ -15,7 +14,7 @@ export interface Counts {
   value?: number | null;
 }
 
-export function buildResult(kpi: KpiId, ctx: KpiContext, period: Period, c: Counts): KpiResult {
+export function buildResult(kpi: string, ctx: KpiContext, period: Period, c: Counts): KpiResult {
   const o = ctx.objective;
   const value = c.value !== undefined ? c.value : ratio(c.numerator, c.denominator);
   const result: KpiResult = {

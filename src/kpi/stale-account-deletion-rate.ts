@@ -15,6 +15,7 @@
  * - "Not disabled at the period's start" means its disabling instant is after the start.
  * - Days overdue = whole days, rounded up, from the deadline to the disabling (or to T).
  */
+import { z } from 'zod';
 import type { AccountRecord, Versioned } from '../evidence/records.ts';
 import { disabling, firstSeenActiveMs, isActive } from './accounts.ts';
 import type { EvidenceBundle } from './bundle.ts';
@@ -22,7 +23,8 @@ import { employmentAt, type Employment } from './employment.ts';
 import { identityIndexFor, latestData } from './identity.ts';
 import { booleanParam, departmentFilter, normText, numberParam } from './params.ts';
 import { inWindow, periodAt } from './period.ts';
-import type { KpiDefinition } from './registry-types.ts';
+import { days, departmentsParam } from './param-fields.ts';
+import { defineKpi } from './registry-types.ts';
 import { buildResult } from './result.ts';
 import { DAY_MS, isoInZone, optMillis, plusDays } from './time.ts';
 import type { FailingSubject, KpiContext, KpiResult } from './types.ts';
@@ -154,9 +156,34 @@ function note(acc: Versioned<AccountRecord>, data: AccountRecord, reason: string
   return { type: 'account', id: data.login, reason, details: { source: acc.source, accountId: data.accountId, ...extra } };
 }
 
-export const staleAccountDeletionRateKpi: KpiDefinition = {
+export const staleAccountDeletionRateKpi = defineKpi({
   id: 'stale-account-deletion-rate',
+  params: z.strictObject({
+    /** Days after stale-since by which the account must be disabled. */
+    graceDays: days().default(1),
+    /** Also count active accounts without a successful login for more than `dormantDays`. */
+    includeDormant: z.boolean().default(false),
+    dormantDays: days(1).default(90),
+    ...departmentsParam,
+  }),
+  unit: 'ratio',
+  defaultTarget: 1,
+  defaultDirection: 'at_least',
   // Access logs matter only for dormancy; reading them otherwise would be wasted work.
-  needs: (ctx) => (ctx.objective.params['includeDormant'] === true ? ['person', 'account', 'access-day'] : ['person', 'account']),
+  reads: (ctx) => [
+    { kind: 'person', as: 'history' },
+    { kind: 'account', as: 'history' },
+    ...(ctx.objective.params['includeDormant'] === true ? [{ kind: 'access-day', as: 'last-success' } as const] : []),
+  ],
+  texts: {
+    en: {
+      name: 'Leaver and stale accounts removed',
+      definition: 'Accounts of leavers (and, where configured, dormant and orphan accounts) disabled or deleted no later than their deadline, out of those whose deadline has passed.',
+    },
+    ja: {
+      name: '退職者・不要アカウントの削除率',
+      definition: '期限（退職日の翌日＋猶予日数）を過ぎた退職者（設定により休眠・所有者不明）のアカウントのうち、期限までに無効化または削除されたものの割合。',
+    },
+  },
   evaluate: staleAccountDeletionRate,
-};
+});

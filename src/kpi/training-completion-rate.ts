@@ -7,12 +7,14 @@
  * Course names compare after NFKC, trimming and case folding. Completions whose person matches
  * nobody are listed in the notes (they may point at an identity-key problem).
  */
+import { z } from 'zod';
 import type { EvidenceBundle } from './bundle.ts';
 import { employmentAt } from './employment.ts';
 import { identityIndexFor, type Person } from './identity.ts';
 import { departmentFilter, normText, numberParam, stringListParam } from './params.ts';
 import { inWindow, periodAt } from './period.ts';
-import type { KpiDefinition } from './registry-types.ts';
+import { days, departmentsParam, nameList } from './param-fields.ts';
+import { defineKpi } from './registry-types.ts';
 import { buildResult } from './result.ts';
 import { plusDays, toMillis } from './time.ts';
 import type { FailingSubject, KpiContext, KpiResult } from './types.ts';
@@ -81,8 +83,35 @@ export function trainingCompletionRate(bundle: EvidenceBundle, ctx: KpiContext):
   return buildResult('training-completion-rate', ctx, win.period, { numerator, denominator, failing, notes });
 }
 
-export const trainingCompletionRateKpi: KpiDefinition = {
+export const trainingCompletionRateKpi = defineKpi({
   id: 'training-completion-rate',
-  needs: ['person', 'completion'],
+  params: z
+    .strictObject({
+      /** Every one of these courses is required. */
+      courses: nameList.optional(),
+      /** One of these courses suffices. */
+      anyOf: nameList.optional(),
+      /** People hired fewer days than this before T are not yet expected to have completed. */
+      newHireGraceDays: days().default(30),
+      ...departmentsParam,
+    })
+    .refine((p) => (p.courses?.length ?? 0) + (p.anyOf?.length ?? 0) > 0, { message: 'name the required training in `courses` or `anyOf`' }),
+  unit: 'ratio',
+  defaultTarget: 1,
+  defaultDirection: 'at_least',
+  reads: [
+    { kind: 'person', as: 'history' },
+    { kind: 'completion', as: 'current' },
+  ],
+  texts: {
+    en: {
+      name: 'Security training completed',
+      definition: 'People active at the evaluation instant (past their new-hire grace) who completed the required courses within the period.',
+    },
+    ja: {
+      name: '情報セキュリティ研修受講率',
+      definition: '評価時点の在籍者（入社後の猶予期間を過ぎた者）のうち、期間内に必須コースを修了した者の割合。',
+    },
+  },
   evaluate: trainingCompletionRate,
-};
+});

@@ -1,4 +1,4 @@
-import type { KpiId, ObjectiveConfig, OrganisationConfig, IdentityConfig } from '../config/schema.ts';
+import type { IdentityConfig, ObjectiveConfig, OrganisationConfig } from '../config/fields.ts';
 
 export type Direction = 'at_least' | 'at_most';
 export type Status = 'met' | 'at_risk' | 'missed' | 'no_data';
@@ -29,7 +29,7 @@ export interface FailingSubject {
 
 export interface KpiResult {
   objective: string;
-  kpi: KpiId;
+  kpi: string;
   /** Null when the population is empty (status `no_data`). */
   value: number | null;
   numerator: number;

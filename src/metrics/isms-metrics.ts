@@ -5,7 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ObjectiveConfig } from '../config/schema.ts';
+import type { ObjectiveConfig } from '../config/types.ts';
 import type { RunRecord } from '../evidence/store.ts';
 import { STATUSES, type KpiResult } from '../kpi/types.ts';
 

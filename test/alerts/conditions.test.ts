@@ -11,7 +11,7 @@ sources:
   - { id: hr, kind: hr-roster, path: hr.csv, schedule: "0 * * * *" }
 alerting: { for: 10m, drift: { amount: 0.125, window: 1d } }
 objectives:
-  - { id: train, title: Training, kpi: training-completion-rate, target: 0.875, warning: 0.75, direction: at_least, period: year, deadline: "2026-12-31", owner: HR }
+  - { id: train, title: Training, kpi: training-completion-rate, params: { courses: [Basics] }, target: 0.875, warning: 0.75, direction: at_least, period: year, deadline: "2026-12-31", owner: HR }
   - { id: clicks, title: Clicks, kpi: phishing-click-rate, target: 0.125, direction: at_most, period: year }
 `, '/tmp/c.yaml', {});
 

@@ -47,7 +47,7 @@ http: { externalUrl: "https://isms.test" }
 storage: { dataDir: ${JSON.stringify(dir)} }
 alerting: { for: 0m, repeatInterval: 1h, webhooks: ${webhooks} }
 objectives:
-  - { id: train, title: 研修受講率, kpi: training-completion-rate, target: 0.9, direction: at_least, period: year, owner: 人事部, controls: [A.6.3] }
+  - { id: train, title: 研修受講率, kpi: training-completion-rate, params: { courses: [基礎研修] }, target: 0.9, direction: at_least, period: year, owner: 人事部, controls: [A.6.3] }
 `, join(dir, 'config.yaml'), env);
 }
 const ALL = `[{ id: j, urlEnv: HOOK_J, format: json }, { id: s, urlEnv: HOOK_S, format: slack }, { id: t, urlEnv: HOOK_T, format: teams }, { id: a, urlEnv: HOOK_A, format: alertmanager }]`;

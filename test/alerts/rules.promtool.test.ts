@@ -18,6 +18,7 @@ objectives:
   - id: train
     title: Training done
     kpi: training-completion-rate
+    params: { courses: [Basics] }
     target: 0.875
     direction: at_least
     warning: 0.75

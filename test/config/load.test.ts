@@ -21,6 +21,7 @@ objectives:
   - id: training
     title: 情報セキュリティ研修受講率
     kpi: training-completion-rate
+    params: { courses: [情報セキュリティ研修] }
     target: 1
     direction: at_least
     period: year
@@ -57,8 +58,8 @@ describe('config loading', () => {
     const [i, ...rest] = issuesOf(text);
     expect(rest).toEqual([]);
     expect(i!.path).toBe('objectives[2].target');
-    // The "target: ten percent" line is line 26 of the text above.
-    expect(i!.line).toBe(26);
+    // The "target: ten percent" line is line 27 of the text above.
+    expect(i!.line).toBe(27);
     expect(i!.file).toBe('/etc/isms/config.yaml');
     expect(i!.message).toMatch(/expected number/);
   });

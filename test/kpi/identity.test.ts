@@ -112,8 +112,17 @@ describe('service accounts', () => {
   it.each(rows)('%s %o → %s', (login, over, expected) => {
     expect(index.isServiceAccount(acct(login, over))).toBe(expected);
   });
+  it('matches patterns in linear time: (a+)+$ against a long login answers at once instead of backtracking', () => {
+    const index = new IdentityIndex([], identity({ serviceAccounts: { loginPatterns: ['(a+)+$'], types: [] } }), TOKYO);
+    // A backtracking engine takes 2^n steps on n a's followed by a b; RE2 takes n.
+    expect(index.isServiceAccount({ accountId: 'x', login: `${'a'.repeat(100_000)}b`, enabled: true, rawStatus: 'ACTIVE' })).toBe(false);
+    expect(index.isServiceAccount({ accountId: 'y', login: 'aaaa', enabled: true, rawStatus: 'ACTIVE' })).toBe(true);
+  });
+
   it('rejects an invalid pattern as a config error', () => {
-    expect(() => new IdentityIndex([], identity({ serviceAccounts: { loginPatterns: ['('], types: [] } }), TOKYO)).toThrow(/loginPatterns\[0\]/);
+    // The config refuses it when loaded; an index built by hand from such a list refuses it too.
+    const bad = { ...identity(), serviceAccounts: { loginPatterns: ['('], types: [] } };
+    expect(() => new IdentityIndex([], bad, TOKYO)).toThrow(/loginPatterns\[0\]/);
   });
 });
 

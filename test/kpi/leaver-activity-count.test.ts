@@ -4,7 +4,7 @@
  * worked out by hand from the rows and the definition.
  */
 import { describe, expect, it } from 'vitest';
-import { configSchema, objectiveSchema } from '../../src/config/schema.ts';
+import { configSchema, parseObjective } from '../../src/config/schema.ts';
 import type { AccessDayRecord, AccountRecord, PersonRecord, Versioned } from '../../src/evidence/records.ts';
 import { emptyBundle, type EvidenceBundle } from '../../src/kpi/bundle.ts';
 import { canonicalLogin } from '../../src/kpi/identity.ts';
@@ -19,7 +19,7 @@ const cfg = configSchema.parse({
 });
 
 function ctx(period: string, at: string): KpiContext {
-  const objective = objectiveSchema.parse({ id: 'no-leaver-logins', title: 'No access after leaving', kpi: 'leaver-activity-count', target: 0, direction: 'at_most', period });
+  const objective = parseObjective({ id: 'no-leaver-logins', title: 'No access after leaving', kpi: 'leaver-activity-count', target: 0, direction: 'at_most', period });
   return { objective, organisation: cfg.organisation, identity: cfg.identity, at: new Date(at) };
 }
 

@@ -2,14 +2,14 @@ import { spawnSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import parse from 'parse-prometheus-text-format';
 import { afterEach, describe, expect, it } from 'vitest';
-import { objectiveSchema } from '../../src/config/schema.ts';
+import { parseObjective } from '../../src/config/schema.ts';
 import { buildServer, listen } from '../../src/http/server.ts';
 import type { KpiResult } from '../../src/kpi/types.ts';
 import { IsmsMetrics } from '../../src/metrics/isms-metrics.ts';
 
 const objectives = [
-  objectiveSchema.parse({ id: 'leavers', title: '退職者アカウント削除率', kpi: 'stale-account-deletion-rate', target: 1, direction: 'at_least', period: 'quarter', deadline: '2027-03-31' }),
-  objectiveSchema.parse({ id: 'phishing', title: '訓練クリック率', kpi: 'phishing-click-rate', target: 0.1, direction: 'at_most', period: 'year' }),
+  parseObjective({ id: 'leavers', title: '退職者アカウント削除率', kpi: 'stale-account-deletion-rate', target: 1, direction: 'at_least', period: 'quarter', deadline: '2027-03-31' }),
+  parseObjective({ id: 'phishing', title: '訓練クリック率', kpi: 'phishing-click-rate', target: 0.1, direction: 'at_most', period: 'year' }),
 ];
 
 const leavers: KpiResult = {

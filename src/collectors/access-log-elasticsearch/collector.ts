@@ -14,7 +14,7 @@ import { Client, errors } from '@elastic/elasticsearch';
 
 /** The client's constructor options (the ESM entry does not re-export the type). */
 export type ClientOptions = ConstructorParameters<typeof Client>[0];
-import type { SourceOf } from '../../config/schema.ts';
+import type { SourceOf } from '../../config/source-kinds.ts';
 import type { Config } from '../../config/types.ts';
 import { ConfigError, EvidenceInputError, TransientError } from '../../errors.ts';
 import type { AccessDayRecord } from '../../evidence/records.ts';

@@ -13,7 +13,7 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
-import type { SourceOf } from '../../config/schema.ts';
+import type { SourceOf } from '../../config/source-kinds.ts';
 import { EvidenceInputError, TransientError } from '../../errors.ts';
 import type { AccessDayRecord } from '../../evidence/records.ts';
 import type { CollectContext, Collector, FactsOutput, ShardSpec } from '../types.ts';

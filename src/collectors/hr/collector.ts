@@ -1,5 +1,5 @@
 /** HR roster CSV → people (a snapshot: each export is the whole roster). */
-import type { SourceOf } from '../../config/schema.ts';
+import type { SourceOf } from '../../config/source-kinds.ts';
 import type { Keyed } from '../../evidence/records.ts';
 import { readCsvRows } from '../csv/read.ts';
 import { eachRow, KeyGuard, PROGRESS_EVERY, sourcePath, sourceZone } from '../csv/source.ts';

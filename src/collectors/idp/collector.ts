@@ -4,7 +4,7 @@
  * the top level or wrapped as a Graph page (`value`), a Directory list (`users`) or a realm export
  * (`users`). For JSON, a rejection's `line` is the user's 1-based position in the array.
  */
-import type { SourceOf } from '../../config/schema.ts';
+import type { SourceOf } from '../../config/source-kinds.ts';
 import type { AccountRecord, Keyed } from '../../evidence/records.ts';
 import { EvidenceInputError } from '../../errors.ts';
 import type { Rejection } from '../../evidence/store.ts';

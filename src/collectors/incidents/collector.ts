@@ -1,5 +1,5 @@
 /** Incident register CSV → incidents (a snapshot: the register as a whole). */
-import type { SourceOf } from '../../config/schema.ts';
+import type { SourceOf } from '../../config/source-kinds.ts';
 import type { Keyed } from '../../evidence/records.ts';
 import { readCsvRows } from '../csv/read.ts';
 import { eachRow, KeyGuard, PROGRESS_EVERY, sourcePath, sourceZone } from '../csv/source.ts';

@@ -1,6 +1,6 @@
 /** LMS completion exports → completions (a snapshot of every completion the export lists). */
 import path from 'node:path';
-import type { SourceOf } from '../../config/schema.ts';
+import type { SourceOf } from '../../config/source-kinds.ts';
 import type { Keyed } from '../../evidence/records.ts';
 import { readCsvRows, type CsvRow } from '../csv/read.ts';
 import { eachRow, KeyGuard, PROGRESS_EVERY, sourcePath, sourceZone } from '../csv/source.ts';

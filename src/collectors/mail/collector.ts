@@ -28,7 +28,7 @@ import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { readFileHead } from '../file-head.ts';
-import type { SourceOf } from '../../config/schema.ts';
+import type { SourceOf } from '../../config/source-kinds.ts';
 import { ConfigError, EvidenceInputError } from '../../errors.ts';
 import type { Keyed, MailRecord } from '../../evidence/records.ts';
 import type { CollectContext, Collector, FactsOutput, ShardSpec } from '../types.ts';

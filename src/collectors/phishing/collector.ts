@@ -5,7 +5,7 @@
  * object, or an array of them; rejections' `line` is the result's 1-based position.
  */
 import path from 'node:path';
-import type { SourceOf } from '../../config/schema.ts';
+import type { SourceOf } from '../../config/source-kinds.ts';
 import type { Keyed, PhishingRecord } from '../../evidence/records.ts';
 import { EvidenceInputError } from '../../errors.ts';
 import { readTextFile } from '../csv/decode.ts';

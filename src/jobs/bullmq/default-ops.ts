@@ -1,5 +1,5 @@
 /** The real job operations: the same functions the inline driver runs. */
-import { getCollector } from '../../collectors/registry.ts';
+import { sourceKind } from '../../collectors/registry.ts';
 import type { RunRecord } from '../../evidence/store.ts';
 import { evaluateObjectives } from '../../kpi/evaluate.ts';
 import { findSource, finishSharded, planShards, runCollection, runShard } from '../run-collection.ts';
@@ -19,7 +19,7 @@ export const defaultOps: JobOps = {
     const source = findSource(deps.config, sourceId);
     const now = (deps.now ?? (() => new Date()))().toISOString();
     const run: RunRecord = {
-      source: sourceId, kind: getCollector(source.kind).recordKind, startedAt: now, finishedAt: now,
+      source: sourceId, kind: sourceKind(source.kind).records, startedAt: now, finishedAt: now,
       observedAt: observedAt.toISOString(), result: 'failure', accepted: 0, rejected: 0, rejections: [], error,
     };
     await deps.store.recordRun(run);

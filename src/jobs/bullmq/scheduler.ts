@@ -7,7 +7,7 @@
  * - a scheduler restart re-upserts the same definition: the pending tick keeps its id;
  * - with every scheduler down, ticks still fire as long as a worker runs;
  * - no process's clock decides alone: a tick is identified by its cron instant, not by who saw it.
- * node-cron (which owns time in the inline driver) would need a lock or dedup ids per tick for the
+ * A timer per process (as the inline driver has) would need a lock or dedup ids per tick for the
  * same guarantees and loses ticks while the process is down. It is used here only to validate the
  * expressions with the same parser as the inline driver.
  *
@@ -15,7 +15,7 @@
  * (no persistence, failover) gets them back, and removes schedulers of sources no longer in the
  * config.
  */
-import cron from 'node-cron';
+import { cronProblem } from '../../config/cron.ts';
 import type { Queue } from 'bullmq';
 import type { Config } from '../../config/types.ts';
 import type { Logger } from '../../collectors/types.ts';
@@ -35,7 +35,7 @@ export async function syncSchedules(queue: Queue, config: Config, o: ResolvedOpt
   const wanted = new Map<string, { source: string; pattern: string; tz: string }>();
   for (const s of config.sources) {
     if (!s.enabled || !s.schedule) continue;
-    if (!cron.validate(s.schedule)) {
+    if (cronProblem(s.schedule) !== undefined) {
       log.error({ source: s.id }, 'invalid cron schedule; source not scheduled');
       continue;
     }

@@ -31,9 +31,14 @@ export interface WorkerStartOptions extends BullmqOptions {
   evaluate?: boolean;
 }
 
-/** The real operations, imported when the workers start (they pull in every collector). */
-function loadDefaultOps(): Promise<JobOps> {
-  return import('./default-ops.ts').then((m) => m.defaultOps);
+/**
+ * The real operations, imported when the workers start, with every collector loaded: a worker
+ * reports ready only once its first job pays no import (mailparser, the Elasticsearch client…).
+ */
+async function loadDefaultOps(): Promise<JobOps> {
+  const [{ defaultOps }, { loadAllCollectors }] = await Promise.all([import('./default-ops.ts'), import('../../collectors/registry.ts')]);
+  await loadAllCollectors();
+  return defaultOps;
 }
 
 /** Queues and producers a process shares between its workers and its scheduler. */

@@ -1,0 +1,33 @@
+/**
+ * A source kind is one descriptor in its own folder (`src/collectors/<kind>/source.ts`): its
+ * config schema, the record kind it writes, whether each collection is a full snapshot or adds
+ * facts, and how to load its collector — lazily, so `validate` and `--help` never import mail
+ * parsers or the Elasticsearch client. `src/collectors/all.ts` lists the descriptors, one line
+ * each; nothing else names a kind.
+ */
+import type { z } from 'zod';
+import type { SourceKind } from '../config/source-kinds.ts';
+import type { RecordKind } from '../evidence/records.ts';
+import type { Collector } from './types.ts';
+
+export interface SourceKindDescriptor<K extends SourceKind = SourceKind> {
+  kind: K;
+  /** One line for `isms-kpi schema`, the README and error messages. */
+  summary: string;
+  /** The kind's config: a strict zod object with `kind: z.literal(kind)` and the common fields. */
+  config: z.ZodType;
+  /** The record kind its collections write. */
+  records: RecordKind;
+  /**
+   * `snapshot`: each collection is a full export (a record missing from a newer export was
+   * removed); `accumulating`: each collection adds facts, with checkpoints.
+   */
+  semantics: 'snapshot' | 'accumulating';
+  /** The collector, loaded on first use. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a kind writes its own record kind
+  load(): Promise<Collector<K, any>>;
+}
+
+export function defineSourceKind<K extends SourceKind>(d: SourceKindDescriptor<K>): SourceKindDescriptor<K> {
+  return d;
+}
