@@ -64,3 +64,30 @@ export async function* eachRow<R, T>(rows: Iterable<R> | AsyncIterable<R>, map: 
   }
   done?.();
 }
+
+/**
+ * The row loop every CSV snapshot collector shares: parse each row, report a rejected row as
+ * `file:line field: reason`, keep one record per key (a duplicate is rejected, pointing at the
+ * first), report progress. `parse` returns null for a row that is not a record (and not an
+ * error either, e.g. a Moodle row without a completion).
+ */
+export function snapshotRecords<T, R extends { line: number; record: Record<string, string | undefined> }>(
+  rows: Iterable<R> | AsyncIterable<R>,
+  opts: { file: string; ctx: CollectContext; what: string; parse: (record: R['record']) => RowResult<T> | null },
+): AsyncGenerator<{ key: string; data: T }> {
+  const { file, ctx } = opts;
+  const keys = new KeyGuard(file, (r) => ctx.reject(r), opts.what);
+  let n = 0;
+  return eachRow(
+    rows,
+    ({ line, record }): { key: string; data: T } | undefined => {
+      if (++n % PROGRESS_EVERY === 0) ctx.progress(n);
+      const r = opts.parse(record);
+      if (r === null) return undefined;
+      if (!r.ok) ctx.reject({ file, line, field: r.field, reason: r.reason });
+      else if (keys.accept(r.key, line)) return { key: r.key, data: r.data };
+      return undefined;
+    },
+    () => ctx.progress(n, n),
+  );
+}

@@ -1,8 +1,7 @@
 /** Incident register CSV → incidents (a snapshot: the register as a whole). */
 import type { SourceOf } from '../../config/source-kinds.ts';
-import type { Keyed } from '../../evidence/records.ts';
 import { readCsvRows } from '../csv/read.ts';
-import { eachRow, KeyGuard, PROGRESS_EVERY, sourcePath, sourceZone } from '../csv/source.ts';
+import { snapshotRecords, sourcePath, sourceZone } from '../csv/source.ts';
 import type { CollectContext, Collector, SnapshotOutput } from '../types.ts';
 import { INCIDENT_FIELDS, parseIncidentRow } from './parse.ts';
 
@@ -19,19 +18,7 @@ export const incidentsCollector: Collector<'incidents', 'incident'> = {
       reject: (r) => ctx.reject(r),
     });
     const opts = { zone: sourceZone(source, ctx), dateFormat: source.dateFormat };
-    const keys = new KeyGuard(file, (r) => ctx.reject(r), 'incident id');
-    let n = 0;
-    const records = eachRow(
-      rows,
-      ({ line, record }): Keyed<'incident'> | undefined => {
-        if (++n % PROGRESS_EVERY === 0) ctx.progress(n);
-        const r = parseIncidentRow(record, opts);
-        if (!r.ok) ctx.reject({ file, line, field: r.field, reason: r.reason });
-        else if (keys.accept(r.key, line)) return { key: r.key, data: r.data };
-        return undefined;
-      },
-      () => ctx.progress(n, n),
-    );
+    const records = snapshotRecords(rows, { file, ctx, what: 'incident id', parse: (record) => parseIncidentRow(record, opts) });
     return { type: 'snapshot', records };
   },
 };
