@@ -312,7 +312,7 @@ function compileFormat(format: string): CompiledFormat | null {
   let c = compiledFormats.get(format);
   if (c !== undefined) return c;
   c = null;
-  const runs = format.match(/(.)\1*/gsu) ?? [];
+  const runs: string[] = format.match(/(.)\1*/gsu) ?? [];
   const at: Record<string, number> = {};
   let re = '';
   let ok = !format.includes("'");
