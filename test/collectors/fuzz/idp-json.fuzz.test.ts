@@ -87,6 +87,25 @@ describe('IdP JSON (Okta users)', () => {
     );
   });
 
+  it('found by the property above: an object where a timestamp belongs is that user\'s rejection, not a TypeError', async () => {
+    // String({ toString: '' }) throws "Cannot convert object to primitive value".
+    const users = [
+      { id: '00u0', status: 'ACTIVE', profile: { login: 'a@example.co.jp' } },
+      { id: 'h1', status: 'ACTIVE', created: { toString: '' }, profile: { login: 'b@example.co.jp' } },
+      { id: 'h2', status: 'ACTIVE', profile: { login: ['c@example.co.jp'] } },
+    ];
+    const out = await collect(Buffer.from(JSON.stringify(users)));
+    if (out instanceof EvidenceInputError) throw out;
+    expect(out.records.map((r) => r.key)).toEqual(['00u0']);
+    const t = testContext({ baseDir: dir });
+    writeFileSync(path.join(dir, 'found.json'), JSON.stringify(users));
+    await collectAll(idpCollector, sourceOf({ kind: 'idp', format: 'okta-json', path: 'found.json' }), t.ctx);
+    expect(t.rejections.map((r) => [r.line, r.field, r.reason])).toEqual([
+      [2, 'created', 'created: expected a timestamp, found an object'],
+      [3, 'profile.login', 'profile.login: expected text, found an array'],
+    ]);
+  });
+
   it('random bytes, or a valid export with random edits: records, rejections or one EvidenceInputError', async () => {
     const base = Buffer.from(JSON.stringify([{ id: '00u1', status: 'ACTIVE', created: '2020-01-01T00:00:00.000Z', profile: { login: 'a@example.co.jp' } }, { id: '00u2', status: 'SUSPENDED', lastLogin: null, profile: { login: 'b@example.co.jp', firstName: '花子' } }]));
     await fc.assert(
