@@ -18,7 +18,7 @@ import type { FactsOutput } from '../../../src/collectors/types.ts';
 import { createMemoryStore } from '../../../src/evidence/memory-store.ts';
 import type { AccessDayRecord } from '../../../src/evidence/records.ts';
 import { logSource, testConfig, testContext } from '../access-log/context.ts';
-import { edits, hostileBytes, hostileString, mutate, RUNS, withinHangGuard } from './arbitraries.ts';
+import { edits, hostileBytes, hostileString, mutate, FC, RUNS, withinHangGuard } from './arbitraries.ts';
 
 const ZONE = 'Asia/Tokyo';
 const REFERENCE = Date.parse('2026-11-30T00:00:00Z');
@@ -106,7 +106,7 @@ describe.each(FORMATS)('%s lines', (format, valid, extra) => {
         const each = mergeAccessDays(lines.map((l) => aggregate(format, [l])));
         expect(whole).toEqual(each);
       }),
-      { numRuns: RUNS },
+      FC,
     );
   });
 
@@ -118,7 +118,7 @@ describe.each(FORMATS)('%s lines', (format, valid, extra) => {
         const hostileAlone = mergeAccessDays(bad.map(([, b]) => aggregate(format, [Buffer.from(b.map((x) => (x === 0x0a ? 0x20 : x)))])));
         expect(aggregate(format, lines)).toEqual(mergeAccessDays([aggregate(format, good), hostileAlone]));
       }),
-      { numRuns: RUNS },
+      FC,
     );
   });
 });
@@ -148,7 +148,7 @@ describe('through the collector, on files read in chunks', () => {
         const each = mergeAccessDays(lines.map((l) => aggregate(format, [crlf ? Buffer.concat([l, Buffer.from('\r')]) : l])));
         expect(got).toEqual(each);
       }),
-      { numRuns: Math.ceil(RUNS / 3) },
+      { ...FC, numRuns: Math.ceil(RUNS / 3) },
     );
   });
 });

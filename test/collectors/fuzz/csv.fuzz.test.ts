@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readCsvRows } from '../../../src/collectors/csv/read.ts';
 import type { Rejection } from '../../../src/evidence/store.ts';
 import { EvidenceInputError } from '../../../src/errors.ts';
-import { edits, hostileBytes, hostileString, mutate, RUNS, withinHangGuard } from './arbitraries.ts';
+import { edits, hostileBytes, hostileString, mutate, FC, withinHangGuard } from './arbitraries.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'csv-fuzz-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -83,7 +83,7 @@ describe('CSV rows', () => {
         expect(lines).toEqual([...lines].sort((a, b) => a - b));
         for (const r of out.rejections) expect(lines).not.toContain(r.line);
       }),
-      { numRuns: RUNS },
+      FC,
     );
   });
 
@@ -92,7 +92,7 @@ describe('CSV rows', () => {
       fc.asyncProperty(fc.oneof(hostileBytes(300), hostileBytes(100).map((b) => Buffer.concat([Buffer.from(HEADER), b]))), async (bytes) => {
         await withinHangGuard(() => read(bytes));
       }),
-      { numRuns: RUNS },
+      FC,
     );
   });
 
@@ -102,7 +102,7 @@ describe('CSV rows', () => {
       fc.asyncProperty(edits(6), async (es) => {
         await withinHangGuard(() => read(mutate(base, es)));
       }),
-      { numRuns: RUNS },
+      FC,
     );
   });
 });

@@ -13,7 +13,7 @@ import { idpCollector } from '../../../src/collectors/idp/collector.ts';
 import type { AccountRecord, Keyed } from '../../../src/evidence/records.ts';
 import { EvidenceInputError } from '../../../src/errors.ts';
 import { collectAll, sourceOf, testContext } from '../context.ts';
-import { edits, hostileBytes, hostileString, mutate, RUNS, withinHangGuard } from './arbitraries.ts';
+import { edits, hostileBytes, hostileString, mutate, FC, withinHangGuard } from './arbitraries.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'idp-fuzz-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -83,7 +83,7 @@ describe('IdP JSON (Okta users)', () => {
         // Every hostile user is either a record or a rejection: none is silently dropped.
         expect(mixed.records.length + mixed.rejected).toBe(users.length);
       }),
-      { numRuns: RUNS },
+      FC,
     );
   });
 
@@ -112,7 +112,7 @@ describe('IdP JSON (Okta users)', () => {
       fc.asyncProperty(fc.oneof(hostileBytes(300), edits(6).map((es) => mutate(base, es))), async (bytes) => {
         await withinHangGuard(() => collect(bytes));
       }),
-      { numRuns: RUNS },
+      FC,
     );
   });
 });

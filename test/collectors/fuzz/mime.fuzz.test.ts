@@ -17,7 +17,7 @@ import { createMemoryStore } from '../../../src/evidence/memory-store.ts';
 import type { MailRecord } from '../../../src/evidence/records.ts';
 import { attachment, message, multipart, textPart, zip } from '../mail/build.ts';
 import { mailConfig, mailContext, mailSource, toArray } from '../mail/context.ts';
-import { edits, hostileString, mutate, RUNS, withinHangGuard } from './arbitraries.ts';
+import { edits, hostileString, mutate, FC, withinHangGuard } from './arbitraries.ts';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
 const ENC_ZIP = zip([{ name: 'a.txt', data: Buffer.alloc(22, 9), flags: 1, compressedSize: 22, size: 10 }]);
@@ -61,7 +61,7 @@ describe('MIME headers', () => {
         if (es) raw = mutate(raw, es);
         await withinHangGuard(async () => classify(await parseMessage(raw), OPTS));
       }),
-      { numRuns: RUNS },
+      FC,
     );
   });
 
@@ -91,7 +91,7 @@ describe('MIME headers', () => {
           expect(got.at(-1)).toEqual(alone[1]);
           expect(got.length).toBeLessThanOrEqual(3);
         }),
-        { numRuns: RUNS },
+        FC,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
