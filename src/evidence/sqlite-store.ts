@@ -326,7 +326,7 @@ export class SqliteStore implements EvidenceStore {
 
   async lastSuccess(): Promise<Record<string, string>> {
     const rows = this.db
-      .prepare("SELECT source, MAX(finished_at) AS at FROM runs WHERE result = 'success' GROUP BY source")
+      .prepare("SELECT source, MAX(finished_at) AS at FROM runs WHERE result IN ('success', 'partial') GROUP BY source")
       .all() as { source: string; at: string }[];
     return Object.fromEntries(rows.map((r) => [r.source, r.at]));
   }

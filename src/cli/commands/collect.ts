@@ -17,7 +17,11 @@ export async function collectCommand(sources: string[], opts: GlobalOptions & { 
         const run = await runCollection(app.deps, id, { observedAt });
         clearProgress();
         const c = run.changes;
-        rows.push([id, 'ok', String(run.accepted), String(run.rejected), c ? `+${c.added} ~${c.changed} -${c.removed}` : '']);
+        rows.push([id, run.result === 'partial' ? 'PARTIAL' : 'ok', String(run.accepted), String(run.rejected), c ? `+${c.added} ~${c.changed} -${c.removed}` : '']);
+        // Files that could not be read: their evidence is missing until they can be (exit 1).
+        if (run.result === 'partial') failed++;
+        for (const f of run.failedFiles ?? []) process.stderr.write(`${id}: could not read ${f.file}: ${f.error}\n`);
+        if ((run.failedFileCount ?? 0) > (run.failedFiles?.length ?? 0)) process.stderr.write(`${id}: … and ${run.failedFileCount! - run.failedFiles!.length} more files that could not be read\n`);
         for (const r of run.rejections) process.stderr.write(`${id}: rejected ${r.file}:${r.line}${r.field ? ` ${r.field}` : ''}: ${r.reason}\n`);
         if (run.rejected > run.rejections.length) process.stderr.write(`${id}: … and ${run.rejected - run.rejections.length} more rejected records\n`);
       } catch (err) {
