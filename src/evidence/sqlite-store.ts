@@ -43,7 +43,7 @@ export class SqliteStore implements MaintainedStore {
     try {
       this.db = new Database(file, { fileMustExist: opts.mustExist === true });
       this.db.pragma('busy_timeout = 10000');
-      this.db.pragma('journal_mode = WAL');
+      setWal(this.db);
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('cache_size = -65536'); // 64 MB page cache: a 100,000-account history fits
       if (opts.verify ?? file !== ':memory:') {
@@ -453,6 +453,25 @@ export class SqliteStore implements MaintainedStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+}
+
+/**
+ * WAL mode, once per file. Switching needs the file to itself, and SQLite does not wait on its
+ * busy handler for that: two processes creating a store at the same moment would see "database
+ * is locked". The mode is persistent, so a later open only reads it.
+ */
+function setWal(db: Database.Database): void {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      if (String(db.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal') return;
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
   }
 }
 
