@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One real PostgreSQL server for the run (the store contract runs on it and on SQLite).
+    globalSetup: ['test/setup/postgres.ts'],
   },
 });

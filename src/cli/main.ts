@@ -11,6 +11,7 @@ import { evaluateCommand, evidenceCommand } from './commands/evaluate.ts';
 import { dashboardsCommand, rulesCommand } from './commands/generate.ts';
 import { jobsCommand, schedulerCommand, workerCommand } from './commands/queue.ts';
 import { runCommand } from './commands/run.ts';
+import { storeCheckCommand, storeExportCommand, storeImportCommand, storeMigrateCommand, storePruneCommand } from './commands/store.ts';
 
 const program = new Command('isms-kpi')
   .description('Measures ISMS objectives (ISO/IEC 27001 6.2, 9.1) from the evidence itself')
@@ -70,6 +71,21 @@ withConfig(program.command('jobs').description('recent failed jobs with their er
   .option('--limit <n>', 'how many', '20')
   .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
   .action((o) => set(jobsCommand(o)));
+
+const store = program.command('store').description('the evidence store: schema migration, checks, retention, export and import');
+withConfig(store.command('migrate').description('apply the missing schema steps (also done at the start of every command)'))
+  .action((o) => set(storeMigrateCommand(o)));
+withConfig(store.command('check').description('integrity check, schema version, row counts per table and source; exit 1 on a problem'))
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+  .action((o) => set(storeCheckCommand(o)));
+withConfig(store.command('prune').description('remove history older than storage.retention that no evaluation inside it reads'))
+  .option('--now <iso>', 'prune as of this instant (default now)')
+  .action((o) => set(storePruneCommand(o)));
+withConfig(store.command('export').description('write the whole store as a portable archive (JSON lines; gzip if the file ends in .gz)'))
+  .option('-o, --output <file>', 'archive to write (- for stdout)', '-')
+  .action((o) => set(storeExportCommand(o)));
+withConfig(store.command('import <file>').description('read an archive into the configured store, which must be empty (one transaction)'))
+  .action((file: string, o) => set(storeImportCommand(file, o)));
 
 withConfig(program.command('rules').description('write the Prometheus rule file for the configured objectives and sources'))
   .option('-o, --output <file>', 'rule file to write (- for stdout)', '-')

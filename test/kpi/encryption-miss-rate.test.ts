@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AttachmentInfo, MailRecord } from '../../src/evidence/records.ts';
-import { createMemoryStore } from '../../src/evidence/memory-store.ts';
+import { STORE_FACTORIES } from '../evidence/helpers/stores.ts';
 import { emptyBundle } from '../../src/kpi/bundle.ts';
 import { EncryptionMissAccumulator, encryptionMissRate, encryptionMissRateKpi } from '../../src/kpi/encryption-miss-rate.ts';
 import { ctx, objective } from './helpers.ts';
@@ -84,8 +84,9 @@ describe('encryption-miss-rate', () => {
     expect([r.value, r.status]).toEqual([0.05, 'at_risk']);
   });
 
-  it('evaluateStream over the store gives the same result as the accumulator', async () => {
-    const store = createMemoryStore();
+  for (const factory of STORE_FACTORIES) it(`evaluateStream over the ${factory.name} store gives the same result as the accumulator`, async () => {
+    const handle = await factory.create();
+    const store = handle.store;
     await store.writeFacts({ source: 'journal', kind: 'mail', observedAt: new Date('2026-11-20T00:00:00Z'), facts: RECORDS.slice(0, 9).map((d) => ({ key: d.messageId, data: d })) });
     await store.writeFacts({ source: 'journal2', kind: 'mail', observedAt: new Date('2026-11-20T00:00:00Z'), facts: RECORDS.slice(9).map((d) => ({ key: d.messageId, data: d })) });
     const c = ctx(OBJ, AT);
@@ -94,7 +95,7 @@ describe('encryption-miss-rate', () => {
     const acc = new EncryptionMissAccumulator(c);
     for (const m of RECORDS) acc.add(m);
     expect(acc.result().failing.map((f) => f.id).sort()).toEqual(r.failing.map((f) => f.id).sort());
-    await store.close();
+    await handle.cleanup();
   });
 });
 
