@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Builds dist/ (the compiled CLI the CLI tests spawn) when a source is newer than it.
+    globalSetup: ['test/global-setup.ts'],
   },
 });
