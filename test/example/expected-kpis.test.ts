@@ -29,6 +29,8 @@ const EXPECTED = {
   'phishing-drill': { kpi: 'phishing-click-rate', numerator: 33, denominator: 445, status: 'met', from: '2026-04-01' },
   mfa: { kpi: 'mfa-coverage', numerator: 267, denominator: 276, status: 'missed', from: '2026-11-01' },
   'incident-reporting': { kpi: 'incident-report-sla-rate', numerator: 10, denominator: 12, status: 'at_risk', from: '2026-04-01' },
+  // Section 6: messages #2, #3, #5, #7, #10, #11 in the population; #3, #7, #11 miss.
+  'attachment-encryption': { kpi: 'encryption-miss-rate', numerator: 3, denominator: 6, status: 'missed', from: '2026-10-01' },
 } as const;
 
 const at = (local: string): string => `${local}@example.co.jp`;
@@ -43,6 +45,7 @@ const FAILING = {
   ].map(at),
   mfa: ['akemi.sasaki', 'megumi.suzuki', 'ai.kondo', 'aya.hashimoto', 'megumi.sato', 'naomi.watanabe', 'hiroshi.nakajima', 'test01', 'kenshu-user'].map(at),
   'incident-reporting': ['INC-2026-005', 'INC-2026-011'],
+  'attachment-encryption': ['20261105143048.D7B11E', '20261112130016.0844D1', '20261118181029.ED2FA6'].map((id) => `${id}@mail.example.co.jp`),
 };
 
 const quiet: Logger = { info() {}, warn() {}, error() {}, debug() {} };
@@ -57,6 +60,8 @@ describe('the example organisation, collected and evaluated in process', () => {
     for (const s of config.sources) {
       const run = await runCollection({ config, store, log: quiet }, s.id, { observedAt: new Date(EXPORTED) });
       expect({ source: s.id, rejected: run.rejected }).toEqual({ source: s.id, rejected: 0 });
+      // Section 6: 11 messages in the journal, the inbound one (#9) not stored.
+      if (s.kind === 'mail-journal') expect(run.accepted).toBe(10);
     }
     results = await evaluateObjectives(store, config, new Date(T));
   });
@@ -91,6 +96,15 @@ describe('the example organisation, collected and evaluated in process', () => {
     expect(perCampaign).toEqual({ '2026年6月 標的型メール訓練（賞与明細）': 18, '2026年10月 標的型メール訓練（パスワード期限切れ）': 15 });
   });
 
+  it('mail: the inbound message is not stored, and the three misses are the plain PDF, the half-encrypted ZIP and the Bcc to a private address', () => {
+    const r = results.find((x) => x.objective === 'attachment-encryption')!;
+    expect(r.failing.map((f) => [f.details.externalRecipientDomains, f.details.unencryptedAttachments])).toEqual([
+      [['kaikei-jimusho.example.jp'], ['請求書_202611.pdf (application/pdf)']],
+      [['haken-agency.example'], ['名簿.zip (application/x-zip-compressed)']],
+      [['private-mail.example.net'], ['顧客リスト.xlsx (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)']],
+    ]);
+  });
+
   it('the late leavers are 3 days 10 hours overdue, rounded up to 4 days', () => {
     const r = results.find((x) => x.objective === 'stale-accounts')!;
     const late = r.failing.filter((f) => f.id === at('kumiko.saito') || f.id === at('yui.matsumoto'));
@@ -118,7 +132,8 @@ describe('the example organisation through the CLI', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const cli = (...args: string[]) => exec(process.execPath, ['--import', 'tsx', join(REPO, 'src', 'cli', 'main.ts'), ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' } });
+  // The compiled CLI, as `npx isms-kpi` runs it (test/global-setup.ts builds dist/ when stale).
+  const cli = (...args: string[]) => exec(process.execPath, [join(REPO, 'bin', 'isms-kpi.js'), ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' } });
 
   it('`collect --observed-at` then `evaluate --format json --at T` gives the hand-computed values', async () => {
     await cli('collect', '-c', config, '--observed-at', EXPORTED, '--log-level', 'silent');
