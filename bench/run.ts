@@ -19,6 +19,7 @@ const BENCHES: Record<string, { file: string; what: string; args?: string[] }> =
   'access-logs': { file: 'bench/access-logs.ts', what: 'issue 4: 1,000,000-line access log vs mtail, goaccess, readline+regex' },
   mail: { file: 'bench/mail.ts', what: 'issue 5: 20,000 outbound messages vs mailparser simpleParser' },
   'scale-out': { file: 'bench/scale-out.ts', what: 'issue 3: a sharded source through BullMQ, 1 vs 2 worker processes' },
+  startup: { file: 'bench/startup.ts', what: 'issue 11: CLI start-up (--help, --version, validate) beside node -e 0' },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,6 +1,7 @@
 import { runCollection } from '../../jobs/run-collection.ts';
 import { createApp } from '../app.ts';
 import { table } from '../format.ts';
+import { requireKnownIds } from '../ids.ts';
 import { clearProgress, terminalProgress } from '../progress.ts';
 import { parseInstant } from '../time.ts';
 import type { GlobalOptions } from './options.ts';
@@ -9,6 +10,7 @@ export async function collectCommand(sources: string[], opts: GlobalOptions & { 
   const app = createApp({ configFile: opts.config, logLevel: opts.logLevel ?? 'warn', progress: terminalProgress() });
   try {
     const observedAt = parseInstant('--observed-at', opts.observedAt, () => new Date());
+    requireKnownIds('source', sources, app.config.sources.map((s) => s.id), app.config.file);
     const ids = sources.length > 0 ? sources : app.config.sources.filter((s) => s.enabled).map((s) => s.id);
     const rows: string[][] = [];
     let failed = 0;
