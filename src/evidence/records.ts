@@ -73,6 +73,13 @@ export interface PhishingRecord {
   clicked: boolean;
   submitted: boolean;
   reported: boolean;
+  /**
+   * When the recipient first clicked or submitted data, ISO-8601: from the campaign's timeline
+   * (JSON) where it has the event, else the result's `modified_date` (the time of its last status
+   * change, so no earlier than the failure). Absent for a recipient who did not fail, and where
+   * the export gives no time (then the campaign's launch stands in).
+   */
+  failedAt?: string;
 }
 
 /** One entry of the incident register. Key: incidentId. */

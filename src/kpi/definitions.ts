@@ -11,3 +11,5 @@ export { passwordAgeComplianceKpi } from './password-age-compliance.ts';
 export { incidentReportSlaRateKpi } from './incident-report-sla-rate.ts';
 export { leaverActivityCountKpi } from './leaver-activity-count.ts';
 export { encryptionMissRateKpi } from './encryption-miss-rate.ts';
+export { phishingRepeatClickerCountKpi } from './phishing-repeat-clicker-count.ts';
+export { postClickTrainingRateKpi } from './post-click-training-rate.ts';

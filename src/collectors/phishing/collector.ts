@@ -15,14 +15,15 @@ import { KeyGuard, sourcePath, sourceZone, type RowResult } from '../csv/source.
 import { isNever } from '../idp/values.ts';
 import { parseTimestamp } from '../time.ts';
 import type { CollectContext, Collector, SnapshotOutput } from '../types.ts';
-import { eventsOf, parseGophishResult, type GophishResult } from './parse.ts';
+import { eventsOf, failureTimesOf, parseGophishResult, type GophishResult } from './parse.ts';
 
-type Field = 'email' | 'status' | 'reported' | 'send_date';
+type Field = 'email' | 'status' | 'reported' | 'send_date' | 'modified_date';
 const FIELDS: FieldSpecs<Field> = {
   email: { defaults: ['email'], required: true },
   status: { defaults: ['status'], required: true },
   reported: { defaults: ['reported'] },
   send_date: { defaults: ['send_date'] },
+  modified_date: { defaults: ['modified_date'] },
 };
 
 type Source = SourceOf<'phishing'>;
@@ -89,7 +90,7 @@ async function collectJson(source: Source, file: string, zone: string, ctx: Coll
       if (!t.ok) throw new EvidenceInputError(file, `campaign "${campaign}": ${k}: ${t.error}`);
       launchedAt = t.value;
     }
-    const opts = { campaign, launchedAt, zone, events: eventsOf(c.timeline) };
+    const opts = { campaign, launchedAt, zone, events: eventsOf(c.timeline), failedAt: failureTimesOf(c.timeline, zone) };
     (c.results as unknown[]).forEach((res, i) => {
       const r: RowResult<PhishingRecord> =
         res && typeof res === 'object' ? parseGophishResult(res as GophishResult, opts) : { ok: false, reason: 'result is not an object' };

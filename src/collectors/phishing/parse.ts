@@ -30,6 +30,8 @@ export interface GophishResult {
   status?: string;
   reported?: string | boolean;
   send_date?: string;
+  /** The time of the result's last status change (for a failure: no earlier than the click). */
+  modified_date?: string;
 }
 
 export interface PhishingOptions {
@@ -38,6 +40,8 @@ export interface PhishingOptions {
   launchedAt?: string;
   zone: string;
   events?: Events;
+  /** The first click or submission per lower-cased email, from the timeline (see failureTimesOf). */
+  failedAt?: ReadonlyMap<string, string>;
 }
 
 function flag(v: string | boolean | undefined): boolean | undefined {
@@ -77,7 +81,42 @@ export function parseGophishResult(r: GophishResult, opts: PhishingOptions): Row
     submitted,
     reported: reportedFlag || s === 'email reported' || (events?.has('Email Reported') ?? false),
   };
+  if (clicked) {
+    const failedAt = opts.failedAt?.get(email) ?? failedAtOfStatus(s, r.modified_date, opts.zone);
+    if (failedAt) data.failedAt = failedAt;
+  }
   return { ok: true, key: `${opts.campaign}\u001f${email}`, data };
+}
+
+/**
+ * A failure's time from the result itself: its `modified_date` when its status is the failure
+ * (Clicked Link, Submitted Data) — the last status change, so the click itself or later. A time
+ * that cannot be read leaves it to the campaign's launch, as when there is none.
+ */
+function failedAtOfStatus(status: string, modified: string | undefined, zone: string): string | undefined {
+  if (status !== 'clicked link' && status !== 'submitted data') return undefined;
+  const m = unescapeFormula((modified ?? '').trim());
+  if (!m || isNever(m)) return undefined;
+  const t = parseTimestamp(m, { zone });
+  return t.ok ? t.value : undefined;
+}
+
+/** The earliest "Clicked Link" or "Submitted Data" event per recipient of a campaign's timeline. */
+export function failureTimesOf(timeline: unknown, zone: string): Map<string, string> {
+  const out = new Map<string, { ms: number; iso: string }>();
+  if (Array.isArray(timeline)) {
+    for (const e of timeline as Record<string, unknown>[]) {
+      const msg = typeof e?.message === 'string' ? e.message : '';
+      if (msg !== 'Clicked Link' && msg !== 'Submitted Data') continue;
+      const email = typeof e?.email === 'string' ? e.email.trim().toLowerCase() : '';
+      const time = typeof e?.time === 'string' ? parseTimestamp(e.time, { zone }) : undefined;
+      if (!email || !time?.ok) continue;
+      const ms = Date.parse(time.value);
+      const prev = out.get(email);
+      if (!prev || ms < prev.ms) out.set(email, { ms, iso: time.value });
+    }
+  }
+  return new Map([...out].map(([k, v]) => [k, v.iso]));
 }
 
 /** Index a campaign's timeline by recipient. */

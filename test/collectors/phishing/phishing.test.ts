@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { phishingCollector } from '../../../src/collectors/phishing/collector.ts';
-import { parseGophishResult, unescapeFormula } from '../../../src/collectors/phishing/parse.ts';
+import { failureTimesOf, parseGophishResult, unescapeFormula } from '../../../src/collectors/phishing/parse.ts';
 import { collectAll, sourceOf, testContext } from '../context.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/phishing');
@@ -44,8 +44,9 @@ describe('phishing collector', () => {
     const base = { campaign: 'q2-drill', launchedAt };
     expect(records).toEqual([
       { key: 'q2-drill\u001fken.ito@example.co.jp', data: { ...base, email: 'ken.ito@example.co.jp', status: 'Email Sent', ...outcome(true, false, false, false) } },
-      { key: 'q2-drill\u001fhanako@example.co.jp', data: { ...base, email: 'hanako@example.co.jp', status: 'Clicked Link', ...outcome(true, true, false, true) } },
-      { key: 'q2-drill\u001f-jiro@example.co.jp', data: { ...base, email: '-jiro@example.co.jp', status: 'Submitted Data', ...outcome(true, true, true, false) } },
+      // A failure's time: the CSV has no timeline, so its modified_date (the last status change).
+      { key: 'q2-drill\u001fhanako@example.co.jp', data: { ...base, email: 'hanako@example.co.jp', status: 'Clicked Link', ...outcome(true, true, false, true), failedAt: '2026-05-12T02:10:00.000Z' } },
+      { key: 'q2-drill\u001f-jiro@example.co.jp', data: { ...base, email: '-jiro@example.co.jp', status: 'Submitted Data', ...outcome(true, true, true, false), failedAt: '2026-05-12T03:00:00.000Z' } },
       { key: 'q2-drill\u001fbounce@example.co.jp', data: { ...base, email: 'bounce@example.co.jp', status: 'Error Sending Email', ...outcome(false, false, false, false) } },
     ]);
     const file = path.join(FIXTURES, 'q2-drill.csv');
@@ -67,12 +68,39 @@ describe('phishing collector', () => {
     const records = await collectAll(phishingCollector, sourceOf({ kind: 'phishing', format: 'gophish-json', path: 'campaign.json' }), ctx);
     const base = { campaign: '2026 Q2 drill', launchedAt: '2026-05-12T10:00:00.000+09:00' };
     expect(records.map((r) => r.data)).toEqual([
-      { ...base, email: 'ken.ito@example.co.jp', status: 'Email Opened', ...outcome(true, true, false, false) },
+      // The timeline's Clicked Link of Ken.Ito@ (01:11), though the status says only Opened.
+      { ...base, email: 'ken.ito@example.co.jp', status: 'Email Opened', ...outcome(true, true, false, false), failedAt: '2026-05-12T01:11:00.000Z' },
       { ...base, email: 'hanako@example.co.jp', status: 'Email Sent', ...outcome(true, false, false, true) },
-      { ...base, email: 'jiro@example.co.jp', status: 'Submitted Data', ...outcome(true, true, true, false) },
+      { ...base, email: 'jiro@example.co.jp', status: 'Submitted Data', ...outcome(true, true, true, false), failedAt: '2026-05-12T03:00:00.000Z' },
       { ...base, email: 'bounce@example.co.jp', status: 'Error Sending Email', ...outcome(false, false, false, false) },
       { ...base, email: 'later@example.co.jp', status: 'Scheduled', ...outcome(false, false, false, false) },
     ]);
     expect(rejections).toEqual([{ file: path.join(FIXTURES, 'campaign.json'), line: 6, field: 'email', reason: 'campaign "2026 Q2 drill": no recipient email' }]);
+  });
+
+  it('a failure time: the earliest click or submission of the timeline, else modified_date of a failed status, else none', () => {
+    const timeline = [
+      { email: 'a@x.jp', time: '2026-05-12T01:30:00Z', message: 'Submitted Data' },
+      { email: 'A@x.jp', time: '2026-05-12T01:20:00Z', message: 'Clicked Link' },
+      { email: 'a@x.jp', time: '2026-05-12T01:10:00Z', message: 'Email Opened' },
+      { email: 'b@x.jp', time: 'not a time', message: 'Clicked Link' },
+    ];
+    const failedAt = failureTimesOf(timeline, 'UTC');
+    expect([...failedAt]).toEqual([['a@x.jp', '2026-05-12T01:20:00.000Z']]);
+    const opts = { campaign: 'c', launchedAt: '2026-05-12T01:00:00.000Z', zone: 'Asia/Tokyo', failedAt };
+    const parse = (r: Parameters<typeof parseGophishResult>[0]) => {
+      const out = parseGophishResult(r, opts);
+      if (!out.ok) throw new Error(out.reason);
+      return out.data.failedAt;
+    };
+    // The timeline wins over modified_date.
+    expect(parse({ email: 'a@x.jp', status: 'Submitted Data', modified_date: '2026-05-12T05:00:00Z' })).toBe('2026-05-12T01:20:00.000Z');
+    // No timeline event: modified_date of a failed status, zone-less read in the source's zone.
+    expect(parse({ email: 'c@x.jp', status: 'Clicked Link', modified_date: '2026-05-12 11:00' })).toBe('2026-05-12T11:00:00.000+09:00');
+    // Not failed: no failure time, whatever modified_date says.
+    expect(parse({ email: 'd@x.jp', status: 'Email Opened', modified_date: '2026-05-12T05:00:00Z' })).toBeUndefined();
+    // Unreadable or GoPhish's zero time: none (the launch stands in).
+    expect(parse({ email: 'e@x.jp', status: 'Clicked Link', modified_date: 'yesterday' })).toBeUndefined();
+    expect(parse({ email: 'f@x.jp', status: 'Clicked Link', modified_date: '0001-01-01T00:00:00Z' })).toBeUndefined();
   });
 });
