@@ -25,10 +25,11 @@ const ORDER = [
   'detectedAt', 'due', 'reportedAt', 'severity', 'missing', 'passwordChangedAt', 'serviceAccount', 'source',
 ];
 /** Facts for the record (CSV, JSON) rather than for acting on: left out of the table. */
-const TABLE_HIDDEN = new Set(['accountId', 'disabledAtFrom', 'where', 'partialDay', 'reasons', 'tooLarge']);
+const TABLE_HIDDEN = new Set(['accountId', 'disabledAtFrom', 'where', 'partialDay', 'reasons', 'tooLarge', 'failedAtFrom', 'decidedAtFrom']);
 const KINDS: Record<string, Kind> = {
   staleSince: 'instant', deadline: 'instant', disabledAt: 'instant', lastEvent: 'instant', date: 'instant', detectedAt: 'instant',
   due: 'instant', reportedAt: 'instant', passwordChangedAt: 'instant', daysOverdue: 'number', count: 'number', kind: 'staleKind',
+  failedAt: 'instant', lastFailedAt: 'instant', completedAt: 'instant', firstAt: 'instant', lastAt: 'instant', decidedAt: 'instant', graceEnd: 'instant',
 };
 
 interface Column {

@@ -12,6 +12,8 @@ import { lmsSourceKind } from './lms/source.ts';
 import { mailSourceKind } from './mail/source.ts';
 import { phishingSourceKind } from './phishing/source.ts';
 import type { SourceKindDescriptor } from './source-kind.ts';
+import { deviceEventsSourceKind } from './device-events/source.ts';
+import { mediaApprovalsSourceKind } from './media-approvals/source.ts';
 
 export const SOURCE_KINDS: readonly SourceKindDescriptor[] = [
   hrSourceKind,
@@ -22,4 +24,6 @@ export const SOURCE_KINDS: readonly SourceKindDescriptor[] = [
   accessLogSourceKind,
   elasticsearchSourceKind,
   mailSourceKind,
+  deviceEventsSourceKind,
+  mediaApprovalsSourceKind,
 ];

@@ -13,3 +13,5 @@ export { leaverActivityCountKpi } from './leaver-activity-count.ts';
 export { encryptionMissRateKpi } from './encryption-miss-rate.ts';
 export { phishingRepeatClickerCountKpi } from './phishing-repeat-clicker-count.ts';
 export { postClickTrainingRateKpi } from './post-click-training-rate.ts';
+export { unapprovedRemovableMediaCountKpi } from './unapproved-removable-media-count.ts';
+export { removableMediaApprovalRateKpi } from './removable-media-approval-rate.ts';

@@ -106,8 +106,9 @@ async function seeFile(path: string): Promise<SeenFile | undefined> {
 /**
  * The files to consider now, including a known file renamed to `<name>.1` outside the globs, and
  * those that could not be looked at (a `.gz` whose head does not decompress, an unreadable file).
+ * Also the device-events collector's (any source of file globs read by checkpoint).
  */
-async function seeFiles(source: Source, ctx: CollectContext, prev: CheckpointState): Promise<{ seen: SeenFile[]; unseen: FailedFile[] }> {
+export async function seeFiles(source: { paths: readonly string[] }, ctx: CollectContext, prev: CheckpointState): Promise<{ seen: SeenFile[]; unseen: FailedFile[] }> {
   const paths = await resolvePaths(source.paths, ctx.config.baseDir);
   const seen: SeenFile[] = [];
   const unseen: FailedFile[] = [];
