@@ -96,6 +96,21 @@ withConfig(store.command('export').description('write the whole store as a porta
 withConfig(store.command('import <file>').description('read an archive into the configured store, which must be empty (one transaction)'))
   .action(lazy(async () => (await import('./commands/store.ts')).storeImportCommand));
 
+const accessReview = program.command('access-review').description('access reviews (アカウント棚卸し): start a campaign, see how far each reviewer is');
+withConfig(accessReview.command('start').description('snapshot the active accounts, assign reviewers, write one worksheet per reviewer (XLSX, CSV) into the source\'s output folder'))
+  .option('--campaign <id>', 'campaign id, e.g. 2026-Q3 (default: the current period by the source\'s cadence)')
+  .option('--deadline <date>', 'last day for decisions, e.g. 2026-10-15 (default: start + the source\'s reviewDays)')
+  .option('--at <iso>', 'snapshot the accounts as of this instant (default now)')
+  .option('--source <id>', 'the access-review source, when there are several')
+  .action(lazy(async () => (await import('./commands/access-review.ts')).accessReviewStartCommand));
+withConfig(accessReview.command('status').description('collect the returned sheets, then show per reviewer how many accounts are decided'))
+  .option('--campaign <id>', 'which campaign (default: the latest)')
+  .option('--source <id>', 'the access-review source, when there are several')
+  .option('--at <iso>', 'as of this instant (does not collect)')
+  .option('--no-collect', 'show what the evidence store holds, without collecting first')
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+  .action(lazy(async () => (await import('./commands/access-review.ts')).accessReviewStatusCommand));
+
 withConfig(program.command('rules').description('write the Prometheus rule file for the configured objectives and sources'))
   .option('-o, --output <file>', 'rule file to write (- for stdout)', '-')
   .action(lazy(async () => (await import('./commands/generate.ts')).rulesCommand));

@@ -14,6 +14,7 @@ import { phishingSourceKind } from './phishing/source.ts';
 import type { SourceKindDescriptor } from './source-kind.ts';
 import { deviceEventsSourceKind } from './device-events/source.ts';
 import { mediaApprovalsSourceKind } from './media-approvals/source.ts';
+import { accessReviewSourceKind } from './access-review/source.ts';
 
 export const SOURCE_KINDS: readonly SourceKindDescriptor[] = [
   hrSourceKind,
@@ -26,4 +27,5 @@ export const SOURCE_KINDS: readonly SourceKindDescriptor[] = [
   mailSourceKind,
   deviceEventsSourceKind,
   mediaApprovalsSourceKind,
+  accessReviewSourceKind,
 ];

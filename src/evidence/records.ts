@@ -22,6 +22,12 @@ export interface PersonRecord {
   leaveDate?: string;
   /** Extra login names HR knows for this person. */
   logins?: string[];
+  /**
+   * The head of the person's department (or their manager), as HR names them: an email,
+   * employee id or log-in name. An access review assigns the person's accounts to them when no
+   * reviewer is configured for the department.
+   */
+  departmentHead?: string;
 }
 
 /** An identity-provider account. Key: the IdP's stable account id (or login). */

@@ -15,3 +15,5 @@ export { phishingRepeatClickerCountKpi } from './phishing-repeat-clicker-count.t
 export { postClickTrainingRateKpi } from './post-click-training-rate.ts';
 export { unapprovedRemovableMediaCountKpi } from './unapproved-removable-media-count.ts';
 export { removableMediaApprovalRateKpi } from './removable-media-approval-rate.ts';
+export { accessReviewCompletionRateKpi } from './access-review-completion-rate.ts';
+export { accessReviewRemovalRateKpi } from './access-review-removal-rate.ts';

@@ -7,7 +7,7 @@ import type { FieldSpecs } from '../csv/columns.ts';
 import type { RowResult } from '../csv/source.ts';
 import { parseDate } from '../time.ts';
 
-export type HrField = 'employeeId' | 'email' | 'name' | 'department' | 'status' | 'hireDate' | 'leaveDate' | 'logins';
+export type HrField = 'employeeId' | 'email' | 'name' | 'department' | 'status' | 'hireDate' | 'leaveDate' | 'logins' | 'departmentHead';
 
 /** Header names recognised without a `columns` mapping (English, OrangeHRM-style and Japanese). */
 export const HR_FIELDS: FieldSpecs<HrField> = {
@@ -19,6 +19,8 @@ export const HR_FIELDS: FieldSpecs<HrField> = {
   hireDate: { defaults: ['hireDate', 'hire date', 'hired', 'start date', 'joined date', 'joined', '入社日'] },
   leaveDate: { defaults: ['leaveDate', 'leave date', 'termination date', 'terminated', 'end date', 'last day', 'last working day', '退職日'] },
   logins: { defaults: ['logins', 'login', 'username', 'user name', 'user id', 'ログイン名', 'ログインID', 'アカウント'] },
+  /** Who heads the person's department (or their manager): reviews their accounts in an access review. */
+  departmentHead: { defaults: ['departmentHead', 'department head', 'head of department', 'manager', 'manager email', 'supervisor', '所属長', '部門長', '上長', '上長メールアドレス'] },
 };
 
 export interface HrRowOptions {
@@ -61,6 +63,7 @@ export function parsePersonRow(row: Partial<Record<HrField, string>>, opts: HrRo
       return { ok: false, field: 'leaveDate', reason: `status "${row.status}" means the person left, but the leave date is empty` };
     }
   }
+  if (row.departmentHead) person.departmentHead = row.departmentHead;
   if (row.logins) {
     const logins = splitLogins(row.logins);
     if (logins.length) person.logins = logins;

@@ -116,3 +116,16 @@ describe('hr-roster collector', () => {
     await expect(run).rejects.toThrow(/roster\.csv: missing required column\(s\) employeeId \(e\.g\. .*\) or email \(e\.g\. .*\): found headers "氏名", "部署"/);
   });
 });
+
+describe('the department head column (access reviews)', () => {
+  it('a 所属長 column, or one mapped in `columns`, gives each person\'s department head', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hr-head-'));
+    writeFileSync(path.join(dir, 'a.csv'), '社員番号,メールアドレス,部署,所属長\nE1,ann@example.co.jp,営業部,E9\nE9,dave@example.co.jp,営業部,\n');
+    writeFileSync(path.join(dir, 'b.csv'), 'id,email,boss\nE1,ann@example.co.jp,dave@example.co.jp\n');
+    const { ctx } = testContext({ baseDir: dir });
+    const a = await collectAll(hrCollector, sourceOf({ kind: 'hr-roster', path: 'a.csv' }), ctx);
+    expect(a.map((r) => r.data.departmentHead)).toEqual(['E9', undefined]);
+    const b = await collectAll(hrCollector, sourceOf({ kind: 'hr-roster', path: 'b.csv', columns: { departmentHead: 'boss' } }), ctx);
+    expect(b[0]!.data).toEqual({ employeeId: 'E1', email: 'ann@example.co.jp', departmentHead: 'dave@example.co.jp' });
+  });
+});

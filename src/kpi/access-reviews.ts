@@ -1,0 +1,39 @@
+/**
+ * The campaigns of the period, shared by access-review-completion-rate and
+ * access-review-removal-rate (KPIS.md, A.5.18): the accounts of every campaign whose deadline
+ * lies in the period and is no later than T. A campaign's deadline is an instant: the end of
+ * its deadline day in the organisation's zone (the next midnight), or the instant it was given.
+ * Decisions dated after T are not known at T.
+ */
+import type { RecordKinds } from '../evidence/records.ts';
+import { currentOf, type EvidenceBundle } from './bundle.ts';
+import { departmentFilter, normText } from './params.ts';
+import { inWindow, periodAt, type PeriodWindow } from './period.ts';
+import { toMillis } from './time.ts';
+import type { KpiContext } from './types.ts';
+
+export type AccessReviewRecord = RecordKinds['access-review'];
+
+export interface ReviewedAccount {
+  r: AccessReviewRecord;
+  deadlineMs: number;
+  /** The decision's time when it is known at T. */
+  decidedMs?: number;
+}
+
+export function reviewedAccountsInPeriod(bundle: EvidenceBundle, ctx: KpiContext): { accounts: ReviewedAccount[]; win: PeriodWindow } {
+  const zone = ctx.organisation.timeZone;
+  const T = ctx.at.getTime();
+  const win = periodAt(ctx.objective.period, ctx.at, ctx.organisation);
+  const depts = departmentFilter(ctx);
+  const accounts: ReviewedAccount[] = [];
+  for (const r of currentOf(bundle, 'access-review')) {
+    const deadlineMs = toMillis(r.deadlineAt, zone);
+    if (!inWindow(deadlineMs, win)) continue;
+    if (depts && (r.department === undefined || !depts.has(normText(r.department)))) continue;
+    const d = r.decision && r.reviewedAt ? toMillis(r.reviewedAt, zone) : undefined;
+    accounts.push({ r, deadlineMs, ...(d !== undefined && !Number.isNaN(d) && d <= T ? { decidedMs: d } : {}) });
+  }
+  accounts.sort((a, b) => a.deadlineMs - b.deadlineMs || (a.r.campaign < b.r.campaign ? -1 : a.r.campaign > b.r.campaign ? 1 : a.r.account < b.r.account ? -1 : 1));
+  return { accounts, win };
+}
