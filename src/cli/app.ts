@@ -2,6 +2,7 @@
  * The composition root: builds the objects a command needs from the config, once. Commands call
  * this and nothing else constructs stores, loggers or drivers.
  */
+import { ensureDataDir } from '../config/data-dir.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/types.ts';
 import type { Logger } from '../collectors/types.ts';
@@ -33,6 +34,7 @@ export interface AppOptions {
 export function createApp(opts: AppOptions): App {
   const config = loadConfig(opts.configFile);
   const log = createLogger(opts.logLevel ?? 'info');
+  if (opts.store !== false) ensureDataDir(config);
   const store = opts.store === false ? noStore('a worker for shards only') : SqliteStore.inDataDir(config.dataDir);
   const metrics = new IsmsMetrics({
     objectives: config.objectives,

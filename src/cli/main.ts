@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { configJsonSchema } from '../config/schema.ts';
 import { loadConfig } from '../config/load.ts';
 import { ConfigError, IsmsError } from '../errors.ts';
+import { redactSecrets } from '../redact.ts';
 import { collectCommand } from './commands/collect.ts';
 import { evaluateCommand, evidenceCommand } from './commands/evaluate.ts';
 import { dashboardsCommand, rulesCommand } from './commands/generate.ts';
@@ -37,6 +38,8 @@ program.command('schema').description('print the JSON Schema of the config file 
 
 withConfig(program.command('collect [source...]').description('collect the given sources (default: all enabled) once'))
   .option('--observed-at <iso>', 'load the export as evidence of this instant (backfill of historical exports)')
+  .option('--accept-shrink <source>', 'store this source\'s export even if it lost more than maxShrink of the previous one\'s records (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+  .option('--show-values', 'print the rejected input values (may be personal data) beside their reasons')
   .action((sources: string[], o) => set(collectCommand(sources, o)));
 
 withConfig(program.command('evaluate').description('evaluate every objective'))
@@ -91,7 +94,7 @@ try {
     process.stderr.write(`isms-kpi: ${err.message}\n`);
     process.exitCode = 2;
   } else {
-    process.stderr.write(`isms-kpi: ${(err as Error).message}\n`);
+    process.stderr.write(`isms-kpi: ${redactSecrets((err as Error).message)}\n`);
     process.exitCode = 1;
   }
 }

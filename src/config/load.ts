@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors.ts';
+import { checkDataDir } from './data-dir.ts';
 import { configSchema, type ParsedConfig } from './schema.ts';
 import type { Config, RuntimeEnv } from './types.ts';
 
@@ -26,7 +27,9 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   } catch (cause) {
     throw new ConfigError([{ file: abs, path: '', message: `cannot read config: ${(cause as Error).message}` }], { cause });
   }
-  return parseConfig(text, abs, env);
+  const config = parseConfig(text, abs, env);
+  checkDataDir(config);
+  return config;
 }
 
 /** Parse and validate config text; `file` is used for messages and to resolve relative paths. */
