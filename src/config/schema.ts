@@ -4,6 +4,7 @@
  * need one name an environment variable (`…Env`).
  */
 import { z } from 'zod';
+import { secretQueryParams } from '../redact.ts';
 
 const ianaZone = z.string().refine(
   (tz) => {
@@ -22,6 +23,17 @@ const noCredentialsUrl = z
   .refine((u) => !/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i.test(u), {
     message: 'credentials must not be written in the config; put the URL in an environment variable',
   });
+
+/** A URL people are sent to (evidence links in alerts): no credentials, no token in its query. */
+const publicUrl = noCredentialsUrl.superRefine((u, ctx) => {
+  const names = secretQueryParams(u);
+  if (names.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `a secret must not be in the URL's query (${names.map((n) => `\`${n}\``).join(', ')}): the link is shown to people and written into alerts; protect the pages another way`,
+    });
+  }
+});
 
 /** A cron expression (node-cron syntax, 5 or 6 fields). */
 const cron = z
@@ -44,12 +56,28 @@ const common = {
   enabled: z.boolean().default(true),
 };
 
+/** Fields of snapshot sources (each export is the whole population). */
+const snapshot = {
+  /**
+   * The shrink guard: an export with more than this share fewer records than the previous
+   * observation (of at least 10 records) is refused, nothing stored. 1 accepts any shrink.
+   * @defaultValue 0.2
+   */
+  maxShrink: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe('Share (0..1) of the previous export\'s records a new export may lose before it is refused as truncated (default 0.2; 1 = never refuse).'),
+};
+
 /** Path or glob(s) of input files, relative to the config file. */
 const pathField = z.string().min(1);
 const columns = z.record(z.string(), z.string()).describe('Our field name → the column header in the file.');
 
 export const hrSourceSchema = z.object({
   ...common,
+  ...snapshot,
   kind: z.literal('hr-roster'),
   path: pathField,
   delimiter: z.string().optional(),
@@ -61,6 +89,7 @@ export const hrSourceSchema = z.object({
 
 export const idpSourceSchema = z.object({
   ...common,
+  ...snapshot,
   kind: z.literal('idp'),
   format: z.enum(['okta-json', 'entra-csv', 'entra-json', 'google-csv', 'google-json', 'keycloak-json', 'generic-csv']),
   path: pathField,
@@ -71,6 +100,7 @@ export const idpSourceSchema = z.object({
 
 export const lmsSourceSchema = z.object({
   ...common,
+  ...snapshot,
   kind: z.literal('lms'),
   format: z.enum(['moodle-csv', 'generic-csv']),
   path: pathField,
@@ -83,6 +113,7 @@ export const lmsSourceSchema = z.object({
 
 export const phishingSourceSchema = z.object({
   ...common,
+  ...snapshot,
   kind: z.literal('phishing'),
   format: z.enum(['gophish-csv', 'gophish-json']),
   path: pathField,
@@ -94,6 +125,7 @@ export const phishingSourceSchema = z.object({
 
 export const incidentSourceSchema = z.object({
   ...common,
+  ...snapshot,
   kind: z.literal('incidents'),
   path: pathField,
   delimiter: z.string().optional(),
@@ -247,7 +279,7 @@ export const configSchema = z.object({
       host: z.string().default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(9464),
       /** Link target for "show me the evidence" in alerts. */
-      externalUrl: noCredentialsUrl.optional(),
+      externalUrl: publicUrl.optional(),
     })
     .default({ host: '127.0.0.1', port: 9464 }),
   alerting: z
