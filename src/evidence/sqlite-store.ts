@@ -48,7 +48,7 @@ export class SqliteStore implements EvidenceStore {
   private readonly db: Database.Database;
 
   /** @param file database file, or `:memory:` for a throw-away store (tests). */
-  constructor(file: string) {
+  constructor(readonly file: string) {
     try {
       this.db = new Database(file);
       this.db.pragma('journal_mode = WAL');

@@ -9,6 +9,7 @@ import type { CollectContext, CollectOutput, Collector, Logger, ShardSpec } from
 import { SnapshotShrinkError, UsageError } from '../errors.ts';
 import type { Keyed, RecordKind } from '../evidence/records.ts';
 import type { EvidenceStore, Rejection, RunRecord } from '../evidence/store.ts';
+import type { KpiResult } from '../kpi/types.ts';
 import { messages } from '../i18n/catalogue.ts';
 import { redactSecrets } from '../redact.ts';
 
@@ -26,6 +27,11 @@ export interface JobDeps {
   progress?: (sourceId: string, done: number, total?: number) => void;
   /** Injected clock (tests); default Date.now. */
   now?: () => Date;
+  /**
+   * How to evaluate every objective as of an instant; default evaluateObjectives on `store` in
+   * this thread. `run` evaluates on a worker thread instead (evaluate-thread.ts).
+   */
+  evaluate?: (at: Date) => Promise<KpiResult[]>;
 }
 
 /** How many rejected records are kept as samples for the report (all are counted). */
