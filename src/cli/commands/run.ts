@@ -10,6 +10,7 @@ import { Notifier } from '../../alerts/notifier.ts';
 import { SqliteStore } from '../../evidence/sqlite-store.ts';
 import { createDriver } from '../../jobs/bullmq/create-driver.ts';
 import { EvaluationThread } from '../../jobs/evaluate-thread.ts';
+import { evaluateObjectives } from '../../kpi/evaluate.ts';
 import type { JobDriver, JobEvents } from '../../jobs/driver.ts';
 import type { KpiResult } from '../../kpi/types.ts';
 import { buildServer, listen } from '../../http/server.ts';
@@ -60,7 +61,8 @@ export async function runCommand(opts: RunOptions, makeDriver: DriverFactory = d
     },
   };
   metrics.setLastSuccess(await store.lastSuccess());
-  const thread = store instanceof SqliteStore && store.file !== ':memory:' ? new EvaluationThread({ config, storeFile: store.file }) : undefined;
+  const inThisThread = (at: Date) => evaluateObjectives(store, config, at);
+  const thread = store instanceof SqliteStore && store.file !== ':memory:' ? new EvaluationThread({ config, storeFile: store.file }, inThisThread) : undefined;
   const deps = thread ? { ...app.deps, evaluate: (at: Date) => thread.evaluate(at) } : app.deps;
   const driver = await makeDriver({ ...app, deps }, events);
   const server = buildServer({
