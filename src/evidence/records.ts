@@ -90,7 +90,7 @@ export interface IncidentRecord {
  * a later collection adds an increment rather than changing what an earlier instant saw).
  * Merges associatively: counts add, first-* take the min, last-* the max.
  *
- * The hour counts place the events within the day, so a bound inside it (the instant evaluated,
+ * The successes' hour counts place them within the day, so a bound inside it (the instant evaluated,
  * a rolling period's start, a stale-since) splits them exactly unless events of the hour that
  * holds the bound fall on both sides of it (see src/kpi/access-days.ts). Memory stays accounts ×
  * days × at most 25 small counts, never one entry per log line.
@@ -110,10 +110,10 @@ export interface AccessDayRecord {
   /**
    * Successes per hour of the day: index i counts [day start + i h, day start + (i+1) h) (23 to 25
    * hours, by DST), trailing zeros left out. Absent in aggregates stored before hours were kept.
+   * (Failures count in no KPI, only in leaver-activity-count's population: their first and last
+   * times place them well enough, and the hot loop stays smaller.)
    */
   successesByHour?: number[];
-  /** Failures per hour of the day, as successesByHour. */
-  failuresByHour?: number[];
   /** Where the last event was seen: log file or index (for the evidence report). */
   where?: string;
 }

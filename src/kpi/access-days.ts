@@ -90,7 +90,7 @@ export function successesIn(r: AccessDayRecord, zone: string, lo: number, hi: nu
 
 /** Failures of the aggregate in [lo, hi] (inclusive, ms). */
 export function failuresIn(r: AccessDayRecord, zone: string, lo: number, hi: number): CountIn {
-  return eventsIn(r.failures, firstFailure(r), ms(r.lastFailureAt), r.failuresByHour, r.day, zone, lo, hi);
+  return eventsIn(r.failures, firstFailure(r), ms(r.lastFailureAt), undefined, r.day, zone, lo, hi);
 }
 
 /** Whether some authentication of the aggregate is known to lie in [lo, hi]. */

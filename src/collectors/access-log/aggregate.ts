@@ -1,7 +1,7 @@
 /**
- * Per account and organisation-local day: authentication counts, per hour of the day as well,
- * and the first and last success / failure. Memory grows with accounts × days (at most 25 hour
- * counts each), never with lines. Merging is associative and commutative (counts add, first-*
+ * Per account and organisation-local day: authentication counts, successes per hour of the day
+ * as well, and the first and last success / failure. Memory grows with accounts × days (at most
+ * 25 hour counts each), never with lines. Merging is associative and commutative (counts add, first-*
  * take the min, last-* the max, `where` follows the record's decisive event), so shards merged
  * in any grouping give the unsharded answer.
  */
@@ -12,7 +12,7 @@ import { DayBucketer } from './time.ts';
 /** Hours a local day can have (25 on the day a DST change turns the clocks back). */
 export const HOURS_PER_DAY = 25;
 const HOUR_MS = 3_600_000;
-/** Cells per block of hour counts (a block is 2 × 25 × 4 bytes × this: 400 KB). */
+/** Cells per block of hour counts (a block is 25 × 4 bytes × this: 200 KB). */
 const BLOCK_CELLS = 2048;
 
 /** Store key of an access-day fact: the day first (fixed width), so the key is unambiguous. */
@@ -76,13 +76,9 @@ export function mergeAccessDay(a: AccessDayRecord, b: AccessDayRecord): AccessDa
   if (lf !== undefined) out.lastFailureAt = lf;
   // An aggregate from before hours were kept cannot place its events: the merge drops the hours
   // rather than claim the others' placement for them all.
-  if (hoursComplete(a, 'successes') && hoursComplete(b, 'successes')) {
+  if (hoursComplete(a) && hoursComplete(b)) {
     const h = addHours(a.successesByHour, b.successesByHour);
     if (h !== undefined) out.successesByHour = h;
-  }
-  if (hoursComplete(a, 'failures') && hoursComplete(b, 'failures')) {
-    const h = addHours(a.failuresByHour, b.failuresByHour);
-    if (h !== undefined) out.failuresByHour = h;
   }
   const where = (wins(decisive(a), decisive(b)) ? a : b).where;
   if (where !== undefined) out.where = where;
@@ -113,9 +109,9 @@ export function firstOf(r: AccessDayRecord, what: 'successes' | 'failures'): str
   return r.firstFailureAt ?? (r.failures === 1 ? r.lastFailureAt : undefined);
 }
 
-/** Whether the record's hour counts place all its events of that outcome (none counts as placed). */
-function hoursComplete(r: AccessDayRecord, what: 'successes' | 'failures'): boolean {
-  return r[what] === 0 || (what === 'successes' ? r.successesByHour : r.failuresByHour) !== undefined;
+/** Whether the record's hour counts place all its successes (none counts as placed). */
+function hoursComplete(r: AccessDayRecord): boolean {
+  return r.successes === 0 || r.successesByHour !== undefined;
 }
 
 function byDayThenAccount(x: AccessDayRecord, y: AccessDayRecord): number {
@@ -135,9 +131,9 @@ interface Cell {
   /** Start of the local day (ms), from which the hours count. */
   dayStart: number;
   /**
-   * The cell's hour counts: `hours[at + h]` successes and `hours[at + HOURS_PER_DAY + h]`
-   * failures of hour h, in a block shared by many cells (one typed array per cell would cost
-   * more than its counts).
+   * The cell's successes per hour, `hours[at + h]` for hour h, in a block shared by many cells
+   * (one typed array per cell would cost more than its counts, and a small footprint per cell
+   * keeps the hot loop in cache). Failures are not placed by hour: no KPI counts them.
    */
   hours: Int32Array;
   at: number;
@@ -173,9 +169,9 @@ export class AccessDayAggregator {
     return cell;
   }
 
-  /** Give a new cell its 2 × HOURS_PER_DAY counts in the current block (a new block when full). */
+  /** Give a new cell its HOURS_PER_DAY counts in the current block (a new block when full). */
   private claimHours(cell: Cell): void {
-    const width = 2 * HOURS_PER_DAY;
+    const width = HOURS_PER_DAY;
     if (this.blockUsed + width > this.block.length) {
       this.block = new Int32Array(width * BLOCK_CELLS);
       this.blockUsed = 0;
@@ -233,7 +229,6 @@ export class AccessDayAggregator {
       }
     } else {
       cell.failures += n;
-      cell.hours[cell.at + HOURS_PER_DAY + hour]! += n;
       if (ms < cell.firstFailure) cell.firstFailure = ms;
       if (ms > cell.lastFailure || (ms === cell.lastFailure && where < cell.failureWhere)) {
         cell.lastFailure = ms;
@@ -263,7 +258,6 @@ export class AccessDayAggregator {
         if (c.failures > 0) {
           if (c.failures > 1) r.firstFailureAt = new Date(c.firstFailure).toISOString();
           r.lastFailureAt = new Date(c.lastFailure).toISOString();
-          r.failuresByHour = hourCounts(c.hours, c.at + HOURS_PER_DAY);
         }
         const where = c.successes > 0 ? c.successWhere : c.failureWhere;
         if (where) r.where = where;

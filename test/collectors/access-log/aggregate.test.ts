@@ -11,7 +11,7 @@ import type { AccessDayRecord } from '../../../src/evidence/records.ts';
 const at = (iso: string) => Date.parse(iso);
 
 describe('AccessDayAggregator', () => {
-  it('counts per hour from the local day start, with first and last per outcome', () => {
+  it('counts successes per hour from the local day start, with first and last per outcome', () => {
     const agg = new AccessDayAggregator('Asia/Tokyo');
     agg.add('ken', at('2026-03-10T09:00:00+09:00'), true, 1, '/a.log');
     agg.add('ken', at('2026-03-10T13:00:00+09:00'), true, 1, '/a.log');
@@ -21,9 +21,8 @@ describe('AccessDayAggregator', () => {
       account: 'ken', day: '2026-03-10', successes: 4, failures: 3,
       firstSuccessAt: '2026-03-09T15:00:00.000Z', lastSuccessAt: '2026-03-10T04:00:00.000Z',
       firstFailureAt: '2026-03-10T04:59:59.999Z', lastFailureAt: '2026-03-10T04:59:59.999Z',
-      // hour 0: 2 (00:00), hour 9: 1, hour 13: 1; failures all in hour 13.
+      // hour 0: 2 (00:00), hour 9: 1, hour 13: 1 (failures are placed by their first and last only).
       successesByHour: [2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1],
-      failuresByHour: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3],
       where: '/a.log',
     }]);
   });
@@ -37,7 +36,6 @@ describe('AccessDayAggregator', () => {
     const [r] = agg.records();
     expect(r!.day).toBe('2026-11-01');
     expect(r!.successesByHour).toEqual([0, 1, 1, ...new Array(21).fill(0), 1]);
-    expect(r!.failuresByHour).toBeUndefined();
   });
 });
 
@@ -49,7 +47,7 @@ describe('mergeAccessDay', () => {
   const b: AccessDayRecord = {
     account: 'ken', day: '2026-03-10', successes: 1, failures: 2,
     firstSuccessAt: '2026-03-09T16:00:00.000Z', lastSuccessAt: '2026-03-09T16:00:00.000Z', successesByHour: [0, 1],
-    firstFailureAt: '2026-03-10T03:00:00.000Z', lastFailureAt: '2026-03-10T05:00:00.000Z', failuresByHour: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1], where: 'b',
+    firstFailureAt: '2026-03-10T03:00:00.000Z', lastFailureAt: '2026-03-10T05:00:00.000Z', where: 'b',
   };
   const c: AccessDayRecord = { account: 'ken', day: '2026-03-10', successes: 1, failures: 0, firstSuccessAt: '2026-03-10T14:00:00.000Z', lastSuccessAt: '2026-03-10T14:00:00.000Z', successesByHour: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1], where: 'c' };
 
@@ -59,7 +57,6 @@ describe('mergeAccessDay', () => {
       firstSuccessAt: '2026-03-09T16:00:00.000Z', lastSuccessAt: '2026-03-10T01:00:00.000Z',
       firstFailureAt: '2026-03-10T03:00:00.000Z', lastFailureAt: '2026-03-10T05:00:00.000Z',
       successesByHour: [0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1],
-      failuresByHour: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1],
       where: 'a',
     });
   });

@@ -43,7 +43,7 @@ async function collectFixture(name: string, format: Parameters<typeof logSource>
 }
 
 function dayLevel(f: Keyed<'access-day'>): Keyed<'access-day'> {
-  const { firstSuccessAt: _fs, firstFailureAt: _ff, successesByHour: _sh, failuresByHour: _fh, ...day } = f.data;
+  const { firstSuccessAt: _fs, firstFailureAt: _ff, successesByHour: _sh, ...day } = f.data;
   return { key: f.key, data: day };
 }
 
