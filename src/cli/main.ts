@@ -42,6 +42,8 @@ withConfig(program.command('schema').description('print the JSON Schema of the c
 
 withConfig(program.command('collect [source...]').description('collect the given sources (default: all enabled) once'))
   .option('--observed-at <iso>', 'load the export as evidence of this instant (backfill of historical exports)')
+  .option('--accept-shrink <source>', 'store this source\'s export even if it lost more than maxShrink of the previous one\'s records (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+  .option('--show-values', 'print the rejected input values (may be personal data) beside their reasons')
   .action(lazy(async () => (await import('./commands/collect.ts')).collectCommand));
 
 withConfig(program.command('evaluate [objective...]').description('evaluate every objective (or the ones named)'))
@@ -116,7 +118,7 @@ try {
     process.stderr.write(`isms-kpi: ${(err as Error).message}\n`);
     process.exitCode = 2;
   } else {
-    process.stderr.write(`isms-kpi: ${(err as Error).message}\n`);
+    process.stderr.write(`isms-kpi: ${(await import('../redact.ts')).redactSecrets((err as Error).message)}\n`);
     process.exitCode = 1;
   }
 }

@@ -6,6 +6,7 @@
  * (src/kpi/<id>.ts) build their own parts from these; src/config/schema.ts puts them together.
  */
 import { z } from 'zod';
+import { secretQueryParams } from '../redact.ts';
 import { cronProblem } from './cron.ts';
 
 export const ianaZone = z.string().refine(
@@ -26,8 +27,14 @@ export const noCredentialsUrl = z
   .refine((u) => !/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*@/i.test(u), {
     message: 'credentials must not be written in the config; put the URL in an environment variable',
   })
-  .refine((u) => !/[?&#](?:[^=&#]*[_-])?(?:token|api[_-]?key|apikey|key|secret|password|passwd|pwd|auth|signature|sig)=/i.test(u), {
-    message: 'a token or key must not be written in the config (found in the query); put the URL in an environment variable',
+  .superRefine((u, ctx) => {
+    const names = secretQueryParams(u);
+    if (names.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `a secret must not be in the URL's query (${names.map((n) => `\`${n}\``).join(', ')}): the link is shown to people and written into alerts; protect the pages another way`,
+      });
+    }
   });
 
 /** A cron expression, checked with the library that runs it (5 fields, or 6 with seconds). */
@@ -54,6 +61,21 @@ export const commonSourceFields = {
   timeZone: ianaZone.optional().describe('Zone for timestamps without one in this source; default the organisation\'s.'),
   encoding: encodingSchema,
   enabled: z.boolean().default(true),
+};
+
+/** Fields every snapshot source kind has (each export is the whole population). */
+export const snapshotSourceFields = {
+  /**
+   * The shrink guard: an export with more than this share fewer records than the previous
+   * observation (of at least 10 records) is refused, nothing stored. 1 accepts any shrink.
+   * @defaultValue 0.2
+   */
+  maxShrink: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe('Share (0..1) of the previous export\'s records a new export may lose before it is refused as truncated (default 0.2; 1 = never refuse).'),
 };
 
 /** What every source config has, whatever its kind. */

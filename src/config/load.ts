@@ -12,6 +12,7 @@ import { didYouMean } from '../did-you-mean.ts';
 import { KPI_IDS } from '../kpi/registry.ts';
 import { configSchema } from './schema.ts';
 import type { Config, ParsedConfig, RuntimeEnv } from './types.ts';
+import { checkDataDir } from './data-dir.ts';
 
 /** Environment variables with a fixed meaning. */
 export const ENV = {
@@ -30,7 +31,9 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   } catch (cause) {
     throw new ConfigError([{ file: abs, path: '', message: `cannot read config: ${(cause as Error).message}` }], { cause });
   }
-  return parseConfig(text, abs, env);
+  const config = parseConfig(text, abs, env);
+  checkDataDir(config);
+  return config;
 }
 
 /** Parse and validate config text; `file` is used for messages and to resolve relative paths. */

@@ -85,17 +85,15 @@ export function trainingCompletionRate(bundle: EvidenceBundle, ctx: KpiContext):
 
 export const trainingCompletionRateKpi = defineKpi({
   id: 'training-completion-rate',
-  params: z
-    .strictObject({
-      /** Every one of these courses is required. */
-      courses: nameList.optional(),
-      /** One of these courses suffices. */
-      anyOf: nameList.optional(),
-      /** People hired fewer days than this before T are not yet expected to have completed. */
-      newHireGraceDays: days().default(30),
-      ...departmentsParam,
-    })
-    .refine((p) => (p.courses?.length ?? 0) + (p.anyOf?.length ?? 0) > 0, { message: 'name the required training in `courses` or `anyOf`' }),
+  params: z.strictObject({
+    /** Every one of these courses is required. */
+    courses: nameList.optional(),
+    /** One of these courses suffices. (With neither, a completion of any course counts.) */
+    anyOf: nameList.optional(),
+    /** People hired fewer days than this before T are not yet expected to have completed. */
+    newHireGraceDays: days().default(30),
+    ...departmentsParam,
+  }),
   unit: 'ratio',
   defaultTarget: 1,
   defaultDirection: 'at_least',

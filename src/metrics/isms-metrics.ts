@@ -33,6 +33,7 @@ export class IsmsMetrics {
   readonly records: Counter<'source' | 'outcome'>;
   readonly duration: Histogram<'source'>;
   readonly notifications: Counter<'notifier' | 'result'>;
+  readonly shrinkRefused: Counter<'source'>;
 
   constructor(private readonly opts: IsmsMetricsOptions) {
     const r = this.registry;
@@ -79,8 +80,14 @@ export class IsmsMetrics {
       buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
     });
     this.notifications = new Counter({ name: 'isms_notifications_total', help: 'Alert notifications by notifier and result (delivered | failed).', labelNames: ['notifier', 'result'], registers: [r] });
+    this.shrinkRefused = new Counter({
+      name: 'isms_collector_shrink_refused_total',
+      help: 'Snapshot exports refused because they lost more than the source\'s maxShrink of the previous observation\'s records (nothing stored).',
+      labelNames: ['source'], registers: [r],
+    });
     // Series exist from the start, so a source that never ran shows 0, not nothing.
     for (const source of opts.sourceIds) {
+      this.shrinkRefused.inc({ source }, 0);
       for (const result of ['success', 'partial', 'failure']) this.runs.inc({ source, result }, 0);
       for (const outcome of ['accepted', 'rejected']) this.records.inc({ source, outcome }, 0);
     }
@@ -97,6 +104,7 @@ export class IsmsMetrics {
     this.records.inc({ source: run.source, outcome: 'accepted' }, run.accepted);
     this.records.inc({ source: run.source, outcome: 'rejected' }, run.rejected);
     this.duration.observe({ source: run.source }, durationSeconds);
+    if (run.refusedShrink) this.shrinkRefused.inc({ source: run.source });
     // A partial run wrote evidence: it is fresh (the files it could not read show in `partial`).
     if (run.result !== 'failure') this.lastSuccess.set(run.source, Date.parse(run.finishedAt));
   }

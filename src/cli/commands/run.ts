@@ -2,9 +2,15 @@
  * `isms-kpi run`: scheduler + workers + HTTP in one process. Collects every source once at start
  * (so a newcomer sees numbers at once), then on the sources' cron schedules; evaluates after each
  * collection; prints the objective table when it changes; serves /metrics and /healthz.
+ *
+ * Evaluations run on a worker thread (evaluate-thread.ts) when the store is a SQLite file, so
+ * /healthz, /metrics and SIGTERM are answered at once however long an evaluation takes.
  */
 import { Notifier } from '../../alerts/notifier.ts';
+import { SqliteStore } from '../../evidence/sqlite-store.ts';
 import { createDriver } from '../../jobs/bullmq/create-driver.ts';
+import { EvaluationThread } from '../../jobs/evaluate-thread.ts';
+import { evaluateObjectives } from '../../kpi/evaluate.ts';
 import type { JobDriver, JobEvents } from '../../jobs/driver.ts';
 import type { KpiResult } from '../../kpi/types.ts';
 import { buildServer, listen } from '../../http/server.ts';
@@ -62,7 +68,10 @@ export async function runCommand(opts: RunOptions, makeDriver: DriverFactory = d
     },
   };
   metrics.setLastSuccess(await store.lastSuccess());
-  const driver = await makeDriver(app, events);
+  const inThisThread = (at: Date) => evaluateObjectives(store, config, at);
+  const thread = store instanceof SqliteStore && store.file !== ':memory:' ? new EvaluationThread({ config, storeFile: store.file }, inThisThread) : undefined;
+  const deps = thread ? { ...app.deps, evaluate: (at: Date) => thread.evaluate(at) } : app.deps;
+  const driver = await makeDriver({ ...app, deps }, events);
   const server = buildServer({
     metrics: () => metrics.render(),
     results: () => latest,
@@ -100,7 +109,11 @@ export async function runCommand(opts: RunOptions, makeDriver: DriverFactory = d
   });
   clearInterval(queueTimer);
   try {
-    await driver.stop({ timeoutMs });
+    // An evaluation only reads: stop it now rather than wait for it (the drivers then see its
+    // job fail and hand nothing to finish).
+    const stopped = driver.stop({ timeoutMs });
+    await thread?.close();
+    await stopped;
     await notifier.flush();
     await new Promise<void>((r) => server.close(() => r()));
     server.closeAllConnections();

@@ -1,10 +1,11 @@
 /** The `idp` source kind: the identity provider's users, exported to a file. */
 import { z } from 'zod';
-import { columnsField, commonSourceFields, dateFormatField, pathField } from '../../config/fields.ts';
+import { columnsField, commonSourceFields, dateFormatField, pathField, snapshotSourceFields } from '../../config/fields.ts';
 import { defineSourceKind } from '../source-kind.ts';
 
 export const idpSourceSchema = z.strictObject({
   ...commonSourceFields,
+  ...snapshotSourceFields,
   kind: z.literal('idp'),
   format: z.enum(['okta-json', 'entra-csv', 'entra-json', 'google-csv', 'google-json', 'keycloak-json', 'generic-csv']),
   path: pathField,

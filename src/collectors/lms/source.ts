@@ -1,10 +1,11 @@
 /** The `lms` source kind: course completions exported by the LMS. */
 import { z } from 'zod';
-import { columnsField, commonSourceFields, dateFormatField, pathField } from '../../config/fields.ts';
+import { columnsField, commonSourceFields, dateFormatField, pathField, snapshotSourceFields } from '../../config/fields.ts';
 import { defineSourceKind } from '../source-kind.ts';
 
 export const lmsSourceSchema = z.strictObject({
   ...commonSourceFields,
+  ...snapshotSourceFields,
   kind: z.literal('lms'),
   format: z.enum(['moodle-csv', 'generic-csv']),
   path: pathField,

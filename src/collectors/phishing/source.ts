@@ -1,10 +1,11 @@
 /** The `phishing` source kind: phishing-drill campaign results (GoPhish). */
 import { z } from 'zod';
-import { commonSourceFields, pathField } from '../../config/fields.ts';
+import { commonSourceFields, pathField, snapshotSourceFields } from '../../config/fields.ts';
 import { defineSourceKind } from '../source-kind.ts';
 
 export const phishingSourceSchema = z.strictObject({
   ...commonSourceFields,
+  ...snapshotSourceFields,
   kind: z.literal('phishing'),
   format: z.enum(['gophish-csv', 'gophish-json']),
   path: pathField,
