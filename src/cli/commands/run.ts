@@ -57,7 +57,7 @@ export async function runCommand(opts: RunOptions, makeDriver: DriverFactory = d
   metrics.setLastSuccess(await store.lastSuccess());
   const driver = await makeDriver(app, events);
   const server = buildServer({
-    metrics: () => metrics.render(),
+    metrics: () => metrics.exposition(),
     results: () => latest,
     health: async () => ({ driver: driver.name, evaluated: latest !== undefined }),
     token: config.env.metricsToken,

@@ -57,6 +57,9 @@ const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
 
+/** Any control character: JSON allows none inside a string (tab, CR, LF only between tokens). */
+const CONTROL = /[\u0000-\u001f]/;
+
 /** Deeper than this the scan gives up (JSON.parse decides). */
 const MAX_DEPTH = 64;
 
@@ -87,6 +90,8 @@ const SLOTS = 17;
 /** A key of interest in one object: a value slot, or an object to look into. */
 interface Entry {
   key: string;
+  /** The key's first character code. */
+  first: number;
   slot: number;
   /** For an object to look into: its keys of interest, and the slots it fills (cleared on every occurrence of the key: the last one wins). */
   child?: Context;
@@ -110,8 +115,8 @@ function context(entries: Entry[]): Context {
   return { byLength, slots };
 }
 
-const leaf = (key: string, slot: number): Entry => ({ key, slot });
-const into = (key: string, child: Context): Entry => ({ key, slot: -1, child });
+const leaf = (key: string, slot: number): Entry => ({ key, first: key.charCodeAt(0), slot, child: undefined });
+const into = (key: string, child: Context): Entry => ({ key, first: key.charCodeAt(0), slot: -1, child });
 
 const WINLOG_EVENT_DATA = context([leaf('TargetUserName', TUN_WINLOG_NESTED)]);
 const TOP = context([
@@ -151,8 +156,14 @@ export class EcsScanner {
   private readonly vals: unknown[] = new Array<unknown>(SLOTS).fill(undefined);
   /** Whether the last string scanned had an escape. */
   private escaped = false;
+  /** Open containers of a skipped value (`{` or `[`). */
+  private readonly kinds = new Uint8Array(MAX_DEPTH + 1);
   /** The last primitive value read. */
   private prim: unknown = undefined;
+  /** Position of the next backslash at or after the scan (the line's length when none; below the scan: not known). */
+  private backslash = -1;
+  /** The line has a control character (U+0000–U+001F): strings are then checked one character at a time. */
+  private careful = false;
 
   /**
    * The fields of `line` (already trimmed) into `out`; false when the scan is not sure (not a
@@ -161,6 +172,8 @@ export class EcsScanner {
   scan(line: string, out: EcsFields): boolean {
     this.s = line;
     this.n = line.length;
+    this.backslash = -1;
+    this.careful = CONTROL.test(line);
     const v = this.vals;
     v.fill(undefined);
     if (line.charCodeAt(0) !== LBRACE) return false;
@@ -186,8 +199,8 @@ export class EcsScanner {
     return p;
   }
 
-  /** The object at p (`{`); with a context, its keys of interest are kept. Returns the end or -1. */
-  private object(p: number, ctx: Context | null, depth: number): number {
+  /** The object at p (`{`) whose keys of interest `ctx` names. Returns the end or -1. */
+  private object(p: number, ctx: Context, depth: number): number {
     if (depth > MAX_DEPTH) return -1;
     const s = this.s;
     p = this.ws(p + 1);
@@ -197,7 +210,7 @@ export class EcsScanner {
       const ks = p + 1;
       const ke = this.stringEnd(ks);
       if (ke < 0) return -1;
-      const entry = ctx === null ? undefined : this.match(ctx, ks, ke);
+      const entry = this.match(ctx, ks, ke);
       p = this.ws(ke + 1);
       if (s.charCodeAt(p) !== COLON) return -1;
       p = this.ws(p + 1);
@@ -223,12 +236,37 @@ export class EcsScanner {
       return undefined;
     }
     const list = ctx.byLength[ke - ks];
-    if (list) for (const e of list) if (this.s.startsWith(e.key, ks)) return e;
+    if (list) {
+      const c0 = this.s.charCodeAt(ks);
+      for (const e of list) if (e.first === c0 && this.s.startsWith(e.key, ks)) return e;
+    }
     return undefined;
   }
 
-  /** Position of the closing quote of the string whose first character is at p, or -1. */
+  /**
+   * Position of the closing quote of the string whose first character is at p, or -1. A string
+   * with no backslash in it, on a line with no control character, is one indexOf.
+   */
   private stringEnd(p: number): number {
+    if (!this.careful) {
+      const s = this.s;
+      let bs = this.backslash;
+      if (bs < p) {
+        bs = s.indexOf('\\', p);
+        this.backslash = bs = bs < 0 ? this.n : bs;
+      }
+      const q = s.indexOf('"', p);
+      if (q < 0) return -1;
+      if (q < bs) {
+        this.escaped = false;
+        return q;
+      }
+    }
+    return this.stringEndByChar(p);
+  }
+
+  /** stringEnd one character at a time: escapes checked, control characters refused. */
+  private stringEndByChar(p: number): number {
     const s = this.s;
     const n = this.n;
     this.escaped = false;
@@ -287,7 +325,7 @@ export class EcsScanner {
     }
     if (c === LBRACKET) return this.array(p, slot, depth + 1);
     if (c === LBRACE) {
-      const e = this.object(p, null, depth + 1);
+      const e = this.skip(p, depth);
       if (e >= 0) this.vals[slot] = OBJECT_VALUE;
       return e;
     }
@@ -371,7 +409,7 @@ export class EcsScanner {
         items.push(this.decode(p + 1, e));
         p = e + 1;
       } else if (c === LBRACE) {
-        p = this.object(p, null, depth + 1);
+        p = this.skip(p, depth);
         items.push(OBJECT_VALUE);
       } else if (c === LBRACKET) return -1;
       else {
@@ -389,32 +427,56 @@ export class EcsScanner {
     }
   }
 
-  /** Any value at p, checked and not kept. */
+  /**
+   * Any value at p, checked and not kept: one loop over the tokens with a stack of open
+   * containers (no call per object or array), as most of a Beats line is skipped.
+   */
   private skip(p: number, depth: number): number {
     const s = this.s;
-    const c = s.charCodeAt(p);
-    if (c === QUOTE) {
-      const e = this.stringEnd(p + 1);
-      return e < 0 ? -1 : e + 1;
+    const kinds = this.kinds;
+    let top = 0;
+    for (;;) {
+      // A value starts at p.
+      const c = s.charCodeAt(p);
+      if (c === QUOTE) {
+        const e = this.stringEnd(p + 1);
+        if (e < 0) return -1;
+        p = e + 1;
+      } else if (c === LBRACE || c === LBRACKET) {
+        if (depth + top >= MAX_DEPTH) return -1;
+        p = this.ws(p + 1);
+        if (s.charCodeAt(p) === (c === LBRACE ? RBRACE : RBRACKET)) p++;
+        else {
+          kinds[top++] = c;
+          if (c === LBRACE && (p = this.key(p)) < 0) return -1;
+          continue;
+        }
+      } else if ((p = this.skipPrimitive(p)) < 0) return -1;
+      // After a value: close what ends here, or go on after a comma.
+      for (;;) {
+        if (top === 0) return p;
+        p = this.ws(p);
+        const d = s.charCodeAt(p);
+        const open = kinds[top - 1];
+        if (d === COMMA) {
+          p = this.ws(p + 1);
+          if (open === LBRACE && (p = this.key(p)) < 0) return -1;
+          break;
+        }
+        if (d !== (open === LBRACE ? RBRACE : RBRACKET)) return -1;
+        top--;
+        p++;
+      }
     }
-    if (c === LBRACE) return this.object(p, null, depth + 1);
-    if (c === LBRACKET) return this.skipArray(p, depth + 1);
-    return this.skipPrimitive(p);
   }
 
-  private skipArray(p: number, depth: number): number {
-    if (depth > MAX_DEPTH) return -1;
+  /** A key and its colon at p (not kept): returns where the value starts, or -1. */
+  private key(p: number): number {
     const s = this.s;
-    p = this.ws(p + 1);
-    if (s.charCodeAt(p) === RBRACKET) return p + 1;
-    for (;;) {
-      p = this.skip(p, depth);
-      if (p < 0) return -1;
-      p = this.ws(p);
-      const c = s.charCodeAt(p);
-      if (c === COMMA) p = this.ws(p + 1);
-      else if (c === RBRACKET) return p + 1;
-      else return -1;
-    }
+    if (s.charCodeAt(p) !== QUOTE) return -1;
+    const e = this.stringEnd(p + 1);
+    if (e < 0) return -1;
+    p = this.ws(e + 1);
+    return s.charCodeAt(p) === COLON ? this.ws(p + 1) : -1;
   }
 }
