@@ -43,9 +43,29 @@ export function ecsField(doc: unknown, path: string): unknown {
   return undefined;
 }
 
-function list(v: unknown): string[] {
-  if (Array.isArray(v)) return v.map(String);
-  return v === undefined || v === null ? [] : [String(v)];
+/**
+ * A JSON value as String() writes it, except that an object is always `[object Object]`: String()
+ * of an object with its own `toString` or `valueOf` key (`{"toString":1}`) would throw.
+ */
+function text(x: unknown): string {
+  if (x === null || typeof x !== 'object') return String(x);
+  if (!Array.isArray(x)) return '[object Object]';
+  let out = '';
+  for (let i = 0; i < x.length; i++) {
+    const item: unknown = x[i];
+    if (i > 0) out += ',';
+    if (item !== null && item !== undefined) out += text(item);
+  }
+  return out;
+}
+
+/** Whether a value read as a list (an array's items, or the one value) holds `word`. */
+function has(v: unknown, word: string): boolean {
+  if (Array.isArray(v)) {
+    for (const x of v) if (text(x) === word) return true;
+    return false;
+  }
+  return v !== undefined && v !== null && text(v) === word;
 }
 
 function str(v: unknown): string | undefined {
@@ -78,15 +98,13 @@ export function classifyEcs(doc: unknown, zone: string): EcsEvent | undefined | 
 export function classifyFields(f: EcsFields, zone: string, time: (ts: string, zone: string) => number = ecsTime): EcsEvent | undefined | string {
   const code = str(f.code) ?? str(f.eventId);
   const windows = code === '4624' || code === '4625';
-  const categories = list(f.category);
-  if (!categories.includes('authentication') && !windows) return undefined;
+  if (!windows && !has(f.category, 'authentication')) return undefined;
   const given = str(f.outcome);
   let outcome: EcsEvent['outcome'];
   if (given === 'success' || given === 'failure') outcome = given;
   else {
-    const types = list(f.type);
-    if (types.includes('authentication_success') || code === '4624') outcome = 'success';
-    else if (types.includes('authentication_failure') || code === '4625') outcome = 'failure';
+    if (code === '4624' || has(f.type, 'authentication_success')) outcome = 'success';
+    else if (code === '4625' || has(f.type, 'authentication_failure')) outcome = 'failure';
     else return undefined;
   }
   // For 4624/4625 the subject is the reporting machine; the target is who logged on.
@@ -170,7 +188,8 @@ const scanned: EcsFields = { code: undefined, eventId: undefined, category: unde
 
 /** Parse one JSON line (see classifyEcs). Blank lines are not events. */
 export function parseEcsLine(line: string, zone: string): EcsEvent | undefined | string {
-  const t = line.trim();
+  // A line from `{` to `}` has nothing to trim.
+  const t = line.charCodeAt(0) === 0x7b && line.charCodeAt(line.length - 1) === 0x7d ? line : line.trim();
   if (t === '') return undefined;
   if (scanner.scan(t, scanned)) return classifyFields(scanned, zone);
   const doc = parseDocument(t);

@@ -106,6 +106,15 @@ describe('ECS scanner: the rules, by hand', () => {
     expect(parseEcsLine('null', 'UTC')).toBe(ECS_REJECT.json);
   });
 
+  it('reads an object in a list as no word, even one with its own toString (String() of it would throw)', () => {
+    const own = `{"event":{"category":{"toString":1},"outcome":"success"},"user.name":"a","@timestamp":"${T0}"}`;
+    expect(parseEcsLineWithJson(own, 'UTC')).toBeUndefined();
+    expect(parseEcsLine(own, 'UTC')).toBeUndefined();
+    const mixed = `{"event":{"category":[{"valueOf":0,"toString":0},"authentication"],"outcome":"success"},"user.name":"a","@timestamp":"${T0}"}`;
+    expect(parseEcsLineWithJson(mixed, 'UTC')).toEqual({ outcome: 'success', user: 'a', time: T0_MS });
+    expect(parseEcsLine(mixed, 'UTC')).toEqual({ outcome: 'success', user: 'a', time: T0_MS });
+  });
+
   it('gives up (JSON.parse decides) on an array inside a kept array, and on deep nesting', () => {
     const inner = `{"event":{"category":[["authentication"]],"outcome":"success"},"user.name":"a","@timestamp":"${T0}"}`;
     expect(scan(inner)).toBeUndefined();
@@ -132,7 +141,7 @@ type J =
 const KEYS = [
   'event', 'category', 'outcome', 'code', 'type', 'action', 'winlog', 'event_id', 'event_data', 'TargetUserName', 'SubjectUserName', 'user', 'name',
   '@timestamp', 'event.outcome', 'event.category', 'event.code', 'event.type', 'winlog.event_id', 'winlog.event_data', 'winlog.event_data.TargetUserName',
-  'event_data.TargetUserName', 'user.name', 'source', 'host', 'ip', '', 'Event', 'user.name.x', '__proto__', 'constructor',
+  'event_data.TargetUserName', 'user.name', 'source', 'host', 'ip', '', 'Event', 'user.name.x', '__proto__', 'constructor', 'toString', 'valueOf',
 ];
 const WORDS = [
   'authentication', 'session', 'success', 'failure', 'unknown', 'authentication_success', 'authentication_failure', 'info', '4624', '4625', '-', '',
