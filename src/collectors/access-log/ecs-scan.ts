@@ -60,21 +60,6 @@ const NINE = 0x39;
 /** Any control character: JSON allows none inside a string (tab, CR, LF only between tokens). */
 const CONTROL = /[\u0000-\u001f]/;
 
-// A flat object or array (scalars and arrays of scalars, no whitespace), as Beats write most of a
-// line's objects: checked by one regular expression instead of token by token. Exactly JSON's
-// grammar for what it accepts (strings without control characters, valid escapes, numbers
-// without leading zeros); anything else falls to the token loop. Linear: no two ways to match.
-const STR = '"(?:[^"\\\\\\u0000-\\u001f]|\\\\(?:["\\\\/bfnrt]|u[0-9a-fA-F]{4}))*"';
-const NUM = '-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?';
-const SCALAR = `(?:${STR}|${NUM}|true|false|null)`;
-const FLAT_ARRAY_SRC = `\\[(?:${SCALAR}(?:,${SCALAR})*)?\\]`;
-const VALUE = `(?:${SCALAR}|${FLAT_ARRAY_SRC})`;
-const FLAT_OBJECT_SRC = `\\{(?:${STR}:${VALUE}(?:,${STR}:${VALUE})*)?\\}`;
-const FLAT_OBJECT = new RegExp(FLAT_OBJECT_SRC, 'y');
-/** A key without escapes (a key with one goes to the token loop, which unescapes it). */
-const PLAIN_KEY = '"[^"\\\\\\u0000-\\u001f]*"';
-const FLAT_ARRAY = new RegExp(FLAT_ARRAY_SRC, 'y');
-
 /** Deeper than this the scan gives up (JSON.parse decides). */
 const MAX_DEPTH = 64;
 
@@ -115,11 +100,6 @@ interface Entry {
 interface Context {
   /** Entries by key length. */
   byLength: (Entry[] | undefined)[];
-  /**
-   * Sticky: a run of `"key":value,` pairs none of whose keys is of interest here, with flat
-   * values; always matches (perhaps nothing), so a pair of interest is next.
-   */
-  others: RegExp;
   /** Every slot filled inside this object or below. */
   slots: number[];
 }
@@ -132,9 +112,7 @@ function context(entries: Entry[]): Context {
     if (e.child) slots.push(...e.child.slots);
     else slots.push(e.slot);
   }
-  const keys = entries.map((e) => e.key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-  const others = new RegExp(`(?:(?!"(?:${keys})")${PLAIN_KEY}:(?:${VALUE}|${FLAT_OBJECT_SRC}),)*`, 'y');
-  return { byLength, slots, others };
+  return { byLength, slots };
 }
 
 const leaf = (key: string, slot: number): Entry => ({ key, first: key.charCodeAt(0), slot, child: undefined });
@@ -228,11 +206,7 @@ export class EcsScanner {
     const s = this.s;
     p = this.ws(p + 1);
     if (s.charCodeAt(p) === RBRACE) return p + 1;
-    const others = ctx.others;
     for (;;) {
-      others.lastIndex = p;
-      others.test(s);
-      p = others.lastIndex;
       let q = s.charCodeAt(p);
       if (isWs(q)) q = s.charCodeAt((p = this.ws(p)));
       if (q !== QUOTE) return -1;
@@ -479,10 +453,6 @@ export class EcsScanner {
         p++;
       } else if (c === LBRACE || c === LBRACKET) {
         if (depth + top >= MAX_DEPTH) return -1;
-        const flat = c === LBRACE ? FLAT_OBJECT : FLAT_ARRAY;
-        flat.lastIndex = p;
-        if (flat.test(s)) p = flat.lastIndex;
-        else {
         let d = s.charCodeAt(++p);
         if (isWs(d)) d = s.charCodeAt((p = this.ws(p)));
         if (d === (c === LBRACE ? RBRACE : RBRACKET)) p++;
@@ -491,7 +461,6 @@ export class EcsScanner {
           if (c === LBRACE && (p = this.key(p)) < 0) return -1;
           c = s.charCodeAt(p);
           continue;
-        }
         }
       } else if ((p = this.skipPrimitive(p)) < 0) return -1;
       // After a value: close what ends here, or go on after a comma.
