@@ -87,6 +87,20 @@ const USER_DOTTED = 15;
 const USER_NESTED = 16;
 const SLOTS = 17;
 
+/** A value the scan saw, for ecs-shapes.ts: holes of the line that a regular expression of its shape leaves open. */
+export interface ShapeRecord {
+  /** [start, end) of each scalar value, and of each array of scalars taken whole. */
+  holes: number[];
+  /** Per slot: the hole (index into holes / 2) whose value it holds, HOLE_NONE, or HOLE_OBJECT. */
+  slotHole: Int32Array;
+  /** False when the line has an array holding an object or an array (no fixed shape for it). */
+  learnable: boolean;
+}
+
+export const HOLE_NONE = -1;
+export const HOLE_OBJECT = -2;
+export { SLOTS };
+
 /** A key of interest in one object: a value slot, or an object to look into. */
 interface Entry {
   key: string;
@@ -147,6 +161,18 @@ function isHex(c: number): boolean {
   return (c >= ZERO && c <= NINE) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 }
 
+/** The fields from the value slots, in ecsField's lookup order. */
+export function fieldsOf(v: readonly unknown[], out: EcsFields): void {
+  out.timestamp = v[TS];
+  out.code = pick(v[CODE_DOTTED], v[CODE_NESTED]);
+  out.category = pick(v[CAT_DOTTED], v[CAT_NESTED]);
+  out.outcome = pick(v[OUT_DOTTED], v[OUT_NESTED]);
+  out.type = pick(v[TYPE_DOTTED], v[TYPE_NESTED]);
+  out.eventId = pick(v[EID_DOTTED], v[EID_NESTED]);
+  out.targetUser = pick(v[TUN_DOTTED], pick(pick(v[TUN_WINLOG_DOTTED], v[TUN_WINLOG_NESTED]), v[TUN_EVENT_DATA]));
+  out.user = pick(v[USER_DOTTED], v[USER_NESTED]);
+}
+
 /**
  * Scans one JSON line. Reuse one instance for many lines (it allocates only the values it keeps).
  */
@@ -164,12 +190,28 @@ export class EcsScanner {
   private backslash = -1;
   /** The line has a control character (U+0000–U+001F): strings are then checked one character at a time. */
   private careful = false;
+  /** Where to note the line's values, when learning its shape. */
+  private rec: ShapeRecord | undefined = undefined;
+
+  /** Notes a value at [start, end) as a hole; returns its index. */
+  private hole(start: number, end: number): number {
+    const h = this.rec!.holes;
+    h.push(start, end);
+    return h.length / 2 - 1;
+  }
 
   /**
    * The fields of `line` (already trimmed) into `out`; false when the scan is not sure (not a
    * JSON object, malformed, or a shape it leaves to JSON.parse): then `out` is undefined garbage.
+   * With `record`, also notes where the line's values are (see ShapeRecord).
    */
-  scan(line: string, out: EcsFields): boolean {
+  scan(line: string, out: EcsFields, record?: ShapeRecord): boolean {
+    this.rec = record;
+    if (record) {
+      record.holes.length = 0;
+      record.slotHole.fill(HOLE_NONE);
+      record.learnable = true;
+    }
     this.s = line;
     this.n = line.length;
     this.backslash = -1;
@@ -181,14 +223,7 @@ export class EcsScanner {
     if (p < 0) return false;
     p = this.ws(p);
     if (p !== this.n) return false;
-    out.timestamp = v[TS];
-    out.code = pick(v[CODE_DOTTED], v[CODE_NESTED]);
-    out.category = pick(v[CAT_DOTTED], v[CAT_NESTED]);
-    out.outcome = pick(v[OUT_DOTTED], v[OUT_NESTED]);
-    out.type = pick(v[TYPE_DOTTED], v[TYPE_NESTED]);
-    out.eventId = pick(v[EID_DOTTED], v[EID_NESTED]);
-    out.targetUser = pick(v[TUN_DOTTED], pick(pick(v[TUN_WINLOG_DOTTED], v[TUN_WINLOG_NESTED]), v[TUN_EVENT_DATA]));
-    out.user = pick(v[USER_DOTTED], v[USER_NESTED]);
+    fieldsOf(v, out);
     this.s = '';
     return true;
   }
@@ -224,6 +259,7 @@ export class EcsScanner {
       if (entry === undefined) p = this.skip(p, depth);
       else if (entry.child !== undefined) {
         for (const slot of entry.child.slots) this.vals[slot] = undefined;
+        if (this.rec) for (const slot of entry.child.slots) this.rec.slotHole[slot] = HOLE_NONE;
         p = s.charCodeAt(p) === LBRACE ? this.object(p, entry.child, depth + 1) : this.skip(p, depth);
       } else p = this.value(p, entry.slot, depth);
       if (p < 0) return -1;
@@ -326,20 +362,28 @@ export class EcsScanner {
   private value(p: number, slot: number, depth: number): number {
     const s = this.s;
     const c = s.charCodeAt(p);
+    const rec = this.rec;
     if (c === QUOTE) {
       const e = this.stringEnd(p + 1);
       if (e < 0) return -1;
       this.vals[slot] = this.decode(p + 1, e);
+      if (rec) rec.slotHole[slot] = this.hole(p, e + 1);
       return e + 1;
     }
-    if (c === LBRACKET) return this.array(p, slot, depth + 1);
+    if (c === LBRACKET) {
+      const e = this.array(p, slot, depth + 1);
+      if (rec && e >= 0) rec.slotHole[slot] = this.hole(p, e);
+      return e;
+    }
     if (c === LBRACE) {
       const e = this.skip(p, depth);
       if (e >= 0) this.vals[slot] = OBJECT_VALUE;
+      if (rec) rec.slotHole[slot] = HOLE_OBJECT;
       return e;
     }
     const e = this.primitive(p);
     if (e >= 0) this.vals[slot] = this.prim;
+    if (rec && e >= 0) rec.slotHole[slot] = this.hole(p, e);
     return e;
   }
 
@@ -418,6 +462,7 @@ export class EcsScanner {
         items.push(this.decode(p + 1, e));
         p = e + 1;
       } else if (c === LBRACE) {
+        if (this.rec) this.rec.learnable = false;
         p = this.skip(p, depth);
         items.push(OBJECT_VALUE);
       } else if (c === LBRACKET) return -1;
@@ -447,11 +492,21 @@ export class EcsScanner {
     let c = s.charCodeAt(p);
     for (;;) {
       // A value starts at p, its first character is c.
+      const start = p;
       if (c === QUOTE) {
         p = this.stringEnd(p + 1);
         if (p < 0) return -1;
         p++;
-      } else if (c === LBRACE || c === LBRACKET) {
+        if (this.rec) this.hole(start, p);
+      } else if (c === LBRACKET && this.rec?.learnable && (p = this.flatArrayEnd(start)) >= 0) this.hole(start, p);
+      else if (c === LBRACE || c === LBRACKET) {
+        if (p < 0) {
+          // Not a flat array: read it again token by token (the next backslash is not known
+          // behind where flatArrayEnd stopped).
+          p = start;
+          this.backslash = -1;
+          this.rec!.learnable = false;
+        }
         if (depth + top >= MAX_DEPTH) return -1;
         let d = s.charCodeAt(++p);
         if (isWs(d)) d = s.charCodeAt((p = this.ws(p)));
@@ -462,7 +517,10 @@ export class EcsScanner {
           c = s.charCodeAt(p);
           continue;
         }
-      } else if ((p = this.skipPrimitive(p)) < 0) return -1;
+      } else {
+        if ((p = this.skipPrimitive(p)) < 0) return -1;
+        if (this.rec) this.hole(start, p);
+      }
       // After a value: close what ends here, or go on after a comma.
       for (;;) {
         if (top === 0) return p;
@@ -481,6 +539,27 @@ export class EcsScanner {
         top--;
         p++;
       }
+    }
+  }
+
+  /** The end of the array at p if it holds only strings, numbers and literals; else -1. */
+  private flatArrayEnd(p: number): number {
+    const s = this.s;
+    p = this.ws(p + 1);
+    if (s.charCodeAt(p) === RBRACKET) return p + 1;
+    for (;;) {
+      const c = s.charCodeAt(p);
+      if (c === QUOTE) {
+        p = this.stringEnd(p + 1);
+        if (p < 0) return -1;
+        p++;
+      } else if (c === LBRACE || c === LBRACKET) return -1;
+      else if ((p = this.skipPrimitive(p)) < 0) return -1;
+      p = this.ws(p);
+      const d = s.charCodeAt(p);
+      if (d === COMMA) p = this.ws(p + 1);
+      else if (d === RBRACKET) return p + 1;
+      else return -1;
     }
   }
 

@@ -5,12 +5,14 @@
  * old Winlogbeat wrote neither category nor outcome. Fields may be nested
  * (`{"event":{"outcome":…}}`) or dotted (`{"event.outcome":…}`), as exporters differ.
  *
- * A line is read by ecs-scan.ts, which finds the few fields without building the line's object;
- * a line that scan is not sure about (malformed, or a shape it leaves alone) goes through
- * JSON.parse and ecsField, which define the answer: both give the same fields for every line the
- * scan accepts (a property test holds them to it).
+ * A line is read by ecs-shapes.ts (one regular expression per learned line shape) or else by
+ * ecs-scan.ts, which finds the few fields without building the line's object; a line that scan
+ * is not sure about (malformed, or a form it leaves alone) goes through JSON.parse and ecsField,
+ * which define the answer: all give the same fields for every line they accept (property tests
+ * hold them to it).
  */
-import { EcsScanner, type EcsFields } from './ecs-scan.ts';
+import type { EcsFields } from './ecs-scan.ts';
+import { EcsShapeReader } from './ecs-shapes.ts';
 import { parseIsoTime } from './time.ts';
 
 export interface EcsEvent {
@@ -183,7 +185,7 @@ function ecsTime(ts: string, zone: string): number {
   return ms;
 }
 
-const scanner = new EcsScanner();
+const reader = new EcsShapeReader();
 const scanned: EcsFields = { code: undefined, eventId: undefined, category: undefined, outcome: undefined, type: undefined, targetUser: undefined, user: undefined, timestamp: undefined };
 
 /** Parse one JSON line (see classifyEcs). Blank lines are not events. */
@@ -191,7 +193,7 @@ export function parseEcsLine(line: string, zone: string): EcsEvent | undefined |
   // A line from `{` to `}` has nothing to trim.
   const t = line.charCodeAt(0) === 0x7b && line.charCodeAt(line.length - 1) === 0x7d ? line : line.trim();
   if (t === '') return undefined;
-  if (scanner.scan(t, scanned)) return classifyFields(scanned, zone);
+  if (reader.read(t, scanned)) return classifyFields(scanned, zone);
   const doc = parseDocument(t);
   return doc === undefined ? ECS_REJECT.json : classifyFields(ecsFields(doc), zone);
 }

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EcsScanner, OBJECT_VALUE, type EcsFields } from '../../../src/collectors/access-log/ecs-scan.ts';
+import { EcsShapeReader } from '../../../src/collectors/access-log/ecs-shapes.ts';
 import { ECS_REJECT, ecsFields, fastIsoTime, parseEcsLine, parseEcsLineWithJson } from '../../../src/collectors/access-log/ecs.ts';
 import { parseIsoTime } from '../../../src/collectors/access-log/time.ts';
 
@@ -256,6 +257,8 @@ const mutatedArb = fc
   });
 
 const RUNS = 3000;
+/** Each run of a shape property compiles shapes: fewer runs (15,000 of each passed once by hand). */
+const SHAPE_RUNS = 600;
 
 describe('ECS scanner against JSON.parse (properties)', () => {
   it('scans every generated line without arrays in arrays, to the same fields and record', () => {
@@ -303,6 +306,83 @@ describe('ECS scanner against JSON.parse (properties)', () => {
     // Both kinds occur, so the property was tried on each (not a vacuous pass).
     expect(scanned).toBeGreaterThan(RUNS / 20);
     expect(rejected).toBeGreaterThan(RUNS / 20);
+  });
+});
+
+/** The template with some of its open values (scalars, arrays of scalars) replaced. */
+function vary(j: J, pick: () => number, pool: readonly J[]): J {
+  if (j.t === 'obj') return { t: 'obj', pairs: j.pairs.map(([k, v]) => [k, vary(v, pick, pool)]) };
+  if (j.t === 'arr' && j.items.some((x) => x.t === 'obj' || x.t === 'arr')) return { t: 'arr', items: j.items.map((x) => vary(x, pick, pool)) };
+  // A scalar, or an array of scalars (one open value).
+  return pick() % 3 === 0 ? pool[pick() % pool.length]! : j;
+}
+
+const POOL: J[] = [
+  ...['authentication', 'success', 'failure', 'authentication_success', '4624', '4625', '-', '', 'alice', '山田', 'a"b\\c', '2026-03-01T09:30:00+09:00', 'not a time']
+    .flatMap((v) => [0, 1, 3].map((esc) => ({ t: 'str' as const, v, esc }))),
+  ...['4624', '4625', '0', '-1.5e3', '1772325000000'].map((text) => ({ t: 'num' as const, text })),
+  { t: 'lit', v: 'true' }, { t: 'lit', v: 'null' },
+  { t: 'arr', items: [] }, { t: 'arr', items: [{ t: 'str', v: 'authentication', esc: 0 }] },
+  { t: 'arr', items: [{ t: 'str', v: 'x', esc: 0 }, { t: 'str', v: 'authentication_failure', esc: 2 }, { t: 'num', text: '1' }, { t: 'lit', v: 'null' }] },
+  // Not open values: a line with one of these where the template had a scalar has another shape.
+  { t: 'obj', pairs: [[{ v: 'a', esc: 0 }, { t: 'num', text: '1' }]] },
+  { t: 'arr', items: [{ t: 'obj', pairs: [] }] },
+];
+
+describe('ECS shapes against the scanner and JSON.parse (properties)', () => {
+  it('reads lines of a learned shape with other values as JSON.parse does', () => {
+    let matched = 0;
+    fc.assert(
+      fc.property(docArb(false), fc.array(fc.nat(), { minLength: 40, maxLength: 40 }), fc.array(fc.integer({ min: 0, max: WS.length - 1 }), { minLength: 1, maxLength: 8 }), (doc, picks, wsPicks) => {
+        const reader = new EcsShapeReader();
+        let k = 0;
+        const pick = () => picks[k++ % picks.length]! + k;
+        let w = 0;
+        const ws = () => WS[wsPicks[w++ % wsPicks.length]!]!;
+        for (let i = 0; i < 6; i++) {
+          w = 0;
+          const line = write(i === 0 ? doc : vary(doc, pick, POOL), ws);
+          const out = {} as EcsFields;
+          const want = reference(line);
+          if (reader.read(line, out)) expect(out).toEqual(want);
+          else expect(scan(line), JSON.stringify(line)).toBeUndefined();
+          expect(parseEcsLine(line, 'UTC')).toEqual(parseEcsLineWithJson(line, 'UTC'));
+        }
+        matched += reader.stats.matched;
+      }),
+      { numRuns: SHAPE_RUNS },
+    );
+    // The shapes did read lines (not a pass by always scanning).
+    expect(matched).toBeGreaterThan(SHAPE_RUNS);
+  });
+
+  it('on mutations of lines of a learned shape, accepts only what JSON.parse accepts, with the same fields', () => {
+    fc.assert(
+      fc.property(lineArb(true), fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.nat(), fc.constantFrom(...'{}[]":,\\u0e.-tn aZ\t\u0000😀'.split(''))), { minLength: 1, maxLength: 3 }), (line, edits) => {
+        const reader = new EcsShapeReader();
+        reader.read(line, {} as EcsFields);
+        let s = line;
+        for (const [op, at, ch] of edits) {
+          const i = s.length === 0 ? 0 : at % s.length;
+          s = op === 0 ? s.slice(0, i) + s.slice(i + 1) : op === 1 ? s.slice(0, i) + ch + s.slice(i) : s.slice(0, i) + ch + s.slice(i + 1);
+        }
+        const out = {} as EcsFields;
+        if (reader.read(s, out)) expect(out).toEqual(reference(s));
+      }),
+      { numRuns: SHAPE_RUNS },
+    );
+  });
+
+  it('keeps shapes, and what it learns, bounded', () => {
+    const reader = new EcsShapeReader();
+    // 2,000 lines, each of its own shape (a key of its own): 16 compiled at first, then about 1 per 1,000 lines.
+    for (let i = 0; i < 2000; i++) reader.read(`{"k${i}":1,"user.name":"a"}`, {} as EcsFields);
+    expect(reader.stats.compiled).toBeLessThanOrEqual(16 + 2);
+    expect(reader.stats.matched).toBe(0);
+    // One shape, many lines: compiled once, the rest matched.
+    const same = new EcsShapeReader();
+    for (let i = 0; i < 100; i++) same.read(`{"@timestamp":"${T0}","event":{"outcome":"success","category":["authentication"]},"user":{"name":"u${i}"}}`, {} as EcsFields);
+    expect(same.stats).toEqual({ matched: 99, scanned: 1, compiled: 1 });
   });
 });
 
