@@ -245,7 +245,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       console.log(`\n== ECS JSON lines, ${input.name}: ${lines.toLocaleString('en-US')} lines (${(bytes / 1e6).toFixed(0)} MB, ${Math.round(bytes / lines)} bytes a line); ${input.what} ==`);
       console.log(`generate (not measured): ${((performance.now() - t) / 1000).toFixed(1)} s; cores: ${os.availableParallelism()}, load avg ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
       const rows: { tool: string; r: ChildResult; peakMb: number }[] = [];
-      for (const [mode, tool] of [['isms', 'isms-kpi collector (scanner)'], ['json', 'node readline + JSON.parse + classify'], ['parse-only', 'node readline + JSON.parse only']] as const) {
+      for (const [mode, tool] of [['isms', 'isms-kpi collector (shapes + scanner)'], ['json', 'node readline + JSON.parse + classify'], ['parse-only', 'node readline + JSON.parse only']] as const) {
         const c = timed([self, '--child', mode, file]);
         rows.push({ tool, r: JSON.parse(c.stdout.trim().split('\n').pop() ?? '{}') as ChildResult, peakMb: c.peakMb });
       }
@@ -254,7 +254,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       const [isms, json] = rows;
       const same = isms!.r.evidence === json!.r.evidence;
       ok &&= same;
-      console.log(`evidence (account-days + rejected lines): scanner ${isms!.r.evidence}, JSON.parse ${json!.r.evidence}: identical ${same ? 'yes' : 'NO'}; per CPU second ${(json!.r.cpuSeconds / isms!.r.cpuSeconds).toFixed(1)}× readline + JSON.parse + classify`);
+      console.log(`evidence (account-days + rejected lines): isms-kpi ${isms!.r.evidence}, JSON.parse ${json!.r.evidence}: identical ${same ? 'yes' : 'NO'}; per CPU second ${(json!.r.cpuSeconds / isms!.r.cpuSeconds).toFixed(1)}× readline + JSON.parse + classify`);
       rmSync(file);
     }
     console.log('\ncpu s = user + system inside the process around the reading: the per-core figure on a shared machine; wall s includes waiting for a core.');
