@@ -20,7 +20,7 @@ const leavers: KpiResult = {
 const phishingNoData: KpiResult = { ...leavers, objective: 'phishing', kpi: 'phishing-click-rate', value: null, numerator: 0, denominator: 0, target: 0.1, direction: 'at_most', status: 'no_data', failing: [] };
 
 function serve(m: IsmsMetrics, token?: string) {
-  const server = buildServer({ metrics: () => m.render(), results: () => [leavers], health: async () => ({}), token });
+  const server = buildServer({ metrics: () => m.exposition(), results: () => [leavers], health: async () => ({}), token });
   return server;
 }
 

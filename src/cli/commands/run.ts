@@ -73,7 +73,7 @@ export async function runCommand(opts: RunOptions, makeDriver: DriverFactory = d
   const deps = thread ? { ...app.deps, evaluate: (at: Date) => thread.evaluate(at) } : app.deps;
   const driver = await makeDriver({ ...app, deps }, events);
   const server = buildServer({
-    metrics: () => metrics.render(),
+    metrics: () => metrics.exposition(),
     results: () => latest,
     health: async () => ({ driver: driver.name, evaluated: latest !== undefined }),
     token: config.env.metricsToken,
