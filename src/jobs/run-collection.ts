@@ -38,6 +38,8 @@ export function findSource(config: Config, sourceId: string): SourceConfig {
 interface Tally {
   rejected: number;
   rejections: Rejection[];
+  /** What an API collector counted (ctx.count); absent until it counts something. */
+  api?: { requests: number; rateLimitWaitSeconds: number };
 }
 
 function context(deps: JobDeps, source: SourceConfig, observedAt: Date, tally: Tally, signal?: AbortSignal): CollectContext {
@@ -53,6 +55,11 @@ function context(deps: JobDeps, source: SourceConfig, observedAt: Date, tally: T
     },
     progress(done, total) {
       deps.progress?.(source.id, done, total);
+    },
+    count(name, n) {
+      tally.api ??= { requests: 0, rateLimitWaitSeconds: 0 };
+      if (name === 'apiRequests') tally.api.requests += n;
+      else tally.api.rateLimitWaitSeconds += n;
     },
   };
 }
@@ -88,19 +95,23 @@ async function recorded(
   const base = { source: source.id, kind: collector.recordKind, startedAt: started.toISOString(), observedAt: observedAt.toISOString() };
   try {
     const { accepted, changes } = await work();
-    const run: RunRecord = { ...base, finishedAt: now().toISOString(), result: 'success', accepted, rejected: tally.rejected, rejections: tally.rejections, changes };
+    const run: RunRecord = { ...base, finishedAt: now().toISOString(), result: 'success', accepted, rejected: tally.rejected, rejections: tally.rejections, changes, ...apiCounts(tally) };
     await deps.store.recordRun(run);
     deps.metrics?.observeRun(run, (now().getTime() - started.getTime()) / 1000);
     return run;
   } catch (err) {
     const run: RunRecord = {
       ...base, finishedAt: now().toISOString(), result: 'failure', accepted: 0, rejected: tally.rejected, rejections: tally.rejections,
-      error: (err as Error).message,
+      error: (err as Error).message, ...apiCounts(tally),
     };
     await deps.store.recordRun(run).catch((e: unknown) => deps.log.error({ err: (e as Error).message, source: source.id }, 'cannot record failed run'));
     deps.metrics?.observeRun(run, (now().getTime() - started.getTime()) / 1000);
     throw err;
   }
+}
+
+function apiCounts(tally: Tally): Pick<RunRecord, 'api'> {
+  return tally.api ? { api: { requests: tally.api.requests, rateLimitWaitSeconds: Math.round(tally.api.rateLimitWaitSeconds * 1000) / 1000 } } : {};
 }
 
 /** Collect one source as of `observedAt` (default now). Throws on a bad file; bad records are counted. */

@@ -18,6 +18,8 @@ export interface QueueCount {
 export interface IsmsMetricsOptions {
   objectives: readonly ObjectiveConfig[];
   sourceIds: readonly string[];
+  /** Sources pulled from an API: their request and rate-limit series start at 0. */
+  apiSourceIds?: readonly string[];
   timeZone: string;
   /** Node process metrics (default on). */
   defaultMetrics?: boolean;
@@ -33,6 +35,8 @@ export class IsmsMetrics {
   readonly records: Counter<'source' | 'outcome'>;
   readonly duration: Histogram<'source'>;
   readonly notifications: Counter<'notifier' | 'result'>;
+  readonly apiRequests: Counter<'source'>;
+  readonly rateLimitWait: Counter<'source'>;
 
   constructor(private readonly opts: IsmsMetricsOptions) {
     const r = this.registry;
@@ -79,10 +83,16 @@ export class IsmsMetrics {
       buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
     });
     this.notifications = new Counter({ name: 'isms_notifications_total', help: 'Alert notifications by notifier and result (delivered | failed).', labelNames: ['notifier', 'result'], registers: [r] });
+    this.apiRequests = new Counter({ name: 'isms_collector_api_requests_total', help: 'HTTP requests made by API sources (retries and token requests included).', labelNames: ['source'], registers: [r] });
+    this.rateLimitWait = new Counter({ name: 'isms_collector_rate_limit_wait_seconds_total', help: 'Seconds API sources waited for a rate limit to reset.', labelNames: ['source'], registers: [r] });
     // Series exist from the start, so a source that never ran shows 0, not nothing.
     for (const source of opts.sourceIds) {
       for (const result of ['success', 'failure']) this.runs.inc({ source, result }, 0);
       for (const outcome of ['accepted', 'rejected']) this.records.inc({ source, outcome }, 0);
+    }
+    for (const source of opts.apiSourceIds ?? []) {
+      this.apiRequests.inc({ source }, 0);
+      this.rateLimitWait.inc({ source }, 0);
     }
     if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: r });
   }
@@ -97,6 +107,10 @@ export class IsmsMetrics {
     this.records.inc({ source: run.source, outcome: 'accepted' }, run.accepted);
     this.records.inc({ source: run.source, outcome: 'rejected' }, run.rejected);
     this.duration.observe({ source: run.source }, durationSeconds);
+    if (run.api) {
+      this.apiRequests.inc({ source: run.source }, run.api.requests);
+      this.rateLimitWait.inc({ source: run.source }, run.api.rateLimitWaitSeconds);
+    }
     if (run.result === 'success') this.lastSuccess.set(run.source, Date.parse(run.finishedAt));
   }
 
