@@ -37,6 +37,7 @@ program.command('schema').description('print the JSON Schema of the config file 
 
 withConfig(program.command('collect [source...]').description('collect the given sources (default: all enabled) once'))
   .option('--observed-at <iso>', 'load the export as evidence of this instant (backfill of historical exports)')
+  .option('--check', 'API sources: make one small request and say who the credentials are, their scopes and how many users they see; stores nothing')
   .action((sources: string[], o) => set(collectCommand(sources, o)));
 
 withConfig(program.command('evaluate').description('evaluate every objective'))

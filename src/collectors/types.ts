@@ -61,8 +61,9 @@ export interface CheckResult {
   /** How many items the credentials see (`more`: at least this many, one page was read). */
   visible: number;
   more?: boolean;
-  /** What `visible` counts: users, campaigns, enrolled users. */
-  what: string;
+  /** What `visible` counts: users, campaigns, or enrolments (of the course `within`). */
+  what: 'users' | 'campaigns' | 'enrolments';
+  within?: string;
 }
 
 /**

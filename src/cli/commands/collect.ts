@@ -1,11 +1,13 @@
 import { runCollection } from '../../jobs/run-collection.ts';
 import { createApp } from '../app.ts';
+import { checkCommand } from './check.ts';
 import { table } from '../format.ts';
 import { clearProgress, terminalProgress } from '../progress.ts';
 import { parseInstant } from '../time.ts';
 import type { GlobalOptions } from './options.ts';
 
-export async function collectCommand(sources: string[], opts: GlobalOptions & { observedAt?: string }): Promise<number> {
+export async function collectCommand(sources: string[], opts: GlobalOptions & { observedAt?: string; check?: boolean }): Promise<number> {
+  if (opts.check) return checkCommand(sources, opts);
   const app = createApp({ configFile: opts.config, logLevel: opts.logLevel ?? 'warn', progress: terminalProgress() });
   try {
     const observedAt = parseInstant('--observed-at', opts.observedAt, () => new Date());

@@ -215,6 +215,7 @@ export async function checkMoodle(source: MoodleApiSource, ctx: CollectContext, 
     scopes: (info.functions ?? []).map((f) => String(f.name)),
     visible: n,
     more: n >= source.pageSize,
-    what: `enrolled users in "${course!.fullname}"`,
+    what: 'enrolments',
+    within: course!.fullname,
   };
 }
