@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createIdpCollector, idpCollector } from '../../../src/collectors/idp/collector.ts';
+import { parseKeycloakUser } from '../../../src/collectors/idp/keycloak.ts';
 import { EvidenceInputError } from '../../../src/errors.ts';
 import { apiContext, collectRecords, fakeClock } from './context.ts';
 import { startEntra } from './doubles/entra.ts';
@@ -166,6 +167,12 @@ describe('keycloak-api (admin REST)', () => {
     expect(api.records).toEqual(file.records);
     // kc-1: a password only → not enrolled (its totp flag no longer decides); kc-4: WebAuthn → enrolled.
     expect(Object.fromEntries(api.records.map((r) => [r.key, r.data.mfaEnrolled]))).toEqual({ 'kc-1': false, 'kc-2': false, 'kc-3': false, 'kc-4': true });
+  });
+
+  it('createdTimestamp before 2001-09-09 has 12 digits and is still epoch milliseconds', () => {
+    // 760496400000 ms = 1994-02-06T01:00:00Z = 10:00 in Tokyo.
+    const r = parseKeycloakUser({ id: 'k', username: 'u', enabled: true, createdTimestamp: 760496400000 }, 'Asia/Tokyo');
+    expect(r.ok && r.data.createdAt).toBe('1994-02-06T10:00:00.000+09:00');
   });
 
   it('a service account without view-users gets Keycloak\'s 403, at once', async () => {
