@@ -99,28 +99,44 @@ function usersUrl(source: OktaApiSource): URL {
   return url;
 }
 
-/** The users, one page at a time, each page's users with their factors when MFA is wanted. */
+/**
+ * The users, one page at a time, each page's users with their factors when MFA is wanted. The
+ * next page is asked for as soon as its link is known, while this one is parsed and stored, so
+ * Okta's response time and ours overlap; at most two pages are held at once.
+ */
 export async function* oktaUserPages(source: OktaApiSource, ctx: CollectContext, deps?: HttpDeps): AsyncGenerator<unknown[]> {
   const { client } = connect(source, ctx, deps);
   const mfa = mfaWanted(source.mfa, source.id, ctx);
-  let url: URL | undefined = usersUrl(source);
   let read = 0;
-  for (let page = 1; url; page++) {
+  interface Page {
+    body: unknown[];
+    label: string;
+    next?: URL;
+  }
+  const fetchPage = async (url: URL, page: number): Promise<Page> => {
     const label = `page ${page} of /api/v1/users (${read} users read before it)`;
     const { body, res } = await client.getJson<unknown>(url, label);
     if (!Array.isArray(body)) throw new EvidenceInputError(url.origin + url.pathname, `Okta ${label}: expected a JSON array of users`);
+    const link = nextLink(res.headers.get('link'));
+    return { body, label, next: link ? sameOrigin(link, source.baseUrl, `Okta ${label}`) : undefined };
+  };
+  let pending: Promise<Page> | undefined = fetchPage(usersUrl(source), 1);
+  for (let page = 1; pending; page++) {
+    const { body, label, next }: Page = await pending;
+    read += body.length;
+    pending = next ? fetchPage(next, page + 1) : undefined;
+    // A failure of the page ahead surfaces when its turn comes, not as an unhandled rejection.
+    pending?.catch(() => {});
     if (mfa) {
+      const before = read - body.length;
       await mapLimit(body, source.concurrency, async (u, i) => {
         const id = (u as { id?: unknown } | null)?.id;
         if (typeof id !== 'string' || !id) return;
-        const f = await client.getJson<unknown>(joinUrl(source.baseUrl, `/api/v1/users/${encodeURIComponent(id)}/factors`), `the factors of user ${read + i + 1} (${label})`);
+        const f = await client.getJson<unknown>(joinUrl(source.baseUrl, `/api/v1/users/${encodeURIComponent(id)}/factors`), `the factors of user ${before + i + 1} (${label})`);
         (u as Record<symbol, unknown>)[FACTORS] = f.body;
       });
     }
-    read += body.length;
     yield body;
-    const next = nextLink(res.headers.get('link'));
-    url = next ? sameOrigin(next, source.baseUrl, `Okta ${label}`) : undefined;
   }
 }
 

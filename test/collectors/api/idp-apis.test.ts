@@ -33,13 +33,13 @@ async function twin(format: string, data: unknown, name: string) {
   const file = join(tmp, name);
   writeFileSync(file, JSON.stringify(data));
   const t = apiContext({ sources: [{ id: 'src', kind: 'idp', format, path: file }] });
-  const records = await collectRecords(idpCollector as never, t.ctx);
+  const records = await collectRecords<'account'>(idpCollector as never, t.ctx);
   return { records, rejections: t.rejections.map((r) => ({ line: r.line, field: r.field, reason: r.reason })) };
 }
 
 async function viaApi(source: Record<string, unknown>, secrets: Record<string, string>, objectives: typeof MFA = [], deps?: Parameters<typeof createIdpCollector>[0]) {
   const t = apiContext({ sources: [{ id: 'src', kind: 'idp', ...source }], secrets, objectives });
-  const records = await collectRecords(createIdpCollector(deps) as never, t.ctx);
+  const records = await collectRecords<'account'>(createIdpCollector(deps) as never, t.ctx);
   return { records, rejections: t.rejections.map((r) => ({ line: r.line, field: r.field, reason: r.reason })), counts: t.counts, files: t.rejections.map((r) => r.file) };
 }
 

@@ -41,14 +41,14 @@ const source = (url: string, extra: Record<string, unknown> = {}) => ({ id: 'okt
 /** The file twin: okta-json over the same recorded body. */
 async function fileRecords(): Promise<Keyed<'account'>[]> {
   const { ctx } = apiContext({ sources: [{ id: 'okta', kind: 'idp', format: 'okta-json', path: join(FIXTURE, 'list-users.json') }] });
-  return collectRecords(idpCollector as never, ctx);
+  return collectRecords<'account'>(idpCollector as never, ctx);
 }
 
 describe('okta-api gives the accounts okta-json gives', () => {
   it('the real recorded response, served with its own headers (one page: its Link is rel="self" only)', async () => {
     const d = await okta({ users: USERS, token: TOKEN, recorded: { body: BODY, headers: HEADERS } });
     const t = apiContext({ sources: [source(d.url)], secrets: { OKTA_TOKEN: TOKEN } });
-    const api = await collectRecords(createIdpCollector() as never, t.ctx);
+    const api = await collectRecords<'account'>(createIdpCollector() as never, t.ctx);
     expect(api).toHaveLength(161); // the fixture holds 161 users (SOURCES.md)
     expect(api).toEqual(await fileRecords());
     expect(t.rejections).toEqual([]);
@@ -60,7 +60,7 @@ describe('okta-api gives the accounts okta-json gives', () => {
   it('the same 161 users in pages of 50, followed by Link rel="next": 4 requests (50 + 50 + 50 + 11)', async () => {
     const d = await okta({ users: USERS, token: TOKEN });
     const t = apiContext({ sources: [source(d.url, { pageSize: 50 })], secrets: { OKTA_TOKEN: TOKEN } });
-    const api = await collectRecords(createIdpCollector() as never, t.ctx);
+    const api = await collectRecords<'account'>(createIdpCollector() as never, t.ctx);
     expect(api).toEqual(await fileRecords());
     expect(t.counts.apiRequests).toBe(4);
     expect(d.requests.map((r) => r.url.searchParams.get('after'))).toEqual([null, USERS[49]!.id, USERS[99]!.id, USERS[149]!.id]);
@@ -75,7 +75,7 @@ describe('Okta rate limits', () => {
     const clock = fakeClock();
     const d = await okta({ users: USERS, token: TOKEN, rateLimit: { limit: 2, windowSeconds: 1 }, now: clock.now });
     const t = apiContext({ sources: [source(d.url, { pageSize: 50 })], secrets: { OKTA_TOKEN: TOKEN } });
-    const api = await collectRecords(createIdpCollector({ now: clock.now, sleep: clock.sleep }) as never, t.ctx);
+    const api = await collectRecords<'account'>(createIdpCollector({ now: clock.now, sleep: clock.sleep }) as never, t.ctx);
     expect(api).toHaveLength(161);
     expect(clock.slept).toEqual([1000]);
     expect(t.counts).toEqual({ apiRequests: 4, rateLimitWaitSeconds: 1 });
@@ -86,7 +86,7 @@ describe('Okta rate limits', () => {
     const clock = fakeClock();
     const d = await okta({ users: USERS, token: TOKEN, rateLimit: { limit: 600, windowSeconds: 60 }, failPage: { page: 1, status: 429, times: 1 }, now: clock.now });
     const t = apiContext({ sources: [source(d.url, { pageSize: 50 })], secrets: { OKTA_TOKEN: TOKEN } });
-    const api = await collectRecords(createIdpCollector({ now: clock.now, sleep: clock.sleep }) as never, t.ctx);
+    const api = await collectRecords<'account'>(createIdpCollector({ now: clock.now, sleep: clock.sleep }) as never, t.ctx);
     expect(api).toHaveLength(161);
     expect(clock.slept).toEqual([60_000]);
     expect(t.counts).toEqual({ apiRequests: 5, rateLimitWaitSeconds: 60 });
@@ -96,7 +96,7 @@ describe('Okta rate limits', () => {
     const clock = fakeClock();
     const d = await okta({ users: USERS, token: TOKEN, rateLimit: { limit: 600, windowSeconds: 3600 }, failPage: { page: 1, status: 429, times: 1 }, now: clock.now });
     const t = apiContext({ sources: [source(d.url, { timeoutSeconds: 60 })], secrets: { OKTA_TOKEN: TOKEN } });
-    const err = await collectRecords(createIdpCollector({ now: clock.now, sleep: clock.sleep }) as never, t.ctx).catch((e: unknown) => e);
+    const err = await collectRecords<'account'>(createIdpCollector({ now: clock.now, sleep: clock.sleep }) as never, t.ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TransientError);
     expect((err as Error).message).toMatch(/page 1 of \/api\/v1\/users .*time limit.*rate limit resets/);
     expect(clock.slept).toEqual([]);
@@ -128,7 +128,7 @@ describe('failures', () => {
   it('a wrong token fails at once (one request, not retried) with Okta\'s own message, and never shows the token', async () => {
     const d = await okta({ users: USERS, token: TOKEN });
     const t = apiContext({ sources: [source(d.url)], secrets: { OKTA_TOKEN: 'wrong-token-abcdef' } });
-    const err = await collectRecords(createIdpCollector() as never, t.ctx).catch((e: unknown) => e);
+    const err = await collectRecords<'account'>(createIdpCollector() as never, t.ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EvidenceInputError);
     expect((err as Error).message).toContain('HTTP 401: E0000011 Invalid token provided');
     expect((err as Error).message).not.toContain('wrong-token-abcdef');
@@ -139,7 +139,7 @@ describe('failures', () => {
     const echo = await startDouble((req) => ({ status: 403, body: { errorCode: 'E0000006', errorSummary: `You do not have permission (${req.headers.authorization})` } }));
     doubles.push(echo);
     const t = apiContext({ sources: [source(echo.url)], secrets: { OKTA_TOKEN: TOKEN } });
-    const err = (await collectRecords(createIdpCollector() as never, t.ctx).catch((e: unknown) => e)) as Error;
+    const err = (await collectRecords<'account'>(createIdpCollector() as never, t.ctx).catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(EvidenceInputError);
     expect(err.message).toContain('E0000006 You do not have permission (SSWS [redacted])');
     expect(err.message).not.toContain(TOKEN);
@@ -150,7 +150,7 @@ describe('failures', () => {
     doubles.push(elsewhere);
     const d = await okta({ users: USERS, token: TOKEN, foreignNext: `${elsewhere.url}/api/v1/users?after=x` });
     const t = apiContext({ sources: [source(d.url, { pageSize: 50 })], secrets: { OKTA_TOKEN: TOKEN } });
-    const err = (await collectRecords(createIdpCollector() as never, t.ctx).catch((e: unknown) => e)) as Error;
+    const err = (await collectRecords<'account'>(createIdpCollector() as never, t.ctx).catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(EvidenceInputError);
     expect(err.message).toMatch(/next-page link points to another host/);
     expect(elsewhere.requests).toHaveLength(0);
@@ -168,7 +168,7 @@ describe('OAuth 2.0 client credentials', () => {
       sources: [{ id: 'okta', kind: 'idp', format: 'okta-api', baseUrl: d.url, clientIdEnv: 'OKTA_CLIENT', privateKeyFileEnv: 'OKTA_KEY', keyId: 'k1', pageSize: 100 }],
       secrets: { OKTA_CLIENT: '0oa-service', OKTA_KEY: keyFile },
     });
-    const api = await collectRecords(createIdpCollector() as never, t.ctx);
+    const api = await collectRecords<'account'>(createIdpCollector() as never, t.ctx);
     expect(api).toEqual(await fileRecords());
     // 1 token request + 2 pages (100 + 61).
     expect(t.counts.apiRequests).toBe(3);
@@ -184,9 +184,9 @@ describe('OAuth 2.0 client credentials', () => {
   it('a client secret (HTTP Basic); a scope the app was not granted fails with Okta\'s message', async () => {
     const d = await okta({ users: USERS.slice(0, 3), oauth: { clientId: 'c1', clientSecret: 's3cret-value', grant: ['okta.users.read'] } });
     const ok = apiContext({ sources: [{ id: 'okta', kind: 'idp', format: 'okta-api', baseUrl: d.url, clientIdEnv: 'C', clientSecretEnv: 'S' }], secrets: { C: 'c1', S: 's3cret-value' } });
-    expect(await collectRecords(createIdpCollector() as never, ok.ctx)).toHaveLength(3);
+    expect(await collectRecords<'account'>(createIdpCollector() as never, ok.ctx)).toHaveLength(3);
     const bad = apiContext({ sources: [{ id: 'okta', kind: 'idp', format: 'okta-api', baseUrl: d.url, clientIdEnv: 'C', clientSecretEnv: 'S', scopes: ['okta.users.manage'] }], secrets: { C: 'c1', S: 's3cret-value' } });
-    const err = (await collectRecords(createIdpCollector() as never, bad.ctx).catch((e: unknown) => e)) as Error;
+    const err = (await collectRecords<'account'>(createIdpCollector() as never, bad.ctx).catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(EvidenceInputError);
     expect(err.message).toContain('invalid_scope: The following scopes are not allowed: okta.users.manage');
     expect(err.message).not.toContain('s3cret-value');
@@ -219,7 +219,7 @@ describe('MFA from the factors endpoint', () => {
     const d = await okta({ users, token: TOKEN, factors });
     const objective = { id: 'mfa', title: 'MFA', kpi: 'mfa-coverage' as const, period: 'month' };
     const t = apiContext({ sources: [source(d.url, { pageSize: 20, concurrency: 3 })], secrets: { OKTA_TOKEN: TOKEN }, objectives: [objective] });
-    const api = await collectRecords(createIdpCollector() as never, t.ctx);
+    const api = await collectRecords<'account'>(createIdpCollector() as never, t.ctx);
     // 2 pages + 40 factor look-ups.
     expect(t.counts.apiRequests).toBe(42);
     expect(d.maxInFlight).toBeLessThanOrEqual(3);
@@ -232,7 +232,7 @@ describe('MFA from the factors endpoint', () => {
 
     // No objective needs MFA: no factor look-ups, and mfaEnrolled stays unknown as in okta-json.
     const plain = apiContext({ sources: [source(d.url, { pageSize: 20 })], secrets: { OKTA_TOKEN: TOKEN } });
-    const without = await collectRecords(createIdpCollector() as never, plain.ctx);
+    const without = await collectRecords<'account'>(createIdpCollector() as never, plain.ctx);
     expect(plain.counts.apiRequests).toBe(2);
     expect(without.every((r) => r.data.mfaEnrolled === undefined)).toBe(true);
   });
