@@ -15,6 +15,7 @@ import { runCollection } from '../src/jobs/run-collection.ts';
 import { silentLogger } from '../src/log.ts';
 
 const [mode, url, pageSize = '200'] = process.argv.slice(2);
+const t = performance.now();
 
 async function peer(): Promise<Record<string, unknown>> {
   let next: string | undefined = `${url}/api/v1/users?limit=${pageSize}`;
@@ -51,7 +52,17 @@ storage: { dataDir: ${join(dir, 'data')} }
     const config = parseConfig(yaml, join(dir, 'bench.yaml'), { OKTA_TOKEN: 'bench-token' });
     const store = SqliteStore.inDataDir(config.dataDir);
     try {
-      const run = await runCollection({ config, store, log: silentLogger }, 'okta', { observedAt: new Date('2026-11-19T00:00:00Z') }).catch((e: unknown) => ({ error: (e as Error).message }));
+      // The end of paging: the collector's last progress report (done = total). The live heap is
+      // measured there, after a full collection of garbage: what the run holds, not V8's slack.
+      let pagingSeconds: number | undefined;
+      let liveHeapMb: number | undefined;
+      const progress = (_id: string, done: number, total?: number) => {
+        if (total === undefined || done !== total || pagingSeconds !== undefined) return;
+        pagingSeconds = (performance.now() - t) / 1000;
+        (globalThis as { gc?: () => void }).gc?.();
+        liveHeapMb = process.memoryUsage().heapUsed / 1024 / 1024;
+      };
+      const run = await runCollection({ config, store, log: silentLogger, progress }, 'okta', { observedAt: new Date('2026-11-19T00:00:00Z') }).catch((e: unknown) => ({ error: (e as Error).message }));
       const observations = (await store.observations('okta')).length;
       let stored = 0;
       for await (const batch of store.readSnapshotBatches('account', new Date('2100-01-01'), ['okta'])) stored += batch.length;
@@ -59,7 +70,7 @@ storage: { dataDir: ${join(dir, 'data')} }
         const [failed] = await store.runs({ source: 'okta' });
         return { error: run.error, requests: failed?.api?.requests, observations, stored };
       }
-      return { users: run.accepted, requests: run.api?.requests, rateLimitWaitSeconds: run.api?.rateLimitWaitSeconds, observations, stored };
+      return { users: run.accepted, requests: run.api?.requests, rateLimitWaitSeconds: run.api?.rateLimitWaitSeconds, pagingSeconds, liveHeapMb, observations, stored };
     } finally {
       await store.close();
     }
@@ -68,7 +79,6 @@ storage: { dataDir: ${join(dir, 'data')} }
   }
 }
 
-const t = performance.now();
 const r = mode === 'peer' ? await peer() : await isms();
 const seconds = (performance.now() - t) / 1000;
 const cpu = process.cpuUsage();
