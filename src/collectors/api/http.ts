@@ -49,6 +49,8 @@ export interface RequestSpec {
   label: string;
   /** Send the source's credentials (default true; token requests carry their own). */
   auth?: boolean;
+  /** The URL as messages show it, when its path holds an account id (`/users/{id}/factors`). */
+  shown?: string;
 }
 
 export interface HttpDeps {
@@ -178,8 +180,8 @@ export class ApiClient {
   }
 
   /** GET a JSON document. */
-  async getJson<T = unknown>(url: string | URL, label: string, headers?: Record<string, string>): Promise<{ body: T; res: ApiResponse }> {
-    const res = await this.request({ url, label, headers: { accept: 'application/json', ...headers } });
+  async getJson<T = unknown>(url: string | URL, label: string, headers?: Record<string, string>, shown?: string): Promise<{ body: T; res: ApiResponse }> {
+    const res = await this.request({ url, label, shown, headers: { accept: 'application/json', ...headers } });
     return { body: this.parse<T>(res, label), res };
   }
 
@@ -187,16 +189,17 @@ export class ApiClient {
     try {
       return res.json<T>();
     } catch (e) {
-      throw new EvidenceInputError(shownUrl(res.url), `${this.o.api} ${label}: the response is not JSON: ${this.redact((e as Error).message)}`);
+      throw new EvidenceInputError(shownUrl(res.url).replace(/\/users\/[^/]+\//, '/users/{id}/'), `${this.o.api} ${label}: the response is not JSON: ${this.redact((e as Error).message)}`);
     }
   }
 
   /** One request with retries, rate-limit waits and counting; returns a 2xx response. */
   async request(spec: RequestSpec): Promise<ApiResponse> {
-    const where = shownUrl(spec.url);
+    const where = spec.shown ?? shownUrl(spec.url);
     const attempts = this.o.attempts ?? 6;
     const backoff = this.o.backoffMs ?? 1000;
     let failures = 0;
+    let limited = 0;
     let refreshed = false;
     let last = '';
     for (;;) {
@@ -230,7 +233,9 @@ export class ApiClient {
       }
       if (verdict.kind === 'bad-request') throw new EvidenceInputError(where, `${this.o.api} refused ${spec.label}: ${last}`);
       if (verdict.kind === 'rate-limited') {
-        const wait = verdict.waitMs ?? Math.min(60_000, backoff * 2 ** failures);
+        // Told how long: that; otherwise a backoff that doubles with each refusal in a row.
+        const wait = verdict.waitMs ?? Math.min(60_000, backoff * 2 ** limited);
+        limited++;
         this.notBefore = Math.max(this.notBefore, this.now() + wait);
         continue;
       }

@@ -54,7 +54,9 @@ export async function* keycloakUserPages(source: KeycloakApiSource, ctx: Collect
       await mapLimit(body, source.concurrency, async (u, i) => {
         const id = (u as { id?: unknown } | null)?.id;
         if (typeof id !== 'string' || !id) return;
-        const c = await client.getJson<unknown>(joinUrl(source.baseUrl, `${usersPath(source)}/${encodeURIComponent(id)}/credentials`), `the credentials of user ${first + i + 1} (${label})`);
+        const url = joinUrl(source.baseUrl, `${usersPath(source)}/${encodeURIComponent(id)}/credentials`);
+        const shown = `${keycloakEndpoint(source)}/{id}/credentials`;
+        const c = await client.getJson<unknown>(url, `the credentials of user ${first + i + 1} (${label})`, undefined, shown);
         if (Array.isArray(c.body)) (u as Record<string, unknown>).credentials = c.body;
       });
     }

@@ -132,7 +132,9 @@ export async function* oktaUserPages(source: OktaApiSource, ctx: CollectContext,
       await mapLimit(body, source.concurrency, async (u, i) => {
         const id = (u as { id?: unknown } | null)?.id;
         if (typeof id !== 'string' || !id) return;
-        const f = await client.getJson<unknown>(joinUrl(source.baseUrl, `/api/v1/users/${encodeURIComponent(id)}/factors`), `the factors of user ${before + i + 1} (${label})`);
+        // Messages name the user by position, never by id.
+        const url = joinUrl(source.baseUrl, `/api/v1/users/${encodeURIComponent(id)}/factors`);
+        const f = await client.getJson<unknown>(url, `the factors of user ${before + i + 1} (${label})`, undefined, `${oktaEndpoint(source)}/{id}/factors`);
         (u as Record<symbol, unknown>)[FACTORS] = f.body;
       });
     }

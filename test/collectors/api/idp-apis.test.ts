@@ -129,9 +129,9 @@ describe('google-api (Admin SDK Directory, service account with domain-wide dele
     const { source, secrets } = await setup({ quota: 2 });
     const api = await viaApi(source, secrets, [], { now: clock.now, sleep: clock.sleep });
     expect(api.records).toHaveLength((await twin('google-json', doc, 'google.json')).records.length);
-    // No Retry-After: the backoff of a rate limit, 1 s each time.
-    expect(clock.slept).toEqual([1000, 1000]);
-    expect(api.counts.rateLimitWaitSeconds).toBe(2);
+    // No Retry-After: a backoff doubling with each refusal in a row, from 1 s.
+    expect(clock.slept).toEqual([1000, 2000]);
+    expect(api.counts.rateLimitWaitSeconds).toBe(3);
   });
 
   it('a service account not delegated for the admin fails at once with Google\'s message', async () => {

@@ -238,6 +238,17 @@ describe('MFA from the factors endpoint', () => {
   });
 });
 
+describe('a refused factor look-up', () => {
+  it('fails the run naming the user by position, never by id', async () => {
+    const d = await okta({ users: USERS.slice(0, 5), token: TOKEN, factorsForbidden: true });
+    const t = apiContext({ sources: [source(d.url, { mfa: 'always', concurrency: 1 })], secrets: { OKTA_TOKEN: TOKEN } });
+    const err = (await collectRecords<'account'>(createIdpCollector() as never, t.ctx).catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(EvidenceInputError);
+    expect(err.message).toContain(`${d.url}/api/v1/users/{id}/factors: Okta refused the factors of user 1 (page 1 of /api/v1/users (0 users read before it)): HTTP 403: E0000006`);
+    for (const u of USERS.slice(0, 5)) expect(err.message).not.toContain(String(u.id));
+  });
+});
+
 describe('paging and --check', () => {
   it('nextLink reads rel="next" among several links, in either order', () => {
     expect(nextLink('<https://x/a?limit=2>; rel="self", <https://x/a?after=b&limit=2>; rel="next"')).toBe('https://x/a?after=b&limit=2');

@@ -29,6 +29,8 @@ export interface OktaDoubleOptions {
   /** A Link to another host on page 2 (the collector must refuse to follow it). */
   foreignNext?: string;
   me?: { login: string };
+  /** Refuse factor look-ups (a token without the permission). */
+  factorsForbidden?: boolean;
 }
 
 const oktaError = (status: number, code: string, summary: string): Reply => ({
@@ -103,6 +105,7 @@ export async function startOkta(o: OktaDoubleOptions): Promise<Double & { pages:
     const factors = /^\/api\/v1\/users\/([^/]+)\/factors$/.exec(path);
     if (factors) {
       const id = decodeURIComponent(factors[1]!);
+      if (o.factorsForbidden) return { ...oktaError(403, 'E0000006', 'You do not have permission to perform the requested action'), headers: r.headers };
       if (!index.has(id)) return { ...oktaError(404, 'E0000007', `Not found: Resource not found: ${id} (User)`), headers: r.headers };
       return { body: o.factors?.(id) ?? [], headers: r.headers };
     }
