@@ -18,7 +18,7 @@ import { eachRow, KeyGuard, PROGRESS_EVERY, sourcePath, sourceZone, type RowResu
 import type { HttpDeps } from '../api/http.ts';
 import { apiRecords } from '../api/records.ts';
 import type { CheckResult, CollectContext, Collector, SnapshotOutput } from '../types.ts';
-import type { IdpFileSource } from './source.ts';
+import type { IdpFileSource } from './formats.ts';
 import { ENTRA_FIELDS, parseEntraRow, parseEntraUser } from './entra.ts';
 import { GENERIC_ACCOUNT_FIELDS, parseGenericAccountRow } from './generic.ts';
 import { GOOGLE_FIELDS, parseGoogleRow, parseGoogleUser } from './google.ts';

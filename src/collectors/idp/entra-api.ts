@@ -20,7 +20,7 @@ import type { ApiClient, ApiResponse, HttpDeps } from '../api/http.ts';
 import type { RowResult } from '../csv/source.ts';
 import type { CheckResult, CollectContext } from '../types.ts';
 import { parseEntraUser } from './entra.ts';
-import type { EntraApiSource } from './source.ts';
+import type { EntraApiSource } from './formats.ts';
 
 export const ENTRA_SELECT = [
   'id', 'userPrincipalName', 'mail', 'displayName', 'accountEnabled', 'userType', 'department', 'employeeId',

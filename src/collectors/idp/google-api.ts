@@ -17,7 +17,7 @@ import type { ApiClient, ApiResponse, HttpDeps, Verdict } from '../api/http.ts';
 import type { RowResult } from '../csv/source.ts';
 import type { CheckResult, CollectContext } from '../types.ts';
 import { parseGoogleUser } from './google.ts';
-import type { GoogleApiSource } from './source.ts';
+import type { GoogleApiSource } from './formats.ts';
 
 export const GOOGLE_SCOPE = 'https://www.googleapis.com/auth/admin.directory.user.readonly';
 const QUOTA_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded', 'dailyLimitExceeded']);

@@ -17,7 +17,7 @@ import { mapLimit, type ApiClient, type HttpDeps } from '../api/http.ts';
 import type { RowResult } from '../csv/source.ts';
 import type { CheckResult, CollectContext } from '../types.ts';
 import { parseKeycloakUser } from './keycloak.ts';
-import type { KeycloakApiSource } from './source.ts';
+import type { KeycloakApiSource } from './formats.ts';
 
 function connect(source: KeycloakApiSource, ctx: CollectContext, deps?: HttpDeps): { client: ApiClient; auth: TokenAuth } {
   const client = runClient('Keycloak', source, ctx, deps);

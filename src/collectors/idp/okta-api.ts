@@ -22,7 +22,7 @@ import type { RowResult } from '../csv/source.ts';
 import type { CheckResult, CollectContext } from '../types.ts';
 import { compact } from './values.ts';
 import { oktaMfaEnrolled, parseOktaUser } from './okta.ts';
-import type { OktaApiSource } from './source.ts';
+import type { OktaApiSource } from './formats.ts';
 
 /** The URL of `rel="next"` in a Link header (several links, comma-separated, in any order). */
 export function nextLink(link: string | null): string | undefined {

@@ -105,11 +105,6 @@ const keycloakApiSchema = z
 
 export const idpSourceSchema = z.discriminatedUnion('format', [fileSchema, oktaApiSchema, entraApiSchema, googleApiSchema, keycloakApiSchema]);
 export type IdpSourceConfig = z.output<typeof idpSourceSchema>;
-export type IdpFileSource = z.output<typeof fileSchema>;
-export type OktaApiSource = z.output<typeof oktaApiSchema>;
-export type EntraApiSource = z.output<typeof entraApiSchema>;
-export type GoogleApiSource = z.output<typeof googleApiSchema>;
-export type KeycloakApiSource = z.output<typeof keycloakApiSchema>;
 
 declare module '../../config/source-kinds.ts' {
   interface SourceConfigs {

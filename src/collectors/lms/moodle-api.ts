@@ -16,6 +16,7 @@
  *   course became complete. The report's date is the cron's stamp, a few minutes later at most.
  * - Person: the user's email, lower-cased, as the report's "Email address" column.
  */
+import type { SourceOf } from '../../config/source-kinds.ts';
 import type { CompletionRecord } from '../../evidence/records.ts';
 import { EvidenceInputError } from '../../errors.ts';
 import { secretFrom } from '../api/auth.ts';
@@ -26,7 +27,8 @@ import { sourceZone, type RowResult } from '../csv/source.ts';
 import { instant } from '../idp/values.ts';
 import type { CheckResult, CollectContext } from '../types.ts';
 import { completion } from './parse.ts';
-import type { MoodleApiSource } from './source.ts';
+
+type MoodleApiSource = Extract<SourceOf<'lms'>, { format: 'moodle-api' }>;
 
 const AUTH_CODES = new Set([
   'invalidtoken', 'accessexception', 'nopermissions', 'requireloginerror', 'servicerequireslogin', 'invalidlogin',

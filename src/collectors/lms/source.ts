@@ -34,7 +34,6 @@ const moodleApiSchema = z.strictObject({
 
 export const lmsSourceSchema = z.discriminatedUnion('format', [fileSchema, moodleApiSchema]);
 export type LmsSourceConfig = z.output<typeof lmsSourceSchema>;
-export type MoodleApiSource = z.output<typeof moodleApiSchema>;
 
 declare module '../../config/source-kinds.ts' {
   interface SourceConfigs {

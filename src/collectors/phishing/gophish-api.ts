@@ -18,6 +18,7 @@
  * would carry every campaign's full results and timeline just to decide which to read.
  * A campaign is known by its name, as in the file formats (records are keyed campaign + email).
  */
+import type { SourceOf } from '../../config/source-kinds.ts';
 import type { Keyed } from '../../evidence/records.ts';
 import { EvidenceInputError } from '../../errors.ts';
 import { secretFrom } from '../api/auth.ts';
@@ -28,7 +29,8 @@ import { KeyGuard, sourceZone } from '../csv/source.ts';
 import { isNever } from '../idp/values.ts';
 import type { CheckResult, CollectContext } from '../types.ts';
 import { campaignRecords } from './campaign.ts';
-import type { GophishApiSource } from './source.ts';
+
+type GophishApiSource = Extract<SourceOf<'phishing'>, { format: 'gophish-api' }>;
 
 export interface CampaignSummary {
   id: number;

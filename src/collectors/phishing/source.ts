@@ -33,7 +33,6 @@ const apiSchema = z.strictObject({
 
 export const phishingSourceSchema = z.discriminatedUnion('format', [fileSchema, apiSchema]);
 export type PhishingSourceConfig = z.output<typeof phishingSourceSchema>;
-export type GophishApiSource = z.output<typeof apiSchema>;
 
 declare module '../../config/source-kinds.ts' {
   interface SourceConfigs {
