@@ -5,6 +5,7 @@
  * KPI's definition. Dates are formatted by the callers in the organisation's zone.
  */
 import { apiCheckTexts } from './api-check.ts';
+import { cliTexts } from './cli.ts';
 import { commonTexts } from './common.ts';
 import type { Language, Texts } from './language.ts';
 
@@ -15,6 +16,7 @@ export { LANGUAGES } from './language.ts';
 export const CATALOGUE = {
   common: commonTexts,
   apiCheck: apiCheckTexts,
+  cli: cliTexts,
 } satisfies Record<string, Texts<object>>;
 
 export type Catalogue = typeof CATALOGUE;

@@ -76,7 +76,7 @@ export class IsmsMetrics {
       for (const q of self.queueCounts) g.set({ queue: q.queue, state: q.state }, q.count);
     });
 
-    this.runs = new Counter({ name: 'isms_collector_runs_total', help: 'Collection runs by result.', labelNames: ['source', 'result'], registers: [r] });
+    this.runs = new Counter({ name: 'isms_collector_runs_total', help: 'Collection runs by result (success | partial: some input files could not be read | failure).', labelNames: ['source', 'result'], registers: [r] });
     this.records = new Counter({ name: 'isms_collector_records_total', help: 'Input records by outcome.', labelNames: ['source', 'outcome'], registers: [r] });
     this.duration = new Histogram({
       name: 'isms_collector_run_duration_seconds', help: 'Duration of collection runs.', labelNames: ['source'], registers: [r],
@@ -87,7 +87,7 @@ export class IsmsMetrics {
     this.rateLimitWait = new Counter({ name: 'isms_collector_rate_limit_wait_seconds_total', help: 'Seconds API sources waited for a rate limit to reset.', labelNames: ['source'], registers: [r] });
     // Series exist from the start, so a source that never ran shows 0, not nothing.
     for (const source of opts.sourceIds) {
-      for (const result of ['success', 'failure']) this.runs.inc({ source, result }, 0);
+      for (const result of ['success', 'partial', 'failure']) this.runs.inc({ source, result }, 0);
       for (const outcome of ['accepted', 'rejected']) this.records.inc({ source, outcome }, 0);
     }
     for (const source of opts.apiSourceIds ?? []) {
@@ -111,7 +111,8 @@ export class IsmsMetrics {
       this.apiRequests.inc({ source: run.source }, run.api.requests);
       this.rateLimitWait.inc({ source: run.source }, run.api.rateLimitWaitSeconds);
     }
-    if (run.result === 'success') this.lastSuccess.set(run.source, Date.parse(run.finishedAt));
+    // A partial run wrote evidence: it is fresh (the files it could not read show in `partial`).
+    if (run.result !== 'failure') this.lastSuccess.set(run.source, Date.parse(run.finishedAt));
   }
 
   /** Freshness known from the store at start-up. */

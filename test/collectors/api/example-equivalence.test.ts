@@ -47,16 +47,22 @@ const EXPECTED: Record<string, [number, number, string]> = {
   'phishing-drill': [33, 445, 'met'],
   mfa: [267, 276, 'missed'],
   'incident-reporting': [10, 12, 'at_risk'],
+  'attachment-encryption': [3, 6, 'missed'],
 };
 
 type Raw = Record<string, unknown>;
 const OKTA_USERS = JSON.parse(readFileSync(join(DATA, 'okta-users.json'), 'utf8')) as Raw[];
 const exampleYaml = parseYaml(readFileSync(CONFIG, 'utf8')) as { sources: Raw[]; storage?: unknown };
-const fileSource = (id: string) => ({ ...exampleYaml.sources.find((s) => s.id === id)!, path: join(DATA, String(exampleYaml.sources.find((s) => s.id === id)!.path).replace('example-data/', '')) });
+const fileSource = (id: string) => {
+  const s = exampleYaml.sources.find((x) => x.id === id)!;
+  return { ...s, path: join(REPO, 'config', String(s.path)) };
+};
+const REPLACED = ['okta', 'google-workspace', 'moodle', 'gophish-2026-03', 'gophish-2026-06', 'gophish-2026-10'];
 
-/** The example config with some sources replaced (hr and incidents stay files, at absolute paths). */
+/** The example config with its IdP, LMS and phishing sources replaced; the others stay files, at absolute paths. */
 function configWith(sources: Raw[], secrets: Record<string, string>, name: string): Config {
-  const doc = { ...exampleYaml, sources: [fileSource('hr'), ...sources, fileSource('incidents')], storage: { dataDir: join(tmp, name) } };
+  const kept = exampleYaml.sources.filter((x) => !REPLACED.includes(String(x.id))).map((x) => fileSource(String(x.id)));
+  const doc = { ...exampleYaml, sources: [...kept, ...sources], storage: { dataDir: join(tmp, name) } };
   const file = join(tmp, `${name}.yaml`);
   const text = toYaml(doc);
   writeFileSync(file, text);
