@@ -31,7 +31,8 @@ storage: { dataDir: data-${language} }
 }
 
 async function check(file: string, token: string) {
-  return run(process.execPath, ['--import', 'tsx', join(REPO, 'src', 'cli', 'main.ts'), 'collect', 'okta', '--check', '-c', file], { cwd: REPO, env: { ...process.env, OKTA_TOKEN: token } })
+  // The compiled CLI, as `npx isms-kpi` runs it (test/global-setup.ts rebuilds dist/ when stale).
+  return run(process.execPath, [join(REPO, 'bin', 'isms-kpi.js'), 'collect', 'okta', '--check', '-c', file], { cwd: REPO, env: { ...process.env, OKTA_TOKEN: token } })
     .then((r) => ({ code: 0, ...r }))
     .catch((e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
 }
