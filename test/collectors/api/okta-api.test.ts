@@ -181,6 +181,17 @@ describe('OAuth 2.0 client credentials', () => {
     expect(d.requests[1]!.headers.authorization).toMatch(/^Bearer okta-access-1-/);
   });
 
+  it('an access token that expires mid-run is fetched again once, and the page asked again', async () => {
+    const d = await okta({ users: USERS, oauth: { clientId: 'c1', clientSecret: 's3cret-value', grant: ['okta.users.read'] }, tokenUses: 2 });
+    const t = apiContext({ sources: [{ id: 'okta', kind: 'idp', format: 'okta-api', baseUrl: d.url, clientIdEnv: 'C', clientSecretEnv: 'S', pageSize: 50 }], secrets: { C: 'c1', S: 's3cret-value' } });
+    expect(await collectRecords<'account'>(createIdpCollector() as never, t.ctx)).toEqual(await fileRecords());
+    // token 1, pages 1–2, page 3 refused (401), token 2, pages 3–4.
+    expect(d.requests.map((r) => (r.url.pathname === '/oauth2/v1/token' ? 'token' : r.url.searchParams.get('after') ?? 'first'))).toEqual([
+      'token', 'first', USERS[49]!.id, USERS[99]!.id, 'token', USERS[99]!.id, USERS[149]!.id,
+    ]);
+    expect(t.counts.apiRequests).toBe(7);
+  });
+
   it('a client secret (HTTP Basic); a scope the app was not granted fails with Okta\'s message', async () => {
     const d = await okta({ users: USERS.slice(0, 3), oauth: { clientId: 'c1', clientSecret: 's3cret-value', grant: ['okta.users.read'] } });
     const ok = apiContext({ sources: [{ id: 'okta', kind: 'idp', format: 'okta-api', baseUrl: d.url, clientIdEnv: 'C', clientSecretEnv: 'S' }], secrets: { C: 'c1', S: 's3cret-value' } });

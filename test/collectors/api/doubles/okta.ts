@@ -29,6 +29,8 @@ export interface OktaDoubleOptions {
   /** A Link to another host on page 2 (the collector must refuse to follow it). */
   foreignNext?: string;
   me?: { login: string };
+  /** An access token stops working after this many API requests (it expired). */
+  tokenUses?: number;
   /** Refuse factor look-ups (a token without the permission). */
   factorsForbidden?: boolean;
 }
@@ -41,7 +43,7 @@ const oktaError = (status: number, code: string, summary: string): Reply => ({
 export async function startOkta(o: OktaDoubleOptions): Promise<Double & { pages: number }> {
   const now = o.now ?? Date.now;
   const index = new Map(o.users.map((u, i) => [String(u.id), i]));
-  const issued = new Set<string>();
+  const issued = new Map<string, number>();
   let window = -1;
   let used = 0;
   let failures = 0;
@@ -68,7 +70,11 @@ export async function startOkta(o: OktaDoubleOptions): Promise<Double & { pages:
   function authorised(req: Logged): boolean {
     const a = req.headers.authorization ?? '';
     if (o.token && a === `SSWS ${o.token}`) return true;
-    return a.startsWith('Bearer ') && issued.has(a.slice(7));
+    if (!a.startsWith('Bearer ')) return false;
+    const uses = issued.get(a.slice(7));
+    if (uses === undefined || (o.tokenUses !== undefined && uses >= o.tokenUses)) return false;
+    issued.set(a.slice(7), uses + 1);
+    return true;
   }
 
   function token(req: Logged): Reply {
@@ -91,7 +97,7 @@ export async function startOkta(o: OktaDoubleOptions): Promise<Double & { pages:
     const denied = asked.filter((s) => !c.grant.includes(s));
     if (denied.length > 0) return { status: 400, body: { error: 'invalid_scope', error_description: `The following scopes are not allowed: ${denied.join(', ')}` } };
     const t = `okta-access-${issued.size + 1}-${Math.random().toString(36).slice(2)}`;
-    issued.add(t);
+    issued.set(t, 0);
     return { body: { token_type: 'Bearer', expires_in: 3600, access_token: t, scope: asked.join(' ') } };
   }
 
