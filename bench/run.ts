@@ -21,6 +21,7 @@ const BENCHES: Record<string, { file: string; what: string; args?: string[] }> =
   ecs: { file: 'bench/ecs.ts', what: 'issue 16: 1,000,000 ECS JSON lines (two line shapes), scanner vs readline + JSON.parse, identical evidence' },
   'metrics-http': { file: 'bench/metrics-http.ts', what: 'issue 12: /metrics at 100 and 1,000 concurrent scrapers, render per scrape vs cached exposition' },
   'scale-out': { file: 'bench/scale-out.ts', what: 'issue 3: a sharded source through BullMQ, 1 vs 2 worker processes' },
+  'api-pull': { file: 'bench/api-pull.ts', what: 'issue 15: a 100,000-user Okta tenant through its API double, rate-limited, vs a plain fetch loop' },
   startup: { file: 'bench/startup.ts', what: 'issue 11: CLI start-up (--help, --version, validate) beside node -e 0' },
 };
 

@@ -60,6 +60,7 @@ export function createApp(opts: AppOptions): App {
   const metrics = new IsmsMetrics({
     objectives: config.objectives,
     sourceIds: config.sources.map((s) => s.id),
+    apiSourceIds: config.sources.filter((s) => String((s as { format?: unknown }).format ?? '').endsWith('-api')).map((s) => s.id),
     timeZone: config.organisation.timeZone,
   });
   const deps: JobDeps = { config, store, log, metrics, progress: opts.progress };

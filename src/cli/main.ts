@@ -44,6 +44,7 @@ withConfig(program.command('collect [source...]').description('collect the given
   .option('--observed-at <iso>', 'load the export as evidence of this instant (backfill of historical exports)')
   .option('--accept-shrink <source>', 'store this source\'s export even if it lost more than maxShrink of the previous one\'s records (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
   .option('--show-values', 'print the rejected input values (may be personal data) beside their reasons')
+  .option('--check', 'API sources: make one small request and say who the credentials are, their scopes and how many users they see; stores nothing')
   .action(lazy(async () => (await import('./commands/collect.ts')).collectCommand));
 
 withConfig(program.command('evaluate [objective...]').description('evaluate every objective (or the ones named)'))

@@ -32,7 +32,7 @@ export const noCredentialsUrl = z
     if (names.length > 0) {
       ctx.addIssue({
         code: 'custom',
-        message: `a secret must not be in the URL's query (${names.map((n) => `\`${n}\``).join(', ')}): the link is shown to people and written into alerts; protect the pages another way`,
+        message: `a secret must not be in the URL's query (${names.map((n) => `\`${n}\``).join(', ')}): a token or key must not be written in the config; give it through an environment variable (…Env), and protect pages another way`,
       });
     }
   });

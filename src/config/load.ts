@@ -139,8 +139,10 @@ function zodIssues(i: z.core.$ZodIssue, raw: unknown, doc: Document, lc: LineCou
     const disc = (i as { discriminator: string }).discriminator;
     const discPath = path[path.length - 1] === disc ? path : [...path, disc];
     const value = valueAt(raw, discPath);
-    const options = disc === 'kind' ? SOURCE_KIND_IDS : KPI_IDS;
-    const what = disc === 'kind' ? 'source kind' : 'KPI';
+    // A kind's own unions (an idp's `format`) list their options in the issue.
+    const listed = (i as { options?: unknown[] }).options?.map(String);
+    const options = disc === 'kind' ? SOURCE_KIND_IDS : disc === 'kpi' ? KPI_IDS : (listed ?? []);
+    const what = disc === 'kind' ? 'source kind' : disc === 'kpi' ? 'KPI' : disc;
     const detail = typeof value === 'string' ? `unknown ${what} "${value}"${didYouMean(value, options)}` : `${disc} is missing`;
     return [located(discPath, `${detail} (expected one of: ${options.join(', ')})`, doc, lc, file)];
   } else if (i.code === 'too_big' || i.code === 'too_small') {
@@ -232,7 +234,9 @@ function collectSecrets(c: ParsedConfig, env: NodeJS.ProcessEnv, issue: (path: P
   c.sources.forEach((s, i) => {
     if (!s.enabled) return;
     for (const [k, v] of Object.entries(s)) {
-      if (k.endsWith('Env') && typeof v === 'string') need(v, ['sources', i, k], k === 'urlEnv');
+      // An API source cannot run without the variables it names (tokens, client ids, key files).
+      const api = typeof (s as { format?: unknown }).format === 'string' && (s as { format: string }).format.endsWith('-api');
+      if (k.endsWith('Env') && typeof v === 'string') need(v, ['sources', i, k], k === 'urlEnv' || api);
     }
   });
   c.alerting.webhooks.forEach((w, i) => need(w.urlEnv, ['alerting', 'webhooks', i, 'urlEnv'], false));

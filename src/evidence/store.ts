@@ -48,6 +48,8 @@ export interface RunRecord {
   refusedShrink?: { previous: number; incoming: number };
   /** For snapshot kinds: records added / changed / removed compared with the previous observation. */
   changes?: { added: number; changed: number; removed: number; unchanged: number };
+  /** API sources: requests made and seconds waited for rate limits (failed runs too). */
+  api?: { requests: number; rateLimitWaitSeconds: number };
 }
 
 export interface SnapshotWrite<K extends RecordKind> {

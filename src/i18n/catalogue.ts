@@ -4,6 +4,7 @@
  * exporting `defineTexts({ en, ja })`, registered by one line below; KPI texts live with each
  * KPI's definition. Dates are formatted by the callers in the organisation's zone.
  */
+import { apiCheckTexts } from './api-check.ts';
 import { cliTexts } from './cli.ts';
 import { collectionTexts } from './collection.ts';
 import { commonTexts } from './common.ts';
@@ -15,6 +16,7 @@ export { LANGUAGES } from './language.ts';
 /** Every area, by name (one line per area). */
 export const CATALOGUE = {
   common: commonTexts,
+  apiCheck: apiCheckTexts,
   cli: cliTexts,
   collection: collectionTexts,
 } satisfies Record<string, Texts<object>>;

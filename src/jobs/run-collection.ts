@@ -87,6 +87,8 @@ export function findSource(config: Config, sourceId: string): SourceConfig {
 interface Tally {
   rejected: number;
   rejections: Rejection[];
+  /** What an API collector counted (ctx.count); absent until it counts something. */
+  api?: { requests: number; rateLimitWaitSeconds: number };
 }
 
 function context(deps: JobDeps, source: SourceConfig, observedAt: Date, tally: Tally, signal?: AbortSignal): CollectContext {
@@ -102,6 +104,11 @@ function context(deps: JobDeps, source: SourceConfig, observedAt: Date, tally: T
     },
     progress(done, total) {
       deps.progress?.(source.id, done, total);
+    },
+    count(name, n) {
+      tally.api ??= { requests: 0, rateLimitWaitSeconds: 0 };
+      if (name === 'apiRequests') tally.api.requests += n;
+      else tally.api.rateLimitWaitSeconds += n;
     },
   };
 }
@@ -159,20 +166,24 @@ async function recorded(
     // Some files unread: the evidence of the others is written and the KPI stays measured, but
     // the run says so (result `partial`), for the health page and isms_collector_runs_total.
     const failed = failedFiles?.length ? { failedFiles: failedFiles.slice(0, FAILED_FILE_SAMPLES), failedFileCount: failedFiles.length } : {};
-    const run: RunRecord = { ...base, finishedAt: now().toISOString(), result: failedFiles?.length ? 'partial' : 'success', accepted, rejected: tally.rejected, rejections: tally.rejections, changes, ...failed };
+    const run: RunRecord = { ...base, finishedAt: now().toISOString(), result: failedFiles?.length ? 'partial' : 'success', accepted, rejected: tally.rejected, rejections: tally.rejections, changes, ...failed, ...apiCounts(tally) };
     await deps.store.recordRun(run);
     deps.metrics?.observeRun(run, (now().getTime() - started.getTime()) / 1000);
     return run;
   } catch (err) {
     const run: RunRecord = {
       ...base, finishedAt: now().toISOString(), result: 'failure', accepted: 0, rejected: tally.rejected, rejections: tally.rejections,
-      error: redactSecrets((err as Error).message),
+      error: redactSecrets((err as Error).message), ...apiCounts(tally),
     };
     if (err instanceof SnapshotShrinkError) run.refusedShrink = { previous: err.previous, incoming: err.incoming };
     await deps.store.recordRun(run).catch((e: unknown) => deps.log.error({ err: (e as Error).message, source: source.id }, 'cannot record failed run'));
     deps.metrics?.observeRun(run, (now().getTime() - started.getTime()) / 1000);
     throw err;
   }
+}
+
+function apiCounts(tally: Tally): Pick<RunRecord, 'api'> {
+  return tally.api ? { api: { requests: tally.api.requests, rateLimitWaitSeconds: Math.round(tally.api.rateLimitWaitSeconds * 1000) / 1000 } } : {};
 }
 
 /**

@@ -24,6 +24,8 @@ export interface QueueCount {
 export interface IsmsMetricsOptions {
   objectives: readonly ObjectiveConfig[];
   sourceIds: readonly string[];
+  /** Sources pulled from an API: their request and rate-limit series start at 0. */
+  apiSourceIds?: readonly string[];
   timeZone: string;
   /** Node process metrics (default on). */
   defaultMetrics?: boolean;
@@ -55,6 +57,8 @@ export class IsmsMetrics {
   private readonly duration: Histogram<'source'>;
   private readonly notified: Counter<'notifier' | 'result'>;
   private readonly shrinkRefused: Counter<'source'>;
+  private readonly apiRequests: Counter<'source'>;
+  private readonly rateLimitWait: Counter<'source'>;
   /** Alert notifications by notifier and result. */
   readonly notifications: CountOnly<'notifier' | 'result'>;
 
@@ -117,11 +121,17 @@ export class IsmsMetrics {
       help: 'Snapshot exports refused because they lost more than the source\'s maxShrink of the previous observation\'s records (nothing stored).',
       labelNames: ['source'], registers: [r],
     });
+    this.apiRequests = new Counter({ name: 'isms_collector_api_requests_total', help: 'HTTP requests made by API sources (retries and token requests included).', labelNames: ['source'], registers: [r] });
+    this.rateLimitWait = new Counter({ name: 'isms_collector_rate_limit_wait_seconds_total', help: 'Seconds API sources waited for a rate limit to reset.', labelNames: ['source'], registers: [r] });
     // Series exist from the start, so a source that never ran shows 0, not nothing.
     for (const source of opts.sourceIds) {
       this.shrinkRefused.inc({ source }, 0);
       for (const result of ['success', 'partial', 'failure']) this.runs.inc({ source, result }, 0);
       for (const outcome of ['accepted', 'rejected']) this.records.inc({ source, outcome }, 0);
+    }
+    for (const source of opts.apiSourceIds ?? []) {
+      this.apiRequests.inc({ source }, 0);
+      this.rateLimitWait.inc({ source }, 0);
     }
     if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: r });
     this.notifications = {
@@ -149,6 +159,10 @@ export class IsmsMetrics {
     this.records.inc({ source: run.source, outcome: 'rejected' }, run.rejected);
     this.duration.observe({ source: run.source }, durationSeconds);
     if (run.refusedShrink) this.shrinkRefused.inc({ source: run.source });
+    if (run.api) {
+      this.apiRequests.inc({ source: run.source }, run.api.requests);
+      this.rateLimitWait.inc({ source: run.source }, run.api.rateLimitWaitSeconds);
+    }
     // A partial run wrote evidence: it is fresh (the files it could not read show in `partial`).
     if (run.result !== 'failure') this.lastSuccess.set(run.source, Date.parse(run.finishedAt));
     this.changed();

@@ -5,6 +5,7 @@ import { messages } from '../../i18n/catalogue.ts';
 import { runCollection } from '../../jobs/run-collection.ts';
 import { redactSecrets } from '../../redact.ts';
 import { createApp } from '../app.ts';
+import { checkCommand } from './check.ts';
 import { table } from '../format.ts';
 import { requireKnownIds } from '../ids.ts';
 import { clearProgress, terminalProgress } from '../progress.ts';
@@ -17,6 +18,8 @@ export interface CollectOptions extends GlobalOptions {
   acceptShrink?: string[];
   /** Print rejected input values (personal data) beside their reasons. */
   showValues?: boolean;
+  /** API sources: one small request, stores nothing. */
+  check?: boolean;
 }
 
 /**
@@ -29,6 +32,7 @@ export function rejectionLine(sourceId: string, r: Rejection, showValues: boolea
 }
 
 export async function collectCommand(sources: string[], opts: CollectOptions): Promise<number> {
+  if (opts.check) return checkCommand(sources, opts);
   const app = createApp({ configFile: opts.config, logLevel: opts.logLevel ?? 'warn', progress: terminalProgress() });
   try {
     const observedAt = parseInstant('--observed-at', opts.observedAt, () => new Date());
