@@ -5,6 +5,7 @@
  * KPI's definition. Dates are formatted by the callers in the organisation's zone.
  */
 import { commonTexts } from './common.ts';
+import { reasonTexts } from './reasons.ts';
 import type { Language, Texts } from './language.ts';
 
 export type { Language } from './language.ts';
@@ -13,6 +14,7 @@ export { LANGUAGES } from './language.ts';
 /** Every area, by name (one line per area). */
 export const CATALOGUE = {
   common: commonTexts,
+  reasons: reasonTexts,
 } satisfies Record<string, Texts<object>>;
 
 export type Catalogue = typeof CATALOGUE;

@@ -6,6 +6,7 @@
 import type { AccountRecord, Versioned } from '../evidence/records.ts';
 import type { EvidenceBundle } from './bundle.ts';
 import { isActive } from './accounts.ts';
+import { employmentAt } from './employment.ts';
 import { identityIndexFor, type IdentityIndex } from './identity.ts';
 import { booleanParam, groupFilter, normText } from './params.ts';
 import type { KpiContext } from './types.ts';
@@ -28,4 +29,12 @@ export function activeAccounts(bundle: EvidenceBundle, ctx: KpiContext): { accou
     out.push({ v, data });
   }
   return { accounts: out, index };
+}
+
+/** A failing account's owner (person id) and department at T, for the evidence table. */
+export function ownerAndDepartment(index: IdentityIndex, data: AccountRecord, ctx: KpiContext): { owner: string | null; department: string | null } {
+  const person = index.resolveAccount(data);
+  const rules = { zone: ctx.organisation.timeZone, ...(ctx.leftStatuses ? { leftStatuses: ctx.leftStatuses } : {}) };
+  const dept = person ? employmentAt(person, ctx.at.getTime(), rules).department : undefined;
+  return { owner: person?.id ?? null, department: dept ?? data.department ?? null };
 }

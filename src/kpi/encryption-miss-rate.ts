@@ -17,6 +17,7 @@
 import type { MailRecord } from '../evidence/records.ts';
 import { inWindow, periodAt, type PeriodWindow } from './period.ts';
 import { z } from 'zod';
+import { reason } from './reason.ts';
 import { defineKpi } from './registry-types.ts';
 import { buildResult } from './result.ts';
 import { toMillis } from './time.ts';
@@ -51,11 +52,10 @@ export class EncryptionMissAccumulator {
     if (!m.tooLarge && plain.length === 0) return;
     this.misses++;
     const listed = plain.map((a) => `${a.name ?? '(no name)'} (${a.contentType})`);
-    const reason = m.tooLarge ? 'too large to inspect; counted as not encrypted' : `${plain.length} unencrypted attachment${plain.length === 1 ? '' : 's'} sent outside: ${listed.join(', ')}`;
     this.failing.push({
       type: 'message',
       id: m.messageId,
-      reason,
+      ...(m.tooLarge ? reason('mailTooLarge') : reason('mailUnencrypted', { attachments: listed })),
       details: {
         date: m.date,
         sender: m.sender,
