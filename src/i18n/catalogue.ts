@@ -5,7 +5,9 @@
  * KPI's definition. Dates are formatted by the callers in the organisation's zone.
  */
 import { commonTexts } from './common.ts';
+import { pagesTexts } from './pages.ts';
 import { reasonTexts } from './reasons.ts';
+import { reportTexts } from './report.ts';
 import type { Language, Texts } from './language.ts';
 
 export type { Language } from './language.ts';
@@ -15,6 +17,8 @@ export { LANGUAGES } from './language.ts';
 export const CATALOGUE = {
   common: commonTexts,
   reasons: reasonTexts,
+  pages: pagesTexts,
+  report: reportTexts,
 } satisfies Record<string, Texts<object>>;
 
 export type Catalogue = typeof CATALOGUE;

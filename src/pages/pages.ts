@@ -1,0 +1,231 @@
+/**
+ * The three pages `run` serves — the objective register, one page per objective, collection
+ * health — as data (for JSON) and as HTML, from what the server knows: the config, the latest
+ * results, the trend points and the store's run records.
+ */
+import type { EvidenceStore, RunRecord } from '../evidence/store.ts';
+import { messages } from '../i18n/catalogue.ts';
+import { trendInstants } from '../kpi/fiscal-periods.ts';
+import type { KpiResult } from '../kpi/types.ts';
+import { pointOf, type TrendPoint, type Trends } from '../trends/trends.ts';
+import { failingTable, type FailingTable, type TableQuery } from './failing-table.ts';
+import { formatInstant } from './format.ts';
+import { freshnessOf, objectiveChart, objectiveView, sourceRows, sourceStates, statusCounts, type ConfigLike, type ObjectiveView, type SourceRow, type SourceState } from './model.ts';
+import { renderPage, type LayoutData } from './render.ts';
+
+export interface PageContext {
+  config: ConfigLike;
+  store: EvidenceStore;
+  trends: Trends;
+  /** The instant pages are as of (now; fixed with `run --at`). */
+  now: () => Date;
+  /** The latest evaluation; undefined before the first. */
+  results: () => readonly KpiResult[] | undefined;
+  /** One objective's latest result with its failing subjects (BullMQ results come without). */
+  fullResult?: (objective: string) => Promise<KpiResult | undefined>;
+}
+
+/** Trend points for the pages: month ends from the cache, the latest point from the live result. */
+async function pageSeries(ctx: PageContext, at: Date, ids?: readonly string[]): Promise<Map<string, TrendPoint[]>> {
+  const instants = trendInstants(at, ctx.config.organisation);
+  const results = ctx.results();
+  const live = new Map((results ?? []).map((r) => [r.objective, r]));
+  const last = instants[instants.length - 1]!;
+  const monthEnds = results && last.getTime() === at.getTime() ? instants.slice(0, -1) : instants;
+  const series = await ctx.trends.series(monthEnds, ids);
+  for (const [id, points] of series) {
+    const r = live.get(id);
+    if (r && (points.length === 0 || Date.parse(r.evaluatedAt) > Date.parse(points[points.length - 1]!.at))) points.push(pointOf(r));
+  }
+  return series;
+}
+
+function layout(ctx: PageContext, title: string, at: Date, nav?: LayoutData['nav']): LayoutData {
+  const org = ctx.config.organisation;
+  const lang = org.language;
+  const l: LayoutData = { lang, org: org.name, title, asOfText: messages(lang).pages.asOf(formatInstant(at, org.timeZone), org.timeZone) };
+  if (nav) l.nav = nav;
+  return l;
+}
+
+export interface RegisterData {
+  at: Date;
+  evaluatedAt?: string;
+  views: ObjectiveView[];
+  results: readonly KpiResult[];
+}
+
+export async function registerData(ctx: PageContext): Promise<RegisterData> {
+  const at = ctx.now();
+  const { organisation: org } = ctx.config;
+  const results = ctx.results() ?? [];
+  const byId = new Map(results.map((r) => [r.objective, r]));
+  const [series, states] = await Promise.all([pageSeries(ctx, at), sourceStates(ctx.store, ctx.config, at)]);
+  const views: ObjectiveView[] = [];
+  for (const [i, o] of ctx.config.objectives.entries()) {
+    const fresh = await freshnessOf(o, ctx.config, ctx.store, states);
+    views.push(objectiveView(o, byId.get(o.id), series.get(o.id) ?? [], fresh, org.language, org.timeZone, `o${i}`));
+  }
+  const evaluatedAt = results.map((r) => r.evaluatedAt).sort().pop();
+  return { at, ...(evaluatedAt ? { evaluatedAt } : {}), views, results };
+}
+
+export function registerHtml(ctx: PageContext, d: RegisterData): string {
+  const lang = ctx.config.organisation.language;
+  const t = messages(lang);
+  const c = statusCounts(d.views);
+  const measurementLabels = [...new Set(d.views.flatMap((v) => v.measurement.map((m) => m.label)))];
+  return renderPage('register', layout(ctx, t.pages.register.title, d.at, 'register'), {
+    objectives: d.views,
+    evaluated: d.results.length > 0,
+    summaryText: t.pages.register.summary(c.met, c.at_risk, c.missed, c.no_data),
+    measurementLabels,
+  });
+}
+
+/**
+ * The register as JSON: the `evaluate --format json` fields (`id`, `kpi`, `value`, …, `period`)
+ * for every objective, then the register's own (title, failing count, owner, deadline, controls,
+ * evidence freshness, trend).
+ */
+export function registerJson(d: RegisterData) {
+  const byId = new Map(d.results.map((r) => [r.objective, r]));
+  return {
+    evaluatedAt: d.evaluatedAt ?? null,
+    objectives: d.views.map((v) => {
+      const r = byId.get(v.id);
+      return {
+        id: v.id,
+        kpi: v.kpi,
+        value: r?.value ?? null,
+        numerator: r?.numerator ?? 0,
+        denominator: r?.denominator ?? 0,
+        target: r?.target ?? null,
+        direction: r?.direction ?? null,
+        status: v.status,
+        period: r ? { from: r.period.from, to: r.period.to } : null,
+        title: v.title,
+        failing: v.failing,
+        owner: v.owner ?? null,
+        deadline: v.deadline ?? null,
+        controls: v.controls,
+        freshness: v.freshness.map((f) => ({ source: f.source, observedAt: f.observedMs !== undefined ? new Date(f.observedMs).toISOString() : null })),
+        trend: v.points.map((p) => ({ at: p.at, value: p.value, numerator: p.numerator, denominator: p.denominator, status: p.status })),
+      };
+    }),
+  };
+}
+
+export interface ObjectiveData {
+  at: Date;
+  view: ObjectiveView;
+  result?: KpiResult;
+  table: FailingTable;
+  notes: FailingTable;
+  chartSvg: string;
+}
+
+/** Undefined for an objective the config does not have. */
+export async function objectiveData(ctx: PageContext, id: string, query: TableQuery): Promise<ObjectiveData | undefined> {
+  const index = ctx.config.objectives.findIndex((o) => o.id === id);
+  if (index < 0) return undefined;
+  const o = ctx.config.objectives[index]!;
+  const at = ctx.now();
+  const { language: lang, timeZone: zone } = ctx.config.organisation;
+  const result = ctx.fullResult ? await ctx.fullResult(id) : ctx.results()?.find((r) => r.objective === id);
+  const [series, states] = await Promise.all([pageSeries(ctx, at, [id]), sourceStates(ctx.store, ctx.config, at)]);
+  const view = objectiveView(o, result, series.get(id) ?? [], await freshnessOf(o, ctx.config, ctx.store, states), lang, zone, `o${index}`);
+  const d: ObjectiveData = {
+    at,
+    view,
+    table: failingTable(result?.failing ?? [], query, lang, zone),
+    notes: failingTable(result?.notes ?? [], { filters: {} }, lang, zone),
+    chartSvg: objectiveChart(view, o, lang, `o${index}-t`),
+  };
+  if (result) d.result = result;
+  return d;
+}
+
+/** `?…` keeping the table's filters, with some parameters changed. */
+function tableHref(base: string, d: ObjectiveData, change: Record<string, string | undefined>, hash = '#failing'): string {
+  const p = new URLSearchParams();
+  const q = d.table.query;
+  const cur: Record<string, string | undefined> = { ...q.filters, q: q.q || undefined, sort: q.sort || undefined, dir: q.sort ? q.dir : undefined, page: q.page > 1 ? String(q.page) : undefined, ...change };
+  for (const [k, v] of Object.entries(cur)) if (v !== undefined && v !== '') p.set(k, v);
+  const s = p.toString();
+  return `${base}${s ? `?${s}` : ''}${hash}`;
+}
+
+export function objectiveHtml(ctx: PageContext, d: ObjectiveData): string {
+  const lang = ctx.config.organisation.language;
+  const t = messages(lang);
+  const v = d.view;
+  const sortHref: Record<string, string> = {};
+  for (const c of d.table.columns) {
+    const dir = d.table.query.sort === c.key && d.table.query.dir === 'asc' ? 'desc' : d.table.query.sort === c.key ? 'asc' : c.numeric ? 'desc' : 'asc';
+    sortHref[c.key] = tableHref(v.href, d, { sort: c.key, dir, page: undefined });
+  }
+  const { page, pages } = { page: d.table.query.page, pages: d.table.pages };
+  return renderPage('objective', layout(ctx, v.title, d.at), {
+    o: v,
+    table: d.table,
+    notes: d.notes,
+    chartSvg: d.chartSvg,
+    caption: t.pages.objective.trendCaption(v.targetText, v.warningText),
+    sortHref,
+    csvHref: tableHref(`${v.href}/failing.csv`, d, { page: undefined }, ''),
+    xlsxHref: tableHref(`${v.href}/failing.xlsx`, d, { page: undefined }, ''),
+    prevHref: page > 1 ? tableHref(v.href, d, { page: String(page - 1) }) : undefined,
+    nextHref: page < pages ? tableHref(v.href, d, { page: String(page + 1) }) : undefined,
+  });
+}
+
+/**
+ * One objective as JSON: the contract's fields (`id`, …), its title, the failing subjects (with
+ * `reason` in English and the reason code), the notes and the trend.
+ */
+export function objectiveJson(d: ObjectiveData) {
+  const r = d.result;
+  return {
+    evaluatedAt: r?.evaluatedAt ?? null,
+    id: d.view.id,
+    kpi: d.view.kpi,
+    value: r?.value ?? null,
+    numerator: r?.numerator ?? 0,
+    denominator: r?.denominator ?? 0,
+    target: r?.target ?? null,
+    direction: r?.direction ?? null,
+    status: d.view.status,
+    period: r ? { from: r.period.from, to: r.period.to } : null,
+    title: d.view.title,
+    failing: r?.failing ?? [],
+    notes: r?.notes ?? [],
+    trend: d.view.points.map((p) => ({ at: p.at, value: p.value, numerator: p.numerator, denominator: p.denominator, status: p.status })),
+  };
+}
+
+export interface HealthData {
+  at: Date;
+  sources: SourceRow[];
+  states: Map<string, SourceState>;
+}
+
+export async function healthData(ctx: PageContext): Promise<HealthData> {
+  const at = ctx.now();
+  const states = await sourceStates(ctx.store, ctx.config, at);
+  return { at, sources: sourceRows(states, ctx.config, at), states };
+}
+
+/** Collection health for scripts: each source's schedule and its last runs as recorded. */
+export function healthJson(d: HealthData) {
+  const run = (r: RunRecord | undefined) =>
+    r ? { startedAt: r.startedAt, finishedAt: r.finishedAt, observedAt: r.observedAt, result: r.result, accepted: r.accepted, rejected: r.rejected, rejections: r.rejections, ...(r.error ? { error: r.error } : {}) } : null;
+  return {
+    at: d.at.toISOString(),
+    sources: [...d.states.values()].map((s) => ({ id: s.id, kind: s.kind, enabled: s.enabled, schedule: s.schedule ?? null, latest: run(s.latest), lastSuccess: run(s.lastSuccess), lastFailure: run(s.lastFailure) })),
+  };
+}
+
+export function healthHtml(ctx: PageContext, d: HealthData): string {
+  return renderPage('health', layout(ctx, messages(ctx.config.organisation.language).pages.health.title, d.at, 'health'), { sources: d.sources });
+}
