@@ -34,9 +34,12 @@ export interface ServerOptions {
   log?: Logger;
 }
 
-/** No script but our own files, no plugins, no framing; styles inline for ECharts' SVG text. */
+/**
+ * No script at all (the pages need none: sorting and filtering are server-side), no plugins,
+ * no framing. Styles may be inline because ECharts writes its SVG text styles as attributes.
+ */
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+  "default-src 'none'; script-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 type Kind = 'html' | 'json';
 
@@ -137,7 +140,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
 
   // The evidence behind one objective, for scripts and alert links (JSON, as `evidence --format json`).
   app.get<{ Params: { id: string } }>('/objectives/:id/evidence', async (req, reply) => {
-    const d = await objectiveData(opts.pages, req.params.id, { filters: {} });
+    const d = await objectiveData(opts.pages, req.params.id, { filters: {} }, { trend: false });
     if (!d || !d.result) return json(reply, { error: `no evaluated objective "${req.params.id}"` }, 404);
     return json(reply, objectiveJson(d));
   });
@@ -145,7 +148,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   app.get<{ Params: { id: string; ext: string }; Querystring: Record<string, unknown> }>('/objectives/:id/failing.:ext', async (req, reply) => {
     const { ext } = req.params;
     if (ext !== 'csv' && ext !== 'xlsx') return reply.code(404).type('text/plain; charset=utf-8').send('not found\n');
-    const d = await objectiveData(opts.pages, req.params.id, tableQuery(req.query));
+    const d = await objectiveData(opts.pages, req.params.id, tableQuery(req.query), { trend: false });
     if (!d) return reply.code(404).type('text/plain; charset=utf-8').send(`no objective "${req.params.id}"\n`);
     // The file name is the objective id (lower-case ASCII by the config schema): nothing to escape.
     reply.header('content-disposition', `attachment; filename="${d.view.id}-failing.${ext}"`);

@@ -6,7 +6,7 @@
  */
 import { commonTexts } from './common.ts';
 import { pagesTexts } from './pages.ts';
-import { reasonTexts } from './reasons.ts';
+import { reasonGroupTexts, reasonTexts } from './reasons.ts';
 import { reportTexts } from './report.ts';
 import type { Language, Texts } from './language.ts';
 
@@ -17,6 +17,7 @@ export { LANGUAGES } from './language.ts';
 export const CATALOGUE = {
   common: commonTexts,
   reasons: reasonTexts,
+  reasonGroups: reasonGroupTexts,
   pages: pagesTexts,
   report: reportTexts,
 } satisfies Record<string, Texts<object>>;

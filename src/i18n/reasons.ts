@@ -69,6 +69,35 @@ export const reasonTexts = defineTexts({
   },
 });
 
+const KIND_EN = { leaver: "leaver's account", dormant: 'dormant account', orphan: 'orphan account' } as const;
+const KIND_JA = { leaver: '退職者のアカウント', dormant: '休眠アカウント', orphan: '所有者不明のアカウント' } as const;
+
+/**
+ * A reason without its numbers, for counting failing subjects by reason (the report) and for
+ * the reason filter: "dormant account still enabled after its deadline", whatever the days.
+ * Codes not listed here group by their full text.
+ */
+export const reasonGroupTexts = defineTexts({
+  en: {
+    staleStillEnabled: (p: { kind: StaleKind }) => `${KIND_EN[p.kind] ?? p.kind} still enabled after its deadline`,
+    staleDisabledLate: (p: { kind: StaleKind }) => `${KIND_EN[p.kind] ?? p.kind} disabled after its deadline`,
+    incidentNotReported: () => 'not reported within the SLA',
+    incidentReportedLate: () => 'reported after the SLA',
+    leaverActivity: () => "successful authentication after the owner's stale-since",
+    passwordTooOld: () => 'password older than the maximum age',
+    mailUnencrypted: () => 'unencrypted attachments sent outside',
+  },
+  ja: {
+    staleStillEnabled: (p: { kind: StaleKind }) => `${KIND_JA[p.kind] ?? p.kind}が期限後も有効`,
+    staleDisabledLate: (p: { kind: StaleKind }) => `${KIND_JA[p.kind] ?? p.kind}の無効化が期限後`,
+    incidentNotReported: () => 'SLA内に未報告',
+    incidentReportedLate: () => 'SLA経過後に報告',
+    leaverActivity: () => '所有者の失効後に認証成功',
+    passwordTooOld: () => 'パスワードが上限日数を超過',
+    mailUnencrypted: () => '暗号化されていない添付ファイルを社外へ送信',
+  },
+});
+
 type ReasonFns = (typeof reasonTexts)['en'];
 export type ReasonCode = keyof ReasonFns;
 export type ReasonParams<C extends ReasonCode> = Parameters<ReasonFns[C]> extends [infer P] ? P : Record<string, never>;
@@ -88,5 +117,16 @@ export function reasonText(s: ReasonOf, lang: Language): string {
     return fn(s.reasonParams ?? {});
   } catch {
     return s.reason; // parameters of an older shape (a cached result): the English text stands
+  }
+}
+
+/** The reason's group in `lang` (the reason without its numbers), or its full text. */
+export function reasonGroup(s: ReasonOf, lang: Language): string {
+  const fn = s.reasonCode !== undefined ? (reasonGroupTexts[lang] as Record<string, ((p: unknown) => string) | undefined>)[s.reasonCode] : undefined;
+  if (!fn) return reasonText(s, lang);
+  try {
+    return fn(s.reasonParams ?? {});
+  } catch {
+    return reasonText(s, lang);
   }
 }

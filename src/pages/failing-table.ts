@@ -5,7 +5,7 @@
  * the same rows for the CSV and XLSX downloads. Pure.
  */
 import { messages, type Language } from '../i18n/catalogue.ts';
-import { reasonText } from '../i18n/reasons.ts';
+import { reasonGroup, reasonText } from '../i18n/reasons.ts';
 import type { FailingSubject } from '../kpi/types.ts';
 import { detailLabel, formatDetail } from './format.ts';
 
@@ -30,6 +30,8 @@ export interface Column {
 export interface Row {
   /** Display text per column key. */
   cells: Record<string, string>;
+  /** The reason without its numbers: what the reason filter and the report's counts group by. */
+  reasonGroup: string;
   /** Sort (and XLSX) values per column key: numbers stay numbers. */
   raw: Record<string, string | number>;
 }
@@ -104,17 +106,17 @@ export function failingTable(subjects: readonly FailingSubject[], query: TableQu
       cells[k] = formatDetail(k, v, lang, zone);
       raw[k] = typeof v === 'number' ? v : cells[k]!;
     }
-    return { cells, raw };
+    return { cells, raw, reasonGroup: reasonGroup(s, lang) };
   });
 
   const filters = FILTER_KEYS.filter((k) => k === 'reason' || detailKeys.includes(k)).map((key) => {
-    const options = [...new Set(all.map((r) => r.cells[key]!).filter((v) => v !== undefined))].sort((a, b) => a.localeCompare(b, lang));
+    const options = [...new Set(all.map((r) => (key === 'reason' ? r.reasonGroup : r.cells[key]!)).filter((v) => v !== undefined))].sort((a, b) => a.localeCompare(b, lang));
     return { key, label: key === 'reason' ? t.reason : detailLabel(key, lang), options, selected: query.filters[key] ?? '' };
   });
 
   const q = query.q ? fold(query.q) : undefined;
   let rows = all.filter((r) => {
-    for (const f of filters) if (f.selected && r.cells[f.key] !== f.selected) return false;
+    for (const f of filters) if (f.selected && (f.key === 'reason' ? r.reasonGroup : r.cells[f.key]) !== f.selected) return false;
     return !q || columns.some((c) => fold(r.cells[c.key] ?? '').includes(q));
   });
 

@@ -126,14 +126,14 @@ export interface ObjectiveData {
 }
 
 /** Undefined for an objective the config does not have. */
-export async function objectiveData(ctx: PageContext, id: string, query: TableQuery): Promise<ObjectiveData | undefined> {
+export async function objectiveData(ctx: PageContext, id: string, query: TableQuery, opts: { trend?: boolean } = {}): Promise<ObjectiveData | undefined> {
   const index = ctx.config.objectives.findIndex((o) => o.id === id);
   if (index < 0) return undefined;
   const o = ctx.config.objectives[index]!;
   const at = ctx.now();
   const { language: lang, timeZone: zone } = ctx.config.organisation;
   const result = ctx.fullResult ? await ctx.fullResult(id) : ctx.results()?.find((r) => r.objective === id);
-  const [series, states] = await Promise.all([pageSeries(ctx, at, [id]), sourceStates(ctx.store, ctx.config, at)]);
+  const [series, states] = await Promise.all([opts.trend === false ? new Map<string, TrendPoint[]>() : pageSeries(ctx, at, [id]), sourceStates(ctx.store, ctx.config, at)]);
   const view = objectiveView(o, result, series.get(id) ?? [], await freshnessOf(o, ctx.config, ctx.store, states), lang, zone, `o${index}`);
   const d: ObjectiveData = {
     at,

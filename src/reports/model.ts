@@ -144,7 +144,7 @@ export async function buildReport(store: EvidenceStore, config: ReportConfig, pe
       trend,
       trendText: t.report.trendWords[trend],
       byDepartment: has('department') ? counted(table.allRows.map((r) => (r.raw['department'] !== undefined && r.cells['department'] !== t.pages.empty ? r.cells['department']! : t.report.noDepartment))) : [],
-      byReason: counted(table.allRows.map((r) => r.cells['reason']!)),
+      byReason: counted(table.allRows.map((r) => r.reasonGroup)),
       worst: { columns: table.columns.filter((c) => keep.has(c.key)), rows: table.allRows.slice(0, WORST) },
       evidence: freshness.map((f) => {
         const run: RunRecord | undefined = states.get(f.source)?.latest;
