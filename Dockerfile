@@ -12,6 +12,10 @@ RUN npm ci --no-audit --no-fund
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# PDF reports are printed by Debian's Chromium (never a downloaded browser), Japanese in Noto CJK.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends chromium fonts-noto-cjk \
+ && rm -rf /var/lib/apt/lists/*
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json tsconfig.json ./
 COPY bin ./bin
@@ -22,4 +26,6 @@ RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 9464
 ENTRYPOINT ["node", "bin/isms-kpi.js"]
-CMD ["run", "-c", "config/example.yaml", "--host", "0.0.0.0"]
+# A container listens on 0.0.0.0; publish the port on localhost only, or mount a web config
+# (basic auth, TLS) and pass --web.config.file instead of --allow-unauthenticated.
+CMD ["run", "-c", "config/example.yaml", "--host", "0.0.0.0", "--allow-unauthenticated"]

@@ -17,6 +17,7 @@ const BENCHES: Record<string, { file: string; what: string; args?: string[] }> =
   'access-logs': { file: 'bench/access-logs.ts', what: 'issue 4: 1,000,000-line access log vs mtail, goaccess, readline+regex' },
   mail: { file: 'bench/mail.ts', what: 'issue 5: 20,000 outbound messages vs mailparser simpleParser' },
   'scale-out': { file: 'bench/scale-out.ts', what: 'issue 3: a sharded source through BullMQ, 1 vs 2 worker processes' },
+  trends: { file: 'bench/trends.ts', what: 'issue 10: 24 monthly trend points cold and cached, and a cached page, vs evaluateObjectives at each instant' },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

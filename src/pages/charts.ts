@@ -48,16 +48,29 @@ export function stableIds(svg: string, prefix: string): string {
   });
 }
 
+/**
+ * Rendered charts by their input: ECharts' SSR takes milliseconds per chart, and a page read
+ * again with the same points draws the same charts. Bounded; the oldest entries go first.
+ */
+const rendered = new Map<string, string>();
+const RENDERED_MAX = 500;
+
 function render(id: string, width: number, height: number, option: echarts.EChartsCoreOption): string {
+  const key = JSON.stringify([id, width, height, option]);
+  const hit = rendered.get(key);
+  if (hit !== undefined) return hit;
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  let svg: string;
   try {
     chart.setOption(option);
-    const svg = chart.renderToSVGString();
     // Decorative for assistive technology: the figure around it has the words and a table.
-    return stableIds(svg, id).replace('<svg ', '<svg aria-hidden="true" focusable="false" ');
+    svg = stableIds(chart.renderToSVGString(), id).replace('<svg ', '<svg aria-hidden="true" focusable="false" ');
   } finally {
     chart.dispose();
   }
+  if (rendered.size >= RENDERED_MAX) rendered.delete(rendered.keys().next().value!);
+  rendered.set(key, svg);
+  return svg;
 }
 
 const scale = (unit: 'ratio' | 'count', v: number) => (unit === 'ratio' ? Math.round(v * 10000) / 100 : v);

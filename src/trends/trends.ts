@@ -76,24 +76,54 @@ export interface TrendStats {
   evaluations: number;
 }
 
+export interface TrendsOptions {
+  /**
+   * A token that changes whenever the evidence may have changed (`run` uses the newest
+   * collection run: every write of evidence is followed by one). While it stays the same, a
+   * series asked for again is answered from memory without reading the stamps again.
+   */
+  generation?: () => Promise<string>;
+}
+
 export class Trends {
   private chain: Promise<unknown> = Promise.resolve();
+  private memo = new Map<string, Map<string, TrendPoint[]>>();
+  private memoGeneration: string | undefined;
   /** Totals since construction (for the benchmark and tests). */
   readonly stats: TrendStats = { cached: 0, computed: 0, evaluations: 0 };
 
   constructor(
     private readonly store: EvidenceStore,
     private readonly config: ConfigLike,
+    private readonly opts: TrendsOptions = {},
   ) {}
 
   /**
    * Points of each objective (default: all) at each instant, oldest first. Calls run one at a
-   * time, so two pages asking at once compute a missing point once.
+   * time, so two pages asking at once compute a missing point once. The caller may change the
+   * arrays it gets (they are copies).
    */
   series(instants: readonly Date[], objectiveIds?: readonly string[]): Promise<Map<string, TrendPoint[]>> {
-    const next = this.chain.then(() => this.compute(instants, objectiveIds));
+    const next = this.chain.then(() => this.remembered(instants, objectiveIds));
     this.chain = next.catch(() => undefined);
     return next;
+  }
+
+  private async remembered(instants: readonly Date[], objectiveIds?: readonly string[]): Promise<Map<string, TrendPoint[]>> {
+    if (!this.opts.generation) return this.compute(instants, objectiveIds);
+    const generation = await this.opts.generation();
+    if (generation !== this.memoGeneration) {
+      this.memo.clear();
+      this.memoGeneration = generation;
+    }
+    const key = `${instants.map((d) => d.getTime()).join(',')}|${objectiveIds?.join(',') ?? '*'}`;
+    let hit = this.memo.get(key);
+    if (!hit) {
+      hit = await this.compute(instants, objectiveIds);
+      if (this.memo.size > 50) this.memo.clear();
+      this.memo.set(key, hit);
+    }
+    return new Map([...hit].map(([id, points]) => [id, [...points]]));
   }
 
   private async compute(instants: readonly Date[], objectiveIds?: readonly string[]): Promise<Map<string, TrendPoint[]>> {
@@ -153,4 +183,12 @@ export class Trends {
     }
     return out;
   }
+}
+
+/** A generation token for {@link TrendsOptions.generation}: the newest collection run in the store. */
+export function newestRunToken(store: EvidenceStore): () => Promise<string> {
+  return async () => {
+    const [r] = await store.runs({ limit: 1 });
+    return r ? `${r.source}|${r.startedAt}|${r.finishedAt}|${r.result}|${r.observedAt}` : '';
+  };
 }

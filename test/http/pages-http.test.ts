@@ -67,6 +67,12 @@ describe('pages over HTTP (fastify inject, the example organisation at T)', asyn
     for (const url of ['/objectives.json', '/objectives/mfa/failing.csv', '/metrics']) expect((await app.inject({ url })).headers['cache-control']).toBe('no-store');
   });
 
+  it('the register shows the ISO/IEC 27004 measurement fields the config gives', async () => {
+    const body = (await app.inject({ url: '/', headers: { accept: BROWSER } })).body;
+    expect(body).toContain('<h2>測定プログラム（ISO/IEC 27004）</h2>');
+    for (const text of ['情報ニーズ', '収集者', '報告先', '退職者・不要アカウントが速やかに無効化されているか', '期限内に無効化された数 ÷ 期限を過ぎた対象アカウント数（四半期累計）']) expect(body).toContain(text);
+  });
+
   it('a corrupt % escape is a 400, an unknown objective a 404, never a 500', async () => {
     for (const url of ['/objectives/%E0%A4%A', '/objectives/%', '/objectives/%zz/evidence']) expect((await app.inject({ url })).statusCode, url).toBe(400);
     expect((await app.inject({ url: '/objectives/nope', headers: { accept: BROWSER } })).statusCode).toBe(404);

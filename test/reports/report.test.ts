@@ -138,7 +138,8 @@ describe('XLSX and scheduled reports', () => {
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
     const url = `http://127.0.0.1:${(hook.address() as { port: number }).port}/hook`;
     try {
-      const yaml = readFileSync(EXAMPLE_CONFIG, 'utf8').replace(/dataDir: .*/, `dataDir: ${dir}/data`)
+      // The example's own reports replaced by one monthly report, with a webhook to announce it.
+      const yaml = readFileSync(EXAMPLE_CONFIG, 'utf8').replace(/dataDir: .*/, `dataDir: ${dir}/data`).replace(/\nreports:\n[\s\S]*$/, '\n')
         + `\nalerting:\n  webhooks:\n    - { id: it, urlEnv: HOOK_URL, format: json }\nreports:\n  - { id: monthly-it, period: month, schedule: '0 8 1 * *', format: [html, xlsx], outDir: ${dir}/out }\n`;
       const cfg = parseConfig(yaml, EXAMPLE_CONFIG, { HOOK_URL: url });
       const notifier = new Notifier({ config: cfg, statePath: join(dir, 'state.json') });

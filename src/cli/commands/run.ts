@@ -15,7 +15,7 @@ import { evaluateObjectives } from '../../kpi/evaluate.ts';
 import { trendInstants } from '../../kpi/fiscal-periods.ts';
 import { formatInstant } from '../../pages/format.ts';
 import { ReportScheduler } from '../../reports/schedule.ts';
-import { Trends } from '../../trends/trends.ts';
+import { newestRunToken, Trends } from '../../trends/trends.ts';
 import { createApp, type App } from '../app.ts';
 import { formatEvaluation } from '../format.ts';
 import { parseInstant } from '../time.ts';
@@ -68,7 +68,7 @@ export async function runCommand(opts: RunOptions, makeDriver: DriverFactory = d
     process.stderr.write('isms-kpi: WARNING: basic auth without tls_server_config sends passwords in clear text\n');
   }
   let latest: KpiResult[] | undefined;
-  const trends = new Trends(store, config);
+  const trends = new Trends(store, config, { generation: newestRunToken(store) });
   let warming: Promise<unknown> | undefined;
   // Trend points are computed in the background after an evaluation, so a page reads them from the cache.
   const warmTrends = () => {
