@@ -75,6 +75,30 @@ export interface PointView extends TrendPoint {
   atText: string;
 }
 
+/** A row of the points table: one point, or a run of consecutive points without data (`2025-04 〜 2026-10`). */
+export interface PointRow {
+  label: string;
+  valueText: string;
+  numerator: number;
+  denominator: number;
+  status: Status;
+  statusText: string;
+  periodText: string;
+}
+
+export function pointRows(points: readonly PointView[]): PointRow[] {
+  const rows: PointRow[] = [];
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    let j = i;
+    while (p.status === 'no_data' && p.denominator === 0 && j + 1 < points.length && points[j + 1]!.status === 'no_data' && points[j + 1]!.denominator === 0) j++;
+    const last = points[j]!;
+    rows.push(j === i ? p : { ...p, label: `${p.label} 〜 ${last.label}`, periodText: '' });
+    i = j;
+  }
+  return rows;
+}
+
 export interface ObjectiveView {
   id: string;
   href: string;
@@ -100,6 +124,7 @@ export interface ObjectiveView {
   freshness: Freshness[];
   measurement: { label: string; value: string }[];
   points: PointView[];
+  pointRows: PointRow[];
   sparkline: string;
   evaluated: boolean;
 }
@@ -166,6 +191,7 @@ export function objectiveView(
     freshness,
     measurement,
     points: views,
+    pointRows: pointRows(views),
     sparkline: views.length > 0 ? sparklineSvg({ ...chart, id: `${chartId}-s` }) : '',
     evaluated: result !== undefined,
   };

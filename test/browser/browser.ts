@@ -34,23 +34,23 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 }
 
 /**
- * Each PDF page rendered by poppler's pdftoppm (grey, 20 dpi) and the share of its pixels that
- * are not white: a blank page is 0.
+ * Each PDF page rendered by poppler's pdftoppm (grey, 30 dpi) and the share of the pixels of its
+ * body (above the bottom margin, where the page number is) that are not white: a page with only
+ * its number is 0.
  */
 export function inkPerPage(pdf: string): number[] {
   const out: number[] = [];
-  for (let page = 1; ; page++) {
-    let pgm: Buffer;
-    try {
-      pgm = execFileSync('pdftoppm', ['-gray', '-r', '20', '-f', String(page), '-l', String(page), pdf], { maxBuffer: 1 << 26 });
-    } catch {
-      break;
-    }
-    if (pgm.length === 0) break;
+  const pages = Number(/^Pages:\s+(\d+)/m.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))?.[1] ?? 0);
+  for (let page = 1; page <= pages; page++) {
+    const pgm = execFileSync('pdftoppm', ['-gray', '-r', '30', '-f', String(page), '-l', String(page), pdf], { maxBuffer: 1 << 26 });
     // Binary PGM: "P5\n<w> <h>\n<max>\n" then w×h bytes.
     const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(pgm.subarray(0, 64).toString('latin1'));
-    if (!header) break;
-    const pixels = pgm.subarray(header[0].length);
+    if (!header) throw new Error(`pdftoppm gave no PGM for page ${page}`);
+    const width = Number(header[1]);
+    const height = Number(header[2]);
+    // The A4 page is 297 mm high; the footer lives in the bottom 18 mm margin.
+    const bodyRows = Math.floor((height * (297 - 18)) / 297);
+    const pixels = pgm.subarray(header[0].length, header[0].length + width * bodyRows);
     let ink = 0;
     for (const p of pixels) if (p < 200) ink++;
     out.push(ink / pixels.length);
