@@ -21,8 +21,15 @@ export interface PageContext {
   now: () => Date;
   /** The latest evaluation; undefined before the first. */
   results: () => readonly KpiResult[] | undefined;
-  /** One objective's latest result with its failing subjects (BullMQ results come without). */
-  fullResult?: (objective: string) => Promise<KpiResult | undefined>;
+  /**
+   * The latest evaluation with its failing subjects, when `results` comes without them (under
+   * BullMQ they stay in the store): evaluated again at the same instant by the caller.
+   */
+  detailed?: () => Promise<readonly KpiResult[] | undefined>;
+}
+
+async function withSubjects(ctx: PageContext): Promise<readonly KpiResult[] | undefined> {
+  return ctx.detailed ? ctx.detailed() : ctx.results();
 }
 
 /** Trend points for the pages: month ends from the cache, the latest point from the live result. */
@@ -58,7 +65,7 @@ export interface RegisterData {
 export async function registerData(ctx: PageContext): Promise<RegisterData> {
   const at = ctx.now();
   const { organisation: org } = ctx.config;
-  const results = ctx.results() ?? [];
+  const results = (await withSubjects(ctx)) ?? [];
   const byId = new Map(results.map((r) => [r.objective, r]));
   const [series, states] = await Promise.all([pageSeries(ctx, at), sourceStates(ctx.store, ctx.config, at)]);
   const views: ObjectiveView[] = [];
@@ -132,7 +139,7 @@ export async function objectiveData(ctx: PageContext, id: string, query: TableQu
   const o = ctx.config.objectives[index]!;
   const at = ctx.now();
   const { language: lang, timeZone: zone } = ctx.config.organisation;
-  const result = ctx.fullResult ? await ctx.fullResult(id) : ctx.results()?.find((r) => r.objective === id);
+  const result = (await withSubjects(ctx))?.find((r) => r.objective === id);
   const [series, states] = await Promise.all([opts.trend === false ? new Map<string, TrendPoint[]>() : pageSeries(ctx, at, [id]), sourceStates(ctx.store, ctx.config, at)]);
   const view = objectiveView(o, result, series.get(id) ?? [], await freshnessOf(o, ctx.config, ctx.store, states), lang, zone, `o${index}`);
   const d: ObjectiveData = {

@@ -92,6 +92,19 @@ describe('pages over HTTP (fastify inject, the example organisation at T)', asyn
   });
 });
 
+describe('results without their failing subjects (BullMQ)', () => {
+  it('the pages take the subjects from `detailed`, evaluated again at the same instant', async () => {
+    const { ctx, results } = await examplePages();
+    const stripped = results.map((r) => ({ ...r, failing: [] }));
+    const app = server({ ...ctx, results: () => stripped, detailed: async () => results });
+    const body = (await app.inject({ url: '/objectives.json' })).json() as { objectives: { failing: number }[] };
+    // example-expected.md: 14, 14, 33, 9 and 2 failing subjects.
+    expect(body.objectives.map((o) => o.failing)).toEqual([14, 14, 33, 9, 2]);
+    const one = (await app.inject({ url: '/objectives/mfa/evidence' })).json() as { failing: unknown[] };
+    expect(one.failing).toHaveLength(9);
+  });
+});
+
 describe('every value is escaped (titles, account names, file names)', async () => {
   const { ctx } = await hostilePages();
   const app = server(ctx);

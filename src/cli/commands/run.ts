@@ -105,24 +105,19 @@ export async function runCommand(opts: RunOptions, makeDriver: DriverFactory = d
   };
   metrics.setLastSuccess(await store.lastSuccess());
   const driver = await makeDriver(app, events);
-  // Under BullMQ results arrive without their failing subjects (they stay in the store): an
-  // objective page evaluates its objective again at the same instant, once.
-  const full = new Map<string, Promise<KpiResult | undefined>>();
-  const fullResult = (id: string): Promise<KpiResult | undefined> => {
-    const r = latest?.find((x) => x.objective === id);
-    if (!r || driver.name === 'inline') return Promise.resolve(r);
-    const key = `${id}\u0000${r.evaluatedAt}`;
-    let p = full.get(key);
-    if (!p) {
-      if (full.size > 100) full.clear();
-      full.set(key, (p = evaluateObjectives(store, config, new Date(r.evaluatedAt), { objectives: [id] }).then((x) => x[0])));
-    }
-    return p;
+  // Under BullMQ results arrive without their failing subjects (they stay in the store): the
+  // pages evaluate again at the same instant, once per evaluation.
+  let detailedFor: { at: string; results: Promise<KpiResult[]> } | undefined;
+  const detailed = async (): Promise<readonly KpiResult[] | undefined> => {
+    if (!latest) return undefined;
+    const at = latest.map((r) => r.evaluatedAt).sort().pop()!;
+    if (detailedFor?.at !== at) detailedFor = { at, results: evaluateObjectives(store, config, new Date(at)) };
+    return detailedFor.results;
   };
   const server = buildServer({
     metrics: () => metrics.render(),
     health: async () => ({ driver: driver.name, evaluated: latest !== undefined }),
-    pages: { config, store, trends, now: clock, results: () => latest, fullResult },
+    pages: { config, store, trends, now: clock, results: () => latest, ...(driver.name === 'bullmq' ? { detailed } : {}) },
     auth: config.env.metricsToken !== undefined ? { token: config.env.metricsToken } : {},
     ...(web ? { web } : {}),
     log,
