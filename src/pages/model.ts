@@ -4,7 +4,6 @@
  * into evaluation. Every KPI is shown generically from its definition (name, unit, texts) and
  * its results (failing subjects with their details), so a new KPI needs no page code.
  */
-import { DateTime } from 'luxon';
 import { nextRun } from '../config/cron.ts';
 import type { Config, ObjectiveConfig } from '../config/types.ts';
 import type { EvidenceStore, RunRecord } from '../evidence/store.ts';
@@ -133,10 +132,10 @@ const MEASUREMENT_KEYS = ['informationNeed', 'measure', 'formula', 'dataSource',
 
 /** A month-end point is labelled with its month, any other instant (the latest) with its day. */
 function pointLabel(p: TrendPoint, zone: string): string {
-  const local = DateTime.fromISO(p.at).setZone(zone);
-  const next = local.plus({ milliseconds: 1 });
-  const monthEnd = next.day === 1 && next.hour === 0 && next.minute === 0 && next.second === 0 && next.millisecond === 0;
-  return local.toFormat(monthEnd ? 'yyyy-MM' : 'yyyy-MM-dd');
+  const ms = Date.parse(p.at);
+  const next = formatInstant(ms + 1, zone); // the first instant of a month is `yyyy-MM-01 00:00`
+  const monthEnd = next.slice(8) === '01 00:00' && (ms + 1) % 60_000 === 0;
+  return monthEnd ? formatInstant(ms, zone).slice(0, 7) : formatInstant(ms, zone).slice(0, 10);
 }
 
 export function pointViews(points: readonly TrendPoint[], kpi: string, lang: Language, zone: string): PointView[] {

@@ -4,9 +4,9 @@
  * results, the trend points and the store's run records.
  */
 import type { EvidenceStore, RunRecord } from '../evidence/store.ts';
-import { messages } from '../i18n/catalogue.ts';
+import { messages, type Language } from '../i18n/catalogue.ts';
 import { trendInstants } from '../kpi/fiscal-periods.ts';
-import type { KpiResult } from '../kpi/types.ts';
+import type { FailingSubject, KpiResult } from '../kpi/types.ts';
 import { pointOf, type TrendPoint, type Trends } from '../trends/trends.ts';
 import { failingTable, type FailingTable, type TableQuery } from './failing-table.ts';
 import { formatInstant } from './format.ts';
@@ -132,6 +132,25 @@ export interface ObjectiveData {
   chartSvg: string;
 }
 
+/**
+ * Tables by subject list and query: the same results read again with the same filters (a page
+ * reloaded, its CSV downloaded) reuse the formatted rows. Held only as long as the results are.
+ */
+const tables = new WeakMap<readonly FailingSubject[], Map<string, FailingTable>>();
+function tableOf(subjects: readonly FailingSubject[], query: TableQuery, lang: Language, zone: string): FailingTable {
+  let byQuery = tables.get(subjects);
+  if (!byQuery) tables.set(subjects, (byQuery = new Map()));
+  const key = JSON.stringify([query, lang, zone]);
+  let t = byQuery.get(key);
+  if (!t) {
+    if (byQuery.size > 100) byQuery.clear();
+    byQuery.set(key, (t = failingTable(subjects, query, lang, zone)));
+  }
+  return t;
+}
+
+const NONE: readonly FailingSubject[] = [];
+
 /** Undefined for an objective the config does not have. */
 export async function objectiveData(ctx: PageContext, id: string, query: TableQuery, opts: { trend?: boolean } = {}): Promise<ObjectiveData | undefined> {
   const index = ctx.config.objectives.findIndex((o) => o.id === id);
@@ -145,8 +164,8 @@ export async function objectiveData(ctx: PageContext, id: string, query: TableQu
   const d: ObjectiveData = {
     at,
     view,
-    table: failingTable(result?.failing ?? [], query, lang, zone),
-    notes: failingTable(result?.notes ?? [], { filters: {} }, lang, zone),
+    table: tableOf(result?.failing ?? NONE, query, lang, zone),
+    notes: tableOf(result?.notes ?? NONE, { filters: {} }, lang, zone),
     chartSvg: objectiveChart(view, o, lang, `o${index}-t`),
   };
   if (result) d.result = result;

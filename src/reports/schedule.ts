@@ -15,7 +15,7 @@ import type { Logger } from '../collectors/types.ts';
 import { messages } from '../i18n/catalogue.ts';
 import { lastEndedPeriod } from '../kpi/fiscal-periods.ts';
 import { formatDay } from '../pages/format.ts';
-import { generateReport, writeReportFile } from './write.ts';
+import { generateReports, writeReportFile } from './write.ts';
 
 export interface ReportSchedulerDeps {
   store: EvidenceStore;
@@ -76,12 +76,12 @@ export class ReportScheduler {
     const dir = resolve(config.baseDir, r.outDir);
     const files: string[] = [];
     let evidenceSha256 = '';
-    for (const format of formats) {
-      const { bytes, provenance } = await generateReport({ store, config, period, at, format, version });
+    const written = await generateReports({ store, config, period, at, formats, version });
+    for (const [i, format] of formats.entries()) {
       const file = join(dir, `${r.id}-${period.name}.${format}`);
-      writeReportFile(file, bytes);
+      writeReportFile(file, written[i]!.bytes);
       files.push(file);
-      evidenceSha256 = provenance.evidenceSha256;
+      evidenceSha256 = written[i]!.provenance.evidenceSha256;
     }
     this.deps.log.info({ report: r.id, period: period.name, files: files.length }, 'scheduled report written');
     const t = messages(org.language).report;

@@ -10,7 +10,7 @@ import type { EvidenceStore } from '../evidence/store.ts';
 import { messages } from '../i18n/catalogue.ts';
 import { parsePeriodName, type NamedPeriod } from '../kpi/fiscal-periods.ts';
 import { META_PREFIX, reportHtml, sha256Hex } from './html.ts';
-import { buildReport, configSha256, evidenceDigest, type Provenance, type ReportConfig } from './model.ts';
+import { buildReport, configSha256, evidenceDigest, type Provenance, type ReportConfig, type ReportModel } from './model.ts';
 
 // PDF (playwright-core) and XLSX (exceljs) are loaded when used: `report --format html` and
 // `validate` need neither.
@@ -33,13 +33,24 @@ export interface WrittenReport {
 }
 
 export async function generateReport(r: ReportRequest): Promise<WrittenReport> {
+  return (await generateReports({ ...r, formats: [r.format] }))[0]!;
+}
+
+/** Several formats of one pack, evaluated once. */
+export async function generateReports(r: Omit<ReportRequest, 'format'> & { formats: readonly ReportFormat[] }): Promise<WrittenReport[]> {
   const model = await buildReport(r.store, r.config, r.period, r.at, r.version);
+  const out: WrittenReport[] = [];
+  for (const format of r.formats) out.push(await render(model, format, r.chromiumPath));
+  return out;
+}
+
+async function render(model: ReportModel, format: ReportFormat, chromiumPath: string | undefined): Promise<WrittenReport> {
   const html = reportHtml(model);
-  if (r.format === 'html') return { bytes: Buffer.from(html, 'utf8'), provenance: model.provenance };
+  if (format === 'html') return { bytes: Buffer.from(html, 'utf8'), provenance: model.provenance };
   const provenance: Provenance = { ...model.provenance, htmlSha256: sha256Hex(html) };
-  if (r.format === 'xlsx') return { bytes: await (await xlsx()).reportXlsx(model, provenance), provenance };
+  if (format === 'xlsx') return { bytes: await (await xlsx()).reportXlsx(model, provenance), provenance };
   const t = messages(model.lang);
-  const bytes = await (await pdf()).htmlToPdf(html, { lang: model.lang, org: model.org, title: `${t.report.title} — ${model.periodText}`, provenance, ...(r.chromiumPath ? { executablePath: r.chromiumPath } : {}) });
+  const bytes = await (await pdf()).htmlToPdf(html, { lang: model.lang, org: model.org, title: `${t.report.title} — ${model.periodText}`, provenance, ...(chromiumPath ? { executablePath: chromiumPath } : {}) });
   return { bytes, provenance };
 }
 
