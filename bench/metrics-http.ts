@@ -12,6 +12,8 @@
  *
  * Prints requests/s, latency p50/p99 (ms), errors and timeouts for each mode and concurrency.
  */
+import { bareContext } from '../src/pages/pages.ts';
+import { createMemoryStore } from '../src/evidence/memory-store.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -62,7 +64,8 @@ async function server(mode: string): Promise<void> {
     depth++;
     queues();
   }, 5000);
-  const srv = buildServer({ metrics: mode === 'render' ? () => m.render() : () => m.exposition(), results: () => undefined, health: async () => ({}) });
+  const pages = bareContext(createMemoryStore(), { name: 'Bench', timeZone: 'UTC', fiscalYearStartMonth: 1, internalDomains: ['example.co.jp'], language: 'en' }, () => undefined);
+  const srv = buildServer({ metrics: mode === 'render' ? () => m.render() : () => m.exposition(), health: async () => ({}), pages });
   const { port } = await listen(srv, '127.0.0.1', 0);
   process.stdout.write(`port ${port}\n`);
 }

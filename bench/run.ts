@@ -23,6 +23,7 @@ const BENCHES: Record<string, { file: string; what: string; args?: string[] }> =
   'scale-out': { file: 'bench/scale-out.ts', what: 'issue 3: a sharded source through BullMQ, 1 vs 2 worker processes' },
   'api-pull': { file: 'bench/api-pull.ts', what: 'issue 15: a 100,000-user Okta tenant through its API double, rate-limited, vs a plain fetch loop' },
   startup: { file: 'bench/startup.ts', what: 'issue 11: CLI start-up (--help, --version, validate) beside node -e 0' },
+  trends: { file: 'bench/trends.ts', what: 'issue 10: 24 monthly trend points cold and cached, and a cached page, vs evaluateObjectives at each instant' },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

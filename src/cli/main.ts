@@ -65,10 +65,21 @@ withConfig(program.command('run').description('scheduler + workers + /metrics in
   .option('--no-initial-collect', 'do not collect every source at start')
   .option('--shutdown-timeout <ms>', 'how long SIGTERM or Ctrl-C waits for the active job', '30000')
   .option('--concurrency <n>', 'with REDIS_URL: jobs this process\'s workers run at once', '1')
+  .option('--web.config.file <file>', 'TLS and basic auth for /metrics and the pages (Prometheus exporter-toolkit format)')
+  .option('--allow-unauthenticated', 'serve the pages (personal data) beyond loopback without authentication (warns at every start)')
+  .option('--at <iso>', 'freeze the clock at this instant: collect and evaluate as of it (demos, tests)')
   .action(lazy(async () => {
     const { runCommand } = await import('./commands/run.ts');
     return (o: Parameters<typeof runCommand>[0]) => runCommand(o);
   }));
+
+withConfig(program.command('report').description('write the management-review pack for a period, or verify one'))
+  .option('--period <period>', 'a month (2026-09), fiscal quarter (2026-Q2), fiscal half (2026-H1) or fiscal year (FY2026)')
+  .option('--at <iso>', 'evaluate as of this instant (default: the period\'s end, or now if earlier)')
+  .addOption(new Option('--format <format>', 'output format').choices(['html', 'pdf', 'xlsx']).default('html'))
+  .option('--out <file>', 'file to write (default isms-kpi-report-<period>.<format>)')
+  .option('--verify <file>', 'recompute the evidence digest of a report and say whether its evidence is unchanged')
+  .action(lazy(async () => (await import('./commands/report.ts')).reportCommand));
 
 withConfig(program.command('worker').description('a BullMQ worker (needs REDIS_URL); run as many as you need'))
   .option('--concurrency <n>', 'jobs this process runs at once', '1')

@@ -168,6 +168,28 @@ export const alertingSchema = z
   })
   .default({ drift: { amount: 0.05, window: '7d' }, for: '15m', webhooks: [], repeatInterval: '4h' });
 
+export const REPORT_FORMATS = ['html', 'pdf', 'xlsx'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/**
+ * A report `run` writes on a schedule: at each tick, the pack of the last `period` that has
+ * ended (a monthly one on the 1st covers the month before), into `outDir`, announced through
+ * the alerting webhooks.
+ */
+export const reportSchema = z.strictObject({
+  id,
+  /** Calendar period covered (quarters and halves from the fiscal-year start). */
+  period: z.enum(['month', 'quarter', 'half-year', 'year']),
+  /** When to write it (cron, in the organisation's zone), e.g. `0 8 1 * *` = 08:00 on the 1st. */
+  schedule: cron,
+  /** One format or several. */
+  format: z.union([z.enum(REPORT_FORMATS), z.array(z.enum(REPORT_FORMATS)).min(1)]).default('html'),
+  /** Folder the files are written to, relative to the config file. */
+  outDir: z.string().min(1),
+});
+
+export type ReportConfig = z.output<typeof reportSchema>;
+
 /** `rolling N days` (1 ≤ N ≤ 3660), or a calendar period to date. */
 export const periodSchema = z
   .string()
@@ -178,6 +200,34 @@ export const periodSchema = z
     const m = /^rolling (\d+) days?$/.exec(p);
     return !m || (Number(m[1]) >= 1 && Number(m[1]) <= 3660);
   }, { message: 'a rolling period is 1 to 3660 days' });
+
+const text = z.string().min(1);
+
+/**
+ * ISO/IEC 27004-style measurement construct of an objective, so the register and the report
+ * double as the documented measurement programme. Every field is optional text in any language;
+ * the responsible owner is the objective's `owner`.
+ */
+export const measurementSchema = z
+  .strictObject({
+    /** What management needs to know (ISO/IEC 27004 "information need"). */
+    informationNeed: text.optional(),
+    /** The measure, in words (what is counted). */
+    measure: text.optional(),
+    /** How the value is computed from the data, in words. */
+    formula: text.optional(),
+    /** Where the data comes from (systems, exports). */
+    dataSource: text.optional(),
+    collectionFrequency: text.optional(),
+    reportingFrequency: text.optional(),
+    /** Who collects the data (the measurement collector). */
+    collector: text.optional(),
+    /** Who reads and acts on the result (the measurement client / communicator). */
+    reader: text.optional(),
+  })
+  .describe('ISO/IEC 27004 measurement fields: information need, measure, formula, data source, frequencies, collector and reader (the owner is `owner`).');
+
+export type MeasurementConfig = z.output<typeof measurementSchema>;
 
 /** The fields of an objective that do not depend on its KPI. */
 export const objectiveFields = {
@@ -204,6 +254,7 @@ export const objectiveFields = {
       sources: z.array(z.string()).optional(),
     })
     .default({}),
+  measurement: measurementSchema.optional(),
   /** Alerting overrides (drift window and size, severities, for-durations). */
   alerts: z
     .strictObject({
@@ -232,5 +283,6 @@ export interface ObjectiveConfig {
   deadline?: string;
   controls: string[];
   scope: { departments?: string[]; groups?: string[]; sources?: string[] };
+  measurement?: MeasurementConfig;
   alerts: { drift?: { amount: number; window: string }; severity?: 'critical' | 'warning' | 'info'; for?: string };
 }

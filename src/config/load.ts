@@ -219,6 +219,11 @@ function semanticIssues(c: ParsedConfig): { path: Path; message: string }[] {
       if (wrongSide) out.push({ path: ['objectives', i, 'warning'], message: `a warning must lie on the missing side of the target (${o.direction === 'at_least' ? '≤' : '≥'} ${o.target})` });
     }
   });
+  const reportIds = new Map<string, number>();
+  c.reports.forEach((r, i) => {
+    if (reportIds.has(r.id)) out.push({ path: ['reports', i, 'id'], message: `duplicate report id "${r.id}" (also reports[${reportIds.get(r.id)}])` });
+    reportIds.set(r.id, i);
+  });
   return out;
 }
 

@@ -8,6 +8,9 @@ import { apiCheckTexts } from './api-check.ts';
 import { cliTexts } from './cli.ts';
 import { collectionTexts } from './collection.ts';
 import { commonTexts } from './common.ts';
+import { pagesTexts } from './pages.ts';
+import { reasonGroupTexts, reasonTexts } from './reasons.ts';
+import { reportTexts } from './report.ts';
 import type { Language, Texts } from './language.ts';
 
 export type { Language } from './language.ts';
@@ -19,6 +22,10 @@ export const CATALOGUE = {
   apiCheck: apiCheckTexts,
   cli: cliTexts,
   collection: collectionTexts,
+  reasons: reasonTexts,
+  reasonGroups: reasonGroupTexts,
+  pages: pagesTexts,
+  report: reportTexts,
 } satisfies Record<string, Texts<object>>;
 
 export type Catalogue = typeof CATALOGUE;

@@ -28,7 +28,9 @@ export type EvaluationRequest =
   /** Evaluate at `at` (ISO-8601). */
   | { id: number; type: 'evaluate'; at: string }
   /** Send the next part: the main thread asks only once it has been back to its event loop. */
-  | { id: number; type: 'more' };
+  | { id: number; type: 'more' }
+  /** Compute the trend points at these instants (ISO-8601) into the store's cache; answered by 'end'. */
+  | { id: number; type: 'trends'; instants: string[] };
 
 /** Failing subjects and notes travel in chunks of this many. */
 export const SUBJECTS_PER_MESSAGE = 2000;
@@ -76,10 +78,13 @@ export class EvaluationThread {
     // The thread needs the TypeScript loader whichever way this process got it (`--import tsx`
     // or bin/isms-kpi.js registering it): it registers tsx itself, resolved from here (not from
     // the working directory), before importing its entry.
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const entry = new URL('./evaluate-worker.ts', import.meta.url).href;
-    const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })` +
-      `.catch((e) => { console.error(e); process.exit(${CANNOT_START}); });`;
+    // Compiled (dist/, the installed CLI) the entry is plain JavaScript and needs no loader.
+    const compiled = import.meta.url.endsWith('.js');
+    const entry = new URL(compiled ? './evaluate-worker.js' : './evaluate-worker.ts', import.meta.url).href;
+    const load = compiled
+      ? `import(${JSON.stringify(entry)})`
+      : `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+    const boot = `${load}.catch((e) => { console.error(e); process.exit(${CANNOT_START}); });`;
     const workerData: EvaluationThreadData = { config: this.data.config, storeFile: this.data.storeFile };
     const w = new Worker(boot, { eval: true, workerData });
     w.on('message', (reply: EvaluationReply) => this.receive(reply));
@@ -144,6 +149,24 @@ export class EvaluationThread {
       if (this.unusable && !this.closed) return this.fallback(at);
       throw err;
     }
+  }
+
+  /**
+   * Compute trend points at `instants` on the thread, into the store's cache (pages then read
+   * them from there). Without a usable thread, `fallbackTrends` runs here.
+   */
+  async warmTrends(instants: readonly Date[], fallbackTrends: () => Promise<unknown>): Promise<void> {
+    if (this.closed) return;
+    if (this.unusable) {
+      await fallbackTrends();
+      return;
+    }
+    this.worker ??= this.start();
+    const id = ++this.seq;
+    await new Promise<KpiResult[]>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker!.postMessage({ id, type: 'trends', instants: instants.map((d) => d.toISOString()) } satisfies EvaluationRequest);
+    });
   }
 
   /** Stop the thread at once; a running evaluation fails with "shutting down". */

@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../config/types.ts';
 import { SqliteStore } from '../evidence/sqlite-store.ts';
 import { evaluateObjectives } from '../kpi/evaluate.ts';
+import { Trends } from '../trends/trends.ts';
 import { SUBJECTS_PER_MESSAGE, type EvaluationReply, type EvaluationRequest, type EvaluationThreadData } from './evaluate-thread.ts';
 
 const data = workerData as EvaluationThreadData;
@@ -35,6 +36,11 @@ port.on('message', (req: EvaluationRequest) => {
   }
   void (async () => {
     try {
+      if (req.type === 'trends') {
+        await new Trends(store, config).series(req.instants.map((i) => new Date(i)));
+        send({ id: req.id, type: 'end' });
+        return;
+      }
       const results = await evaluateObjectives(store, config, new Date(req.at));
       const parts: EvaluationReply[] = [];
       results.forEach((r, i) => {

@@ -30,6 +30,7 @@ import { identityIndexFor, latestData, type IdentityIndex, type Person } from '.
 import { periodAt, type PeriodWindow } from './period.ts';
 import { z } from 'zod';
 import { defineKpi, type FactStream } from './registry-types.ts';
+import { reason } from './reason.ts';
 import { buildResult } from './result.ts';
 import { dayAfterStart, dayStart, isoInZone } from './time.ts';
 import type { FailingSubject, KpiContext, KpiResult } from './types.ts';
@@ -159,7 +160,7 @@ export class LeaverActivityCounter {
       .map((h) => ({
         type: 'account' as const,
         id: h.account,
-        reason: `${h.count} successful authentication(s) at or after the owner's stale-since ${iso(h.staleSinceMs)}; last ${iso(h.lastMs)}`,
+        ...reason('leaverActivity', { count: h.count, staleSince: iso(h.staleSinceMs), last: iso(h.lastMs) }),
         details: {
           owner: h.owner.id,
           staleSince: iso(h.staleSinceMs),

@@ -14,6 +14,7 @@ import { identityIndexFor, type Person } from './identity.ts';
 import { departmentFilter, normText, numberParam, stringListParam } from './params.ts';
 import { inWindow, periodAt } from './period.ts';
 import { days, departmentsParam, nameList } from './param-fields.ts';
+import { reason } from './reason.ts';
 import { defineKpi } from './registry-types.ts';
 import { buildResult } from './result.ts';
 import { plusDays, toMillis } from './time.ts';
@@ -66,7 +67,7 @@ export function trainingCompletionRate(bundle: EvidenceBundle, ctx: KpiContext):
     failing.push({
       type: 'person',
       id: p.id,
-      reason: `missing ${courses.join('; ')}`,
+      ...reason('trainingMissing', { courses: missing, anyOf: anyMissing ? anyOf.map((c) => c.name) : [], anyCourse: noneAtAll }),
       details: {
         employeeId: p.employeeIds[0] ?? null,
         department: emp.department ?? null,
@@ -77,7 +78,7 @@ export function trainingCompletionRate(bundle: EvidenceBundle, ctx: KpiContext):
   const notes: FailingSubject[] = [...unmatched].map((id) => ({
     type: 'person' as const,
     id,
-    reason: 'completion by someone who matches no person in HR',
+    ...reason('completionUnmatched'),
     details: {},
   }));
   return buildResult('training-completion-rate', ctx, win.period, { numerator, denominator, failing, notes });

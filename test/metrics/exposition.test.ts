@@ -2,6 +2,8 @@
  * The cached /metrics exposition: rendered once per change and served as is until the next one
  * (or until the process metrics are `refreshMs` old), never stale after a change.
  */
+import { bareContext } from '../../src/pages/pages.ts';
+import { createMemoryStore } from '../../src/evidence/memory-store.ts';
 import parse from 'parse-prometheus-text-format';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseObjective } from '../../src/config/schema.ts';
@@ -126,7 +128,7 @@ describe('cached exposition over HTTP', () => {
   it('answers two scrapes with the same bytes and shows an evaluation at once', async () => {
     const m = new IsmsMetrics({ objectives, sourceIds: ['okta'], timeZone: 'UTC' });
     m.setResults([result(3, 4, '2026-11-20T03:00:00.000Z')]);
-    const server = buildServer({ metrics: () => m.exposition(), results: () => undefined, health: async () => ({}) });
+    const server = buildServer({ metrics: () => m.exposition(), health: async () => ({}), pages: bareContext(createMemoryStore(), { name: 'x', timeZone: 'UTC', fiscalYearStartMonth: 1, internalDomains: ['x'], language: 'en' }, () => undefined) });
     const { port } = await listen(server, '127.0.0.1', 0);
     close = () => server.close();
     const scrape = async () => {
