@@ -15,6 +15,10 @@ RUN npm ci --no-audit --no-fund \
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# PDF reports are printed by Debian's Chromium (never a downloaded browser), Japanese in Noto CJK.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends chromium fonts-noto-cjk \
+ && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
@@ -25,4 +29,6 @@ RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 9464
 ENTRYPOINT ["node", "bin/isms-kpi.js"]
-CMD ["run", "-c", "config/example.yaml", "--host", "0.0.0.0"]
+# A container listens on 0.0.0.0; publish the port on localhost only, or mount a web config
+# (basic auth, TLS) and pass --web.config.file instead of --allow-unauthenticated.
+CMD ["run", "-c", "config/example.yaml", "--host", "0.0.0.0", "--allow-unauthenticated"]

@@ -18,8 +18,12 @@ const BENCHES: Record<string, { file: string; what: string; args?: string[] }> =
   'kpi-engine': { file: 'bench/kpi-engine.ts', what: 'issue 2: the KPI functions alone on 100,000 people and accounts' },
   'access-logs': { file: 'bench/access-logs.ts', what: 'issue 4: 1,000,000-line access log vs mtail, goaccess, readline+regex' },
   mail: { file: 'bench/mail.ts', what: 'issue 5: 20,000 outbound messages vs mailparser simpleParser' },
+  ecs: { file: 'bench/ecs.ts', what: 'issue 16: 1,000,000 ECS JSON lines (two line shapes), scanner vs readline + JSON.parse, identical evidence' },
+  'metrics-http': { file: 'bench/metrics-http.ts', what: 'issue 12: /metrics at 100 and 1,000 concurrent scrapers, render per scrape vs cached exposition' },
   'scale-out': { file: 'bench/scale-out.ts', what: 'issue 3: a sharded source through BullMQ, 1 vs 2 worker processes' },
+  'api-pull': { file: 'bench/api-pull.ts', what: 'issue 15: a 100,000-user Okta tenant through its API double, rate-limited, vs a plain fetch loop' },
   startup: { file: 'bench/startup.ts', what: 'issue 11: CLI start-up (--help, --version, validate) beside node -e 0' },
+  trends: { file: 'bench/trends.ts', what: 'issue 10: 24 monthly trend points cold and cached, and a cached page, vs evaluateObjectives at each instant' },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

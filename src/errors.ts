@@ -2,11 +2,17 @@
  * One error family with stable codes. Each boundary has its own subclass so callers can
  * decide what to do (exit 2 on config, report-not-retry on bad input, retry on a lost
  * connection) without parsing messages.
+ *
+ * Messages never carry credentials: a URL's `user:password@`, a token in a query, an
+ * Authorization value are redacted when the error is made (src/redact.ts), so no printer,
+ * log or queue can leak them.
  */
+import { redactSecrets } from './redact.ts';
+
 export class IsmsError extends Error {
   readonly code: string;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(redactSecrets(message), options);
     this.name = new.target.name;
     this.code = code;
   }
@@ -52,6 +58,24 @@ export class EvidenceInputError extends IsmsError {
   constructor(file: string, message: string, options?: { cause?: unknown }) {
     super('EVIDENCE_INPUT', `${file}: ${message}`, options);
     this.file = file;
+  }
+}
+
+/**
+ * A snapshot export holds far fewer records than the source's previous observation (more than
+ * the source's `maxShrink`): likely a truncated or empty export, which would count every
+ * missing record as removed. Nothing was stored. Not retried: the same file gives the same
+ * answer; accepted with `collect --accept-shrink SOURCE` or a larger `maxShrink`.
+ */
+export class SnapshotShrinkError extends IsmsError {
+  readonly source: string;
+  readonly previous: number;
+  readonly incoming: number;
+  constructor(source: string, counts: { previous: number; incoming: number }, message: string) {
+    super('SNAPSHOT_SHRINK', message);
+    this.source = source;
+    this.previous = counts.previous;
+    this.incoming = counts.incoming;
   }
 }
 

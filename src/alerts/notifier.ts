@@ -13,7 +13,7 @@ import type { KpiResult } from '../kpi/types.ts';
 import { evaluateConditions } from './conditions.ts';
 import { DEFAULT_RETRY, postWithRetry, type FetchLike, type RetryPolicy } from './deliver.ts';
 import { durationSeconds } from './duration.ts';
-import { payloadFor, targetUrl, type WebhookFormat } from './payloads.ts';
+import { announcementPayload, payloadFor, targetUrl, type ReportAnnouncement, type WebhookFormat } from './payloads.ts';
 import { objectiveAlertSettings } from './rules.ts';
 import { formatValue, isRatioKpi } from './texts.ts';
 import { emptyState, markUndelivered, recordHistory, step, type Notification, type NotifierState } from './state.ts';
@@ -153,6 +153,29 @@ export class Notifier {
       });
     }
     return notifications;
+  }
+
+  /**
+   * Announce a written report to every webhook that takes messages (not Alertmanager's alert
+   * API), in the background like alerts; failures are counted and logged, not retried later.
+   */
+  announce(a: ReportAnnouncement): void {
+    const { config } = this.opts;
+    const ctx = { organisation: config.organisation.name, language: config.organisation.language, now: this.clock() };
+    this.inflight = this.inflight
+      .then(() =>
+        Promise.all(config.alerting.webhooks.map(async (w) => {
+          const body = announcementPayload(w.format, a, ctx);
+          if (body === undefined) return;
+          const url = config.env.secrets[w.urlEnv];
+          const outcome = url ? await postWithRetry(this.fetchFn, url, body, this.retry) : { ok: false, attempts: 0, error: `environment variable ${w.urlEnv} is not set` };
+          if (outcome.ok) this.log.info({ webhook: w.id, report: a.report, period: a.period }, 'report announced');
+          else this.log.warn({ webhook: w.id, report: a.report, status: outcome.status, err: outcome.error }, 'report announcement failed');
+          this.opts.onDelivery?.({ webhook: w.id, format: w.format, alerts: 0, ...outcome });
+        })),
+      )
+      .then(() => undefined)
+      .catch((e: unknown) => this.log.error({ err: (e as Error).message }, 'report announcement failed unexpectedly'));
   }
 
   /** Resolves when every delivery started so far has finished (success or counted failure). */

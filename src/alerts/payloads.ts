@@ -94,3 +94,40 @@ export function targetUrl(format: WebhookFormat, url: string): string {
   if (format !== 'alertmanager' || /\/api\/v2\/alerts\/?$/.test(url)) return url;
   return `${url.replace(/\/+$/, '')}/api/v2/alerts`;
 }
+
+/** A report `run` wrote on its schedule, announced to the webhooks. */
+export interface ReportAnnouncement {
+  report: string;
+  /** `2026-10`, `2026-Q2`, … */
+  period: string;
+  /** The period in words, in the organisation's language. */
+  periodText: string;
+  /** The evaluation instant (ISO). */
+  at: string;
+  evidenceSha256: string;
+  /** Files written (paths on the isms-kpi host). */
+  files: string[];
+}
+
+/** The announcement's body per webhook format; undefined for Alertmanager (it takes alerts only). */
+export function announcementPayload(format: WebhookFormat, a: ReportAnnouncement, ctx: Pick<PayloadContext, 'organisation' | 'language' | 'now'>): unknown {
+  const title = ctx.language === 'ja' ? `マネジメントレビュー資料を作成しました: ${a.periodText}` : `Management review pack written: ${a.periodText}`;
+  const files = a.files.join('\n');
+  switch (format) {
+    case 'json':
+      return { version: '1', source: 'isms-kpi', kind: 'report', organisation: ctx.organisation, sentAt: ctx.now.toISOString(), report: a };
+    case 'slack':
+      return { text: `*${ctx.organisation}* — isms-kpi\n:page_facing_up: ${title}\n${files}` };
+    case 'teams':
+      return {
+        '@type': 'MessageCard',
+        '@context': 'https://schema.org/extensions',
+        summary: `${ctx.organisation}: isms-kpi`,
+        themeColor: '0550AE',
+        title: `${ctx.organisation} — isms-kpi`,
+        sections: [{ activityTitle: title, facts: [{ name: 'report', value: a.report }, { name: 'period', value: a.period }, ...a.files.map((f) => ({ name: 'file', value: f }))] }],
+      };
+    case 'alertmanager':
+      return undefined;
+  }
+}

@@ -2,6 +2,7 @@
  * The composition root: builds the objects a command needs from the config, once. Commands call
  * this and nothing else constructs stores, loggers or drivers.
  */
+import { ensureDataDir } from '../config/data-dir.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/types.ts';
 import type { Logger } from '../collectors/types.ts';
@@ -48,6 +49,7 @@ export interface OpenStoreOptions {
  */
 export function openEvidenceStore(config: Config, opts: OpenStoreOptions = {}): MaintainedStore {
   if (config.env.databaseUrl) return new PostgresStore(config.env.databaseUrl, { migrate: opts.migrate });
+  ensureDataDir(config);
   return SqliteStore.inDataDir(config.dataDir, opts);
 }
 
@@ -58,6 +60,7 @@ export function createApp(opts: AppOptions): App {
   const metrics = new IsmsMetrics({
     objectives: config.objectives,
     sourceIds: config.sources.map((s) => s.id),
+    apiSourceIds: config.sources.filter((s) => String((s as { format?: unknown }).format ?? '').endsWith('-api')).map((s) => s.id),
     timeZone: config.organisation.timeZone,
   });
   const deps: JobDeps = { config, store, log, metrics, progress: opts.progress };

@@ -42,6 +42,9 @@ withConfig(program.command('schema').description('print the JSON Schema of the c
 
 withConfig(program.command('collect [source...]').description('collect the given sources (default: all enabled) once'))
   .option('--observed-at <iso>', 'load the export as evidence of this instant (backfill of historical exports)')
+  .option('--accept-shrink <source>', 'store this source\'s export even if it lost more than maxShrink of the previous one\'s records (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+  .option('--show-values', 'print the rejected input values (may be personal data) beside their reasons')
+  .option('--check', 'API sources: make one small request and say who the credentials are, their scopes and how many users they see; stores nothing')
   .action(lazy(async () => (await import('./commands/collect.ts')).collectCommand));
 
 withConfig(program.command('evaluate [objective...]').description('evaluate every objective (or the ones named)'))
@@ -62,10 +65,21 @@ withConfig(program.command('run').description('scheduler + workers + /metrics in
   .option('--no-initial-collect', 'do not collect every source at start')
   .option('--shutdown-timeout <ms>', 'how long SIGTERM or Ctrl-C waits for the active job', '30000')
   .option('--concurrency <n>', 'with REDIS_URL: jobs this process\'s workers run at once', '1')
+  .option('--web.config.file <file>', 'TLS and basic auth for /metrics and the pages (Prometheus exporter-toolkit format)')
+  .option('--allow-unauthenticated', 'serve the pages (personal data) beyond loopback without authentication (warns at every start)')
+  .option('--at <iso>', 'freeze the clock at this instant: collect and evaluate as of it (demos, tests)')
   .action(lazy(async () => {
     const { runCommand } = await import('./commands/run.ts');
     return (o: Parameters<typeof runCommand>[0]) => runCommand(o);
   }));
+
+withConfig(program.command('report').description('write the management-review pack for a period, or verify one'))
+  .option('--period <period>', 'a month (2026-09), fiscal quarter (2026-Q2), fiscal half (2026-H1) or fiscal year (FY2026)')
+  .option('--at <iso>', 'evaluate as of this instant (default: the period\'s end, or now if earlier)')
+  .addOption(new Option('--format <format>', 'output format').choices(['html', 'pdf', 'xlsx']).default('html'))
+  .option('--out <file>', 'file to write (default isms-kpi-report-<period>.<format>)')
+  .option('--verify <file>', 'recompute the evidence digest of a report and say whether its evidence is unchanged')
+  .action(lazy(async () => (await import('./commands/report.ts')).reportCommand));
 
 withConfig(program.command('worker').description('a BullMQ worker (needs REDIS_URL); run as many as you need'))
   .option('--concurrency <n>', 'jobs this process runs at once', '1')
@@ -131,7 +145,7 @@ try {
     process.stderr.write(`isms-kpi: ${(err as Error).message}\n`);
     process.exitCode = 2;
   } else {
-    process.stderr.write(`isms-kpi: ${(err as Error).message}\n`);
+    process.stderr.write(`isms-kpi: ${(await import('../redact.ts')).redactSecrets((err as Error).message)}\n`);
     process.exitCode = 1;
   }
 }

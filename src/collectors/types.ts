@@ -10,6 +10,9 @@ export interface Logger {
   debug(obj: object | string, msg?: string): void;
 }
 
+/** Figures a run keeps beside its records (API sources: requests made, seconds waited for rate limits). */
+export type RunCounter = 'apiRequests' | 'rateLimitWaitSeconds';
+
 export interface CollectContext {
   config: Config;
   /** The instant the evidence is of: now, or `collect --observed-at`. */
@@ -22,6 +25,8 @@ export interface CollectContext {
   progress(done: number, total?: number): void;
   log: Logger;
   signal?: AbortSignal;
+  /** Add to one of the run's counters (kept on the run record and exported as metrics). */
+  count?(name: RunCounter, n: number): void;
 }
 
 /** A full export: every record, the store keeps only changes. */
@@ -53,6 +58,20 @@ export interface ShardSpec {
   [k: string]: unknown;
 }
 
+/** What `collect SOURCE --check` reports: who the credentials are, what they may do, how much they see. */
+export interface CheckResult {
+  /** The identity the API knows the credentials as (an admin's login, a client id, a service account). */
+  principal: string;
+  /** Granted scopes, roles or functions (as the API reports them). */
+  scopes: string[];
+  /** How many items the credentials see (`more`: at least this many, one page was read). */
+  visible: number;
+  more?: boolean;
+  /** What `visible` counts: users, campaigns, or enrolments (of the course `within`). */
+  what: 'users' | 'campaigns' | 'enrolments';
+  within?: string;
+}
+
 /**
  * A collector: a small versioned contract. Parsing one raw item is a pure function beside it,
  * testable on bytes; `collect` is the I/O shell around it.
@@ -61,6 +80,8 @@ export interface Collector<S extends SourceKind = SourceKind, K extends RecordKi
   readonly sourceKind: S;
   readonly recordKind: K;
   collect(source: SourceOf<S>, ctx: CollectContext): Promise<CollectOutput<K>>;
+  /** API sources: one small authenticated request, nothing stored (`collect --check`). */
+  check?(source: SourceOf<S>, ctx: CollectContext): Promise<CheckResult>;
   /** Sharded sources: split into shards (fan-out) … */
   shards?(source: SourceOf<S>, ctx: CollectContext): Promise<ShardSpec[]>;
   /** … collect one shard into a partial (JSON-serialisable) … */

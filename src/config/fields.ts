@@ -6,6 +6,7 @@
  * (src/kpi/<id>.ts) build their own parts from these; src/config/schema.ts puts them together.
  */
 import { z } from 'zod';
+import { secretQueryParams } from '../redact.ts';
 import { cronProblem } from './cron.ts';
 
 export const ianaZone = z.string().refine(
@@ -26,8 +27,14 @@ export const noCredentialsUrl = z
   .refine((u) => !/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*@/i.test(u), {
     message: 'credentials must not be written in the config; put the URL in an environment variable',
   })
-  .refine((u) => !/[?&#](?:[^=&#]*[_-])?(?:token|api[_-]?key|apikey|key|secret|password|passwd|pwd|auth|signature|sig)=/i.test(u), {
-    message: 'a token or key must not be written in the config (found in the query); put the URL in an environment variable',
+  .superRefine((u, ctx) => {
+    const names = secretQueryParams(u);
+    if (names.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `a secret must not be in the URL's query (${names.map((n) => `\`${n}\``).join(', ')}): a token or key must not be written in the config; give it through an environment variable (…Env), and protect pages another way`,
+      });
+    }
   });
 
 /** A cron expression, checked with the library that runs it (5 fields, or 6 with seconds). */
@@ -54,6 +61,21 @@ export const commonSourceFields = {
   timeZone: ianaZone.optional().describe('Zone for timestamps without one in this source; default the organisation\'s.'),
   encoding: encodingSchema,
   enabled: z.boolean().default(true),
+};
+
+/** Fields every snapshot source kind has (each export is the whole population). */
+export const snapshotSourceFields = {
+  /**
+   * The shrink guard: an export with more than this share fewer records than the previous
+   * observation (of at least 10 records) is refused, nothing stored. 1 accepts any shrink.
+   * @defaultValue 0.2
+   */
+  maxShrink: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe('Share (0..1) of the previous export\'s records a new export may lose before it is refused as truncated (default 0.2; 1 = never refuse).'),
 };
 
 /** What every source config has, whatever its kind. */
@@ -146,6 +168,28 @@ export const alertingSchema = z
   })
   .default({ drift: { amount: 0.05, window: '7d' }, for: '15m', webhooks: [], repeatInterval: '4h' });
 
+export const REPORT_FORMATS = ['html', 'pdf', 'xlsx'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/**
+ * A report `run` writes on a schedule: at each tick, the pack of the last `period` that has
+ * ended (a monthly one on the 1st covers the month before), into `outDir`, announced through
+ * the alerting webhooks.
+ */
+export const reportSchema = z.strictObject({
+  id,
+  /** Calendar period covered (quarters and halves from the fiscal-year start). */
+  period: z.enum(['month', 'quarter', 'half-year', 'year']),
+  /** When to write it (cron, in the organisation's zone), e.g. `0 8 1 * *` = 08:00 on the 1st. */
+  schedule: cron,
+  /** One format or several. */
+  format: z.union([z.enum(REPORT_FORMATS), z.array(z.enum(REPORT_FORMATS)).min(1)]).default('html'),
+  /** Folder the files are written to, relative to the config file. */
+  outDir: z.string().min(1),
+});
+
+export type ReportConfig = z.output<typeof reportSchema>;
+
 /** `rolling N days` (1 ≤ N ≤ 3660), or a calendar period to date. */
 export const periodSchema = z
   .string()
@@ -156,6 +200,34 @@ export const periodSchema = z
     const m = /^rolling (\d+) days?$/.exec(p);
     return !m || (Number(m[1]) >= 1 && Number(m[1]) <= 3660);
   }, { message: 'a rolling period is 1 to 3660 days' });
+
+const text = z.string().min(1);
+
+/**
+ * ISO/IEC 27004-style measurement construct of an objective, so the register and the report
+ * double as the documented measurement programme. Every field is optional text in any language;
+ * the responsible owner is the objective's `owner`.
+ */
+export const measurementSchema = z
+  .strictObject({
+    /** What management needs to know (ISO/IEC 27004 "information need"). */
+    informationNeed: text.optional(),
+    /** The measure, in words (what is counted). */
+    measure: text.optional(),
+    /** How the value is computed from the data, in words. */
+    formula: text.optional(),
+    /** Where the data comes from (systems, exports). */
+    dataSource: text.optional(),
+    collectionFrequency: text.optional(),
+    reportingFrequency: text.optional(),
+    /** Who collects the data (the measurement collector). */
+    collector: text.optional(),
+    /** Who reads and acts on the result (the measurement client / communicator). */
+    reader: text.optional(),
+  })
+  .describe('ISO/IEC 27004 measurement fields: information need, measure, formula, data source, frequencies, collector and reader (the owner is `owner`).');
+
+export type MeasurementConfig = z.output<typeof measurementSchema>;
 
 /** The fields of an objective that do not depend on its KPI. */
 export const objectiveFields = {
@@ -182,6 +254,7 @@ export const objectiveFields = {
       sources: z.array(z.string()).optional(),
     })
     .default({}),
+  measurement: measurementSchema.optional(),
   /** Alerting overrides (drift window and size, severities, for-durations). */
   alerts: z
     .strictObject({
@@ -210,5 +283,6 @@ export interface ObjectiveConfig {
   deadline?: string;
   controls: string[];
   scope: { departments?: string[]; groups?: string[]; sources?: string[] };
+  measurement?: MeasurementConfig;
   alerts: { drift?: { amount: number; window: string }; severity?: 'critical' | 'warning' | 'info'; for?: string };
 }

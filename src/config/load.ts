@@ -12,6 +12,7 @@ import { didYouMean } from '../did-you-mean.ts';
 import { KPI_IDS } from '../kpi/registry.ts';
 import { configSchema } from './schema.ts';
 import type { Config, ParsedConfig, RuntimeEnv } from './types.ts';
+import { checkDataDir } from './data-dir.ts';
 
 /** Environment variables with a fixed meaning. */
 export const ENV = {
@@ -30,7 +31,9 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   } catch (cause) {
     throw new ConfigError([{ file: abs, path: '', message: `cannot read config: ${(cause as Error).message}` }], { cause });
   }
-  return parseConfig(text, abs, env);
+  const config = parseConfig(text, abs, env);
+  checkDataDir(config);
+  return config;
 }
 
 /** Parse and validate config text; `file` is used for messages and to resolve relative paths. */
@@ -136,8 +139,10 @@ function zodIssues(i: z.core.$ZodIssue, raw: unknown, doc: Document, lc: LineCou
     const disc = (i as { discriminator: string }).discriminator;
     const discPath = path[path.length - 1] === disc ? path : [...path, disc];
     const value = valueAt(raw, discPath);
-    const options = disc === 'kind' ? SOURCE_KIND_IDS : KPI_IDS;
-    const what = disc === 'kind' ? 'source kind' : 'KPI';
+    // A kind's own unions (an idp's `format`) list their options in the issue.
+    const listed = (i as { options?: unknown[] }).options?.map(String);
+    const options = disc === 'kind' ? SOURCE_KIND_IDS : disc === 'kpi' ? KPI_IDS : (listed ?? []);
+    const what = disc === 'kind' ? 'source kind' : disc === 'kpi' ? 'KPI' : disc;
     const detail = typeof value === 'string' ? `unknown ${what} "${value}"${didYouMean(value, options)}` : `${disc} is missing`;
     return [located(discPath, `${detail} (expected one of: ${options.join(', ')})`, doc, lc, file)];
   } else if (i.code === 'too_big' || i.code === 'too_small') {
@@ -214,6 +219,11 @@ function semanticIssues(c: ParsedConfig): { path: Path; message: string }[] {
       if (wrongSide) out.push({ path: ['objectives', i, 'warning'], message: `a warning must lie on the missing side of the target (${o.direction === 'at_least' ? '≤' : '≥'} ${o.target})` });
     }
   });
+  const reportIds = new Map<string, number>();
+  c.reports.forEach((r, i) => {
+    if (reportIds.has(r.id)) out.push({ path: ['reports', i, 'id'], message: `duplicate report id "${r.id}" (also reports[${reportIds.get(r.id)}])` });
+    reportIds.set(r.id, i);
+  });
   return out;
 }
 
@@ -229,7 +239,9 @@ function collectSecrets(c: ParsedConfig, env: NodeJS.ProcessEnv, issue: (path: P
   c.sources.forEach((s, i) => {
     if (!s.enabled) return;
     for (const [k, v] of Object.entries(s)) {
-      if (k.endsWith('Env') && typeof v === 'string') need(v, ['sources', i, k], k === 'urlEnv');
+      // An API source cannot run without the variables it names (tokens, client ids, key files).
+      const api = typeof (s as { format?: unknown }).format === 'string' && (s as { format: string }).format.endsWith('-api');
+      if (k.endsWith('Env') && typeof v === 'string') need(v, ['sources', i, k], k === 'urlEnv' || api);
     }
   });
   c.alerting.webhooks.forEach((w, i) => need(w.urlEnv, ['alerting', 'webhooks', i, 'urlEnv'], false));

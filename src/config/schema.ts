@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { SOURCE_KINDS } from '../collectors/all.ts';
 import type { RecordKind } from '../evidence/records.ts';
 import { KPI_REGISTRY } from '../kpi/registry.ts';
-import { alertingSchema, httpSchema, identitySchema, objectiveFields, organisationSchema, storageSchema } from './fields.ts';
+import { alertingSchema, httpSchema, identitySchema, objectiveFields, organisationSchema, reportSchema, storageSchema } from './fields.ts';
 import { patternProblem } from './pattern.ts';
 import type { SourceConfig } from './source-kinds.ts';
 import type { ObjectiveConfig, ParsedConfig } from './types.ts';
@@ -51,6 +51,8 @@ export const configSchema = z
     storage: storageSchema,
     http: httpSchema,
     alerting: alertingSchema,
+    /** Reports `run` writes on a schedule (the management-review pack, monthly or quarterly). */
+    reports: z.array(reportSchema).default([]),
   })
   .superRefine((c, ctx) => {
     c.identity.serviceAccounts.loginPatterns.forEach((p, i) => {

@@ -1,9 +1,9 @@
 import type { RecordKind } from '../evidence/records.ts';
-import type { IdentityConfig, ObjectiveConfig, OrganisationConfig, alertingSchema, httpSchema, storageSchema } from './fields.ts';
+import type { IdentityConfig, ObjectiveConfig, OrganisationConfig, ReportConfig, alertingSchema, httpSchema, storageSchema } from './fields.ts';
 import type { SourceConfig } from './source-kinds.ts';
 import type { z } from 'zod';
 
-export type { IdentityConfig, ObjectiveConfig, OrganisationConfig } from './fields.ts';
+export type { IdentityConfig, MeasurementConfig, ObjectiveConfig, OrganisationConfig, ReportConfig, ReportFormat } from './fields.ts';
 export type { SourceConfig, SourceKind, SourceOf } from './source-kinds.ts';
 
 /**
@@ -19,6 +19,7 @@ export interface ParsedConfig {
   storage: z.output<typeof storageSchema>;
   http: z.output<typeof httpSchema>;
   alerting: z.output<typeof alertingSchema>;
+  reports: ReportConfig[];
   /** The record kind each source writes, by source id (from its kind's descriptor). */
   sourceRecordKinds: Readonly<Record<string, RecordKind>>;
 }

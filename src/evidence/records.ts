@@ -99,8 +99,14 @@ export interface IncidentRecord {
 
 /**
  * Authentication activity of one account on one day (in the organisation's time zone),
- * aggregated from access logs. Key: source + account + day. Merges associatively: counts add,
- * last-* take the max.
+ * aggregated from access logs. Key: source + account + day (+ the observation that read it, so
+ * a later collection adds an increment rather than changing what an earlier instant saw).
+ * Merges associatively: counts add, first-* take the min, last-* the max.
+ *
+ * The successes' hour counts place them within the day, so a bound inside it (the instant evaluated,
+ * a rolling period's start, a stale-since) splits them exactly unless events of the hour that
+ * holds the bound fall on both sides of it (see src/kpi/access-days.ts). Memory stays accounts ×
+ * days × at most 25 small counts, never one entry per log line.
  */
 export interface AccessDayRecord {
   /** The log-in name as the log gives it (`ken.ito`, `ken.ito@example.co.jp`, `EXAMPLE\\ken`). */
@@ -108,8 +114,19 @@ export interface AccessDayRecord {
   day: string;
   successes: number;
   failures: number;
+  /** The first success, written when there are several (a single one is its own first). */
+  firstSuccessAt?: string;
   lastSuccessAt?: string;
+  /** The first failure, written when there are several. */
+  firstFailureAt?: string;
   lastFailureAt?: string;
+  /**
+   * Successes per hour of the day: index i counts [day start + i h, day start + (i+1) h) (23 to 25
+   * hours, by DST), trailing zeros left out. Absent in aggregates stored before hours were kept.
+   * (Failures count in no KPI, only in leaver-activity-count's population: their first and last
+   * times place them well enough, and the hot loop stays smaller.)
+   */
+  successesByHour?: number[];
   /** Where the last event was seen: log file or index (for the evidence report). */
   where?: string;
 }

@@ -38,7 +38,7 @@ export class SqliteStore implements MaintainedStore {
   private damaged: StoreCorruptError | undefined;
 
   /** @param file database file, or `:memory:` for a throw-away store (tests). */
-  constructor(file: string, opts: SqliteStoreOptions = {}) {
+  constructor(readonly file: string, opts: SqliteStoreOptions = {}) {
     this.location = file;
     try {
       this.db = new Database(file, { fileMustExist: opts.mustExist === true });

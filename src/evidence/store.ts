@@ -5,7 +5,13 @@ export interface Rejection {
   file: string;
   line: number;
   field?: string;
+  /** Why, without the rejected value (reasons reach terminals and logs). */
   reason: string;
+  /**
+   * The rejected input value, kept apart from the reason because it may be personal data (an
+   * email, a name): `collect --show-values` prints it; logs and metrics never do.
+   */
+  value?: string;
 }
 
 /** An input file a run could not read (a corrupt rotated `.gz`, an unreadable file), and why. */
@@ -38,8 +44,12 @@ export interface RunRecord {
   /** Files that could not be read (the first FAILED_FILE_SAMPLES), with `failedFileCount` in all. */
   failedFiles?: FailedFile[];
   failedFileCount?: number;
+  /** Set when the shrink guard refused the export: the previous observation's and the export's record counts. */
+  refusedShrink?: { previous: number; incoming: number };
   /** For snapshot kinds: records added / changed / removed compared with the previous observation. */
   changes?: { added: number; changed: number; removed: number; unchanged: number };
+  /** API sources: requests made and seconds waited for rate limits (failed runs too). */
+  api?: { requests: number; rateLimitWaitSeconds: number };
 }
 
 export interface SnapshotWrite<K extends RecordKind> {

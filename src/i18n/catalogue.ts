@@ -5,8 +5,13 @@
  * KPI's definition. Dates are formatted by the callers in the organisation's zone.
  */
 import { accessReviewTexts } from './access-review.ts';
+import { apiCheckTexts } from './api-check.ts';
 import { cliTexts } from './cli.ts';
+import { collectionTexts } from './collection.ts';
 import { commonTexts } from './common.ts';
+import { pagesTexts } from './pages.ts';
+import { reasonGroupTexts, reasonTexts } from './reasons.ts';
+import { reportTexts } from './report.ts';
 import type { Language, Texts } from './language.ts';
 
 export type { Language } from './language.ts';
@@ -15,7 +20,13 @@ export { LANGUAGES } from './language.ts';
 /** Every area, by name (one line per area). */
 export const CATALOGUE = {
   common: commonTexts,
+  apiCheck: apiCheckTexts,
   cli: cliTexts,
+  collection: collectionTexts,
+  reasons: reasonTexts,
+  reasonGroups: reasonGroupTexts,
+  pages: pagesTexts,
+  report: reportTexts,
   accessReview: accessReviewTexts,
 } satisfies Record<string, Texts<object>>;
 

@@ -85,7 +85,7 @@ export const cliTexts = defineTexts({
     /** Stale account kinds. */
     staleKind: { leaver: 'leaver', dormant: 'dormant', orphan: 'orphan', service: 'service' },
     run: {
-      serving: (url: string, driver: string) => `metrics on ${url} (driver ${driver})`,
+      serving: (url: string, driver: string) => `objective register on ${url} , metrics on ${url}metrics (driver ${driver})`,
       stopping: (signal: string, seconds: number) => `${signal}: stopping — taking no new jobs, letting the active one finish (up to ${seconds} s); Ctrl-C again stops at once`,
       stopped: 'stopped',
       forced: (signal: string) => `${signal} again: stopping at once, without waiting for the active job`,
@@ -167,7 +167,7 @@ export const cliTexts = defineTexts({
     },
     staleKind: { leaver: '退職者', dormant: '休眠', orphan: '所有者不明', service: 'サービス' },
     run: {
-      serving: (url: string, driver: string) => `メトリクス: ${url}（ドライバ ${driver}）`,
+      serving: (url: string, driver: string) => `目標管理表: ${url} 、メトリクス: ${url}metrics（ドライバ ${driver}）`,
       stopping: (signal: string, seconds: number) => `${signal}: 停止します — 新しいジョブは受け付けず、実行中のジョブの終了を待ちます（最大${seconds}秒。もう一度 Ctrl-C で即時停止）`,
       stopped: '停止しました',
       forced: (signal: string) => `${signal}（2回目）: 実行中のジョブを待たずに停止します`,

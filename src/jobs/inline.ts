@@ -100,11 +100,14 @@ export class InlineDriver implements JobDriver {
         this.events.collected?.(run);
         if (!this.queue.some((j) => j.type === 'evaluate')) this.queue.push({ type: 'evaluate' });
       } else {
-        const results: KpiResult[] = await evaluateObjectives(this.deps.store, this.deps.config, (this.deps.now ?? (() => new Date()))());
+        const at = (this.deps.now ?? (() => new Date()))();
+        const results: KpiResult[] = await (this.deps.evaluate ? this.deps.evaluate(at) : evaluateObjectives(this.deps.store, this.deps.config, at));
         this.events.evaluated?.(results);
       }
       this.completed.set(job.type, (this.completed.get(job.type) ?? 0) + 1);
     } catch (err) {
+      // An evaluation stopped by shutdown is not a failure: nothing was left half done.
+      if (this.stopping && job.type === 'evaluate') return;
       const failed: FailedJob = {
         queue: job.type, jobId: id, source: job.type === 'collect' ? job.sourceId : undefined,
         failedAt: new Date().toISOString(), attempts: 1, error: (err as Error).message,

@@ -6,9 +6,12 @@ import type { Config } from '../config/types.ts';
 import type { SourceConfig } from '../config/source-kinds.ts';
 import { loadCollector } from '../collectors/registry.ts';
 import type { CollectContext, CollectOutput, Collector, Logger, ShardSpec } from '../collectors/types.ts';
-import { UsageError } from '../errors.ts';
+import { SnapshotShrinkError, UsageError } from '../errors.ts';
 import type { Keyed, RecordKind } from '../evidence/records.ts';
 import { FAILED_FILE_SAMPLES, type EvidenceStore, type FailedFile, type Rejection, type RunRecord } from '../evidence/store.ts';
+import type { KpiResult } from '../kpi/types.ts';
+import { messages } from '../i18n/catalogue.ts';
+import { redactSecrets } from '../redact.ts';
 
 /** What the metrics layer learns from each run. */
 export interface CollectorMetrics {
@@ -24,10 +27,56 @@ export interface JobDeps {
   progress?: (sourceId: string, done: number, total?: number) => void;
   /** Injected clock (tests); default Date.now. */
   now?: () => Date;
+  /**
+   * How to evaluate every objective as of an instant; default evaluateObjectives on `store` in
+   * this thread. `run` evaluates on a worker thread instead (evaluate-thread.ts).
+   */
+  evaluate?: (at: Date) => Promise<KpiResult[]>;
 }
 
 /** How many rejected records are kept as samples for the report (all are counted). */
 export const REJECTION_SAMPLES = 20;
+
+/** The shrink guard's defaults: a share of the previous observation, applied from this many records. */
+export const DEFAULT_MAX_SHRINK = 0.2;
+export const SHRINK_MIN_RECORDS = 10;
+
+/**
+ * A rejection as it is kept and shown: credentials redacted, and the input values a reason
+ * quotes (`"carol@…"`, the way collectors name what they rejected) moved out of the reason into
+ * `value`, which only `collect --show-values` prints. Collectors that set `value` themselves
+ * keep their reason as it is.
+ */
+export function withoutValues(r: Rejection): Rejection {
+  const quoted: string[] = [];
+  const reason = redactSecrets(r.reason).replace(/"([^"]*)"/g, (_m, v: string) => {
+    quoted.push(v);
+    return '"…"';
+  });
+  const value = r.value ?? (quoted.length > 0 ? quoted.join(' | ') : undefined);
+  const out: Rejection = { file: r.file, line: r.line, reason };
+  if (r.field !== undefined) out.field = r.field;
+  if (value !== undefined) out.value = value;
+  return out;
+}
+
+/**
+ * The check a snapshot write runs before storing anything: refuse an export that lost more than
+ * `maxShrink` of the previous observation's records (from SHRINK_MIN_RECORDS on).
+ */
+export function shrinkCheck(deps: Pick<JobDeps, 'config'>, source: SourceConfig, kind: RecordKind, accept: boolean) {
+  const max = ('maxShrink' in source ? source.maxShrink : undefined) ?? DEFAULT_MAX_SHRINK;
+  return (counts: { previous: number; incoming: number }): void => {
+    const { previous, incoming } = counts;
+    if (accept || previous < SHRINK_MIN_RECORDS || incoming >= previous) return;
+    const drop = (previous - incoming) / previous;
+    if (drop <= max) return;
+    const text = messages(deps.config.organisation.language).collection.shrinkRefused({
+      source: source.id, kind, previous, incoming, dropPercent: drop * 100, maxPercent: max * 100,
+    });
+    throw new SnapshotShrinkError(source.id, counts, text);
+  };
+}
 
 export function findSource(config: Config, sourceId: string): SourceConfig {
   const source = config.sources.find((s) => s.id === sourceId);
@@ -38,6 +87,8 @@ export function findSource(config: Config, sourceId: string): SourceConfig {
 interface Tally {
   rejected: number;
   rejections: Rejection[];
+  /** What an API collector counted (ctx.count); absent until it counts something. */
+  api?: { requests: number; rateLimitWaitSeconds: number };
 }
 
 function context(deps: JobDeps, source: SourceConfig, observedAt: Date, tally: Tally, signal?: AbortSignal): CollectContext {
@@ -49,10 +100,15 @@ function context(deps: JobDeps, source: SourceConfig, observedAt: Date, tally: T
     signal,
     reject(r) {
       tally.rejected++;
-      if (tally.rejections.length < REJECTION_SAMPLES) tally.rejections.push(r);
+      if (tally.rejections.length < REJECTION_SAMPLES) tally.rejections.push(withoutValues(r));
     },
     progress(done, total) {
       deps.progress?.(source.id, done, total);
+    },
+    count(name, n) {
+      tally.api ??= { requests: 0, rateLimitWaitSeconds: 0 };
+      if (name === 'apiRequests') tally.api.requests += n;
+      else tally.api.rateLimitWaitSeconds += n;
     },
   };
 }
@@ -64,20 +120,33 @@ async function* counting<K extends RecordKind>(records: Iterable<Keyed<K>> | Asy
   }
 }
 
+/**
+ * Merged facts are written as increments of this observation: their key carries the instant, so
+ * a later collection adds its own row instead of merging into one a read as of an earlier
+ * instant would then see changed (the store keeps a merged row's first observation time).
+ * Retries and shards of one collection share the instant and still merge into one row.
+ */
+async function* increments<K extends RecordKind>(facts: Iterable<Keyed<K>> | AsyncIterable<Keyed<K>>, observedAt: Date): AsyncIterable<Keyed<K>> {
+  const at = `@${observedAt.toISOString()}`;
+  for await (const f of facts) yield { key: `${f.key}${at}`, data: f.data };
+}
+
 interface Written {
   accepted: number;
   changes?: RunRecord['changes'];
   failedFiles?: FailedFile[];
 }
 
-async function write(deps: JobDeps, source: SourceConfig, kind: RecordKind, observedAt: Date, out: CollectOutput<RecordKind>): Promise<Written> {
+async function write(deps: JobDeps, source: SourceConfig, kind: RecordKind, observedAt: Date, out: CollectOutput<RecordKind>, opts: { acceptShrink?: boolean } = {}): Promise<Written> {
   if (out.type === 'snapshot') {
     const counter = { n: 0 };
-    const changes = await deps.store.writeSnapshot({ source: source.id, kind, observedAt, records: counting(out.records, counter) });
+    const check = shrinkCheck(deps, source, kind, opts.acceptShrink === true);
+    const changes = await deps.store.writeSnapshot({ source: source.id, kind, observedAt, records: counting(out.records, counter), check });
     return { accepted: counter.n, changes };
   }
   const counter = { n: 0 };
-  await deps.store.writeFacts({ source: source.id, kind, observedAt, facts: counting(out.facts, counter), merge: out.merge, checkpoints: out.checkpoints });
+  const facts = out.merge ? increments(out.facts, observedAt) : out.facts;
+  await deps.store.writeFacts({ source: source.id, kind, observedAt, facts: counting(facts, counter), merge: out.merge, checkpoints: out.checkpoints });
   return { accepted: counter.n, ...(out.failedFiles?.length ? { failedFiles: out.failedFiles } : {}) };
 }
 
@@ -97,30 +166,38 @@ async function recorded(
     // Some files unread: the evidence of the others is written and the KPI stays measured, but
     // the run says so (result `partial`), for the health page and isms_collector_runs_total.
     const failed = failedFiles?.length ? { failedFiles: failedFiles.slice(0, FAILED_FILE_SAMPLES), failedFileCount: failedFiles.length } : {};
-    const run: RunRecord = { ...base, finishedAt: now().toISOString(), result: failedFiles?.length ? 'partial' : 'success', accepted, rejected: tally.rejected, rejections: tally.rejections, changes, ...failed };
+    const run: RunRecord = { ...base, finishedAt: now().toISOString(), result: failedFiles?.length ? 'partial' : 'success', accepted, rejected: tally.rejected, rejections: tally.rejections, changes, ...failed, ...apiCounts(tally) };
     await deps.store.recordRun(run);
     deps.metrics?.observeRun(run, (now().getTime() - started.getTime()) / 1000);
     return run;
   } catch (err) {
     const run: RunRecord = {
       ...base, finishedAt: now().toISOString(), result: 'failure', accepted: 0, rejected: tally.rejected, rejections: tally.rejections,
-      error: (err as Error).message,
+      error: redactSecrets((err as Error).message), ...apiCounts(tally),
     };
+    if (err instanceof SnapshotShrinkError) run.refusedShrink = { previous: err.previous, incoming: err.incoming };
     await deps.store.recordRun(run).catch((e: unknown) => deps.log.error({ err: (e as Error).message, source: source.id }, 'cannot record failed run'));
     deps.metrics?.observeRun(run, (now().getTime() - started.getTime()) / 1000);
     throw err;
   }
 }
 
-/** Collect one source as of `observedAt` (default now). Throws on a bad file; bad records are counted. */
-export async function runCollection(deps: JobDeps, sourceId: string, opts: { observedAt?: Date; signal?: AbortSignal } = {}): Promise<RunRecord> {
+function apiCounts(tally: Tally): Pick<RunRecord, 'api'> {
+  return tally.api ? { api: { requests: tally.api.requests, rateLimitWaitSeconds: Math.round(tally.api.rateLimitWaitSeconds * 1000) / 1000 } } : {};
+}
+
+/**
+ * Collect one source as of `observedAt` (default now). Throws on a bad file, or on a snapshot
+ * export that shrank past the source's `maxShrink` unless `acceptShrink`; bad records are counted.
+ */
+export async function runCollection(deps: JobDeps, sourceId: string, opts: { observedAt?: Date; signal?: AbortSignal; acceptShrink?: boolean } = {}): Promise<RunRecord> {
   const source = findSource(deps.config, sourceId);
   const collector = await loadCollector(source.kind);
   const observedAt = opts.observedAt ?? (deps.now ?? (() => new Date()))();
   const tally: Tally = { rejected: 0, rejections: [] };
   const ctx = context(deps, source, observedAt, tally, opts.signal);
   return recorded(deps, source, collector, observedAt, tally, async () =>
-    write(deps, source, collector.recordKind, observedAt, await collector.collect(source as never, ctx)),
+    write(deps, source, collector.recordKind, observedAt, await collector.collect(source as never, ctx), { acceptShrink: opts.acceptShrink }),
   );
 }
 

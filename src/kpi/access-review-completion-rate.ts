@@ -13,6 +13,7 @@ import type { EvidenceBundle } from './bundle.ts';
 import { identityIndexFor, type IdentityIndex } from './identity.ts';
 import { departmentsParam } from './param-fields.ts';
 import { defineKpi } from './registry-types.ts';
+import { reason as reasonOf } from './reason.ts';
 import { buildResult } from './result.ts';
 import { DAY_MS, isoInZone } from './time.ts';
 import type { FailingSubject, KpiContext, KpiResult } from './types.ts';
@@ -34,10 +35,10 @@ export function accessReviewCompletionRate(bundle: EvidenceBundle, ctx: KpiConte
   let numerator = 0;
   const failing: FailingSubject[] = [];
   for (const { r, deadlineMs, decidedMs } of accounts) {
-    let reason: string | undefined;
-    if (decidedMs === undefined) reason = 'no decision';
-    else if (samePerson(index, r.owner, r.reviewedBy!)) reason = 'reviewed by its own owner';
-    else if (decidedMs > deadlineMs) reason = `decided late, ${Math.ceil((decidedMs - deadlineMs) / DAY_MS)} day(s) after the deadline`;
+    let reason: ReturnType<typeof reasonOf> | undefined;
+    if (decidedMs === undefined) reason = reasonOf('reviewNoDecision');
+    else if (samePerson(index, r.owner, r.reviewedBy!)) reason = reasonOf('reviewOwnOwner');
+    else if (decidedMs > deadlineMs) reason = reasonOf('reviewLate', { days: Math.ceil((decidedMs - deadlineMs) / DAY_MS) });
     if (!reason) {
       numerator++;
       continue;
@@ -45,7 +46,7 @@ export function accessReviewCompletionRate(bundle: EvidenceBundle, ctx: KpiConte
     failing.push({
       type: 'account',
       id: r.account,
-      reason,
+      ...reason,
       details: {
         campaign: r.campaign,
         source: r.source,

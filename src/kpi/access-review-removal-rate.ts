@@ -17,6 +17,7 @@ import { reviewedAccountsInPeriod } from './access-reviews.ts';
 import type { EvidenceBundle } from './bundle.ts';
 import { days, departmentsParam } from './param-fields.ts';
 import { defineKpi } from './registry-types.ts';
+import { reason } from './reason.ts';
 import { buildResult } from './result.ts';
 import { DAY_MS, isoInZone, plusDays } from './time.ts';
 import type { FailingSubject, KpiContext, KpiResult } from './types.ts';
@@ -61,7 +62,7 @@ export function accessReviewRemovalRate(bundle: EvidenceBundle, ctx: KpiContext)
       disabledAtFrom: off?.from ?? null,
     };
     if (!off && v && graceEnd > T) {
-      notes.push({ type: 'account', id: r.account, reason: `decided remove, to be disabled by ${iso(graceEnd).slice(0, 16).replace('T', ' ')}`, details });
+      notes.push({ type: 'account', id: r.account, ...reason('removalPending', { graceEnd: iso(graceEnd) }), details });
       continue;
     }
     denominator++;
@@ -73,7 +74,7 @@ export function accessReviewRemovalRate(bundle: EvidenceBundle, ctx: KpiContext)
     failing.push({
       type: 'account',
       id: r.account,
-      reason: !v ? 'decided remove, but its identity source holds no such account' : off ? `disabled ${daysOverdue} day(s) after the decision's grace` : `decided remove, still enabled ${daysOverdue} day(s) after the grace`,
+      ...(!v ? reason('removalNoAccount') : off ? reason('removalLate', { days: daysOverdue }) : reason('removalStillEnabled', { days: daysOverdue })),
       details: { ...details, daysOverdue },
     });
   }

@@ -31,9 +31,10 @@ export function activeAccounts(bundle: EvidenceBundle, ctx: KpiContext): { accou
   return { accounts: out, index };
 }
 
-/** The department of an account's owner in HR as of T, else the IdP's, else null (for failing subjects). */
-export function ownerDepartment(index: IdentityIndex, data: AccountRecord, ctx: KpiContext): string | null {
-  const owner = index.resolveAccount(data);
+/** A failing account's owner (person id) and department at T, for the evidence table. */
+export function ownerAndDepartment(index: IdentityIndex, data: AccountRecord, ctx: KpiContext): { owner: string | null; department: string | null } {
+  const person = index.resolveAccount(data);
   const rules = { zone: ctx.organisation.timeZone, ...(ctx.leftStatuses ? { leftStatuses: ctx.leftStatuses } : {}) };
-  return (owner ? employmentAt(owner, ctx.at.getTime(), rules).department : undefined) ?? data.department ?? null;
+  const dept = person ? employmentAt(person, ctx.at.getTime(), rules).department : undefined;
+  return { owner: person?.id ?? null, department: dept ?? data.department ?? null };
 }

@@ -8,6 +8,11 @@
  * (every record starts after T) they are a **future** joiner. So a re-hired person is a leaver
  * only between a departure and the next hire.
  *
+ * Rows sharing an identity key are one person with several employments, and they may overlap
+ * (two rows of one employment written differently, or a re-hire entered before the old row was
+ * closed): the person is employed wherever any of them covers. {@link notEmployedAt} gives the
+ * intervals between a departure and the next hire, for activity that must not happen there.
+ *
  * A record ends, in order of precedence: at the start of the day after its leave date (the last
  * working day, a whole day in the organisation's zone); else, when its HR status is a "left"
  * status, at the first observation that saw that status; else, when the record is absent from
@@ -124,4 +129,46 @@ function computeEmployment(person: Person, atMs: number, rules: EmploymentRules)
     return e;
   }
   return { state: 'future' };
+}
+
+/** An interval [fromMs, toMs) in which a person who had been employed was not: a departure to the next hire. */
+export interface NotEmployed {
+  /** The departure: when the person's accounts became stale. */
+  fromMs: number;
+  /** The next hire's start, or Infinity when none is known. */
+  toMs: number;
+}
+
+const gapMemo = new WeakMap<Person, { atMs: number; zone: string; left: unknown; gaps: readonly NotEmployed[] }>();
+
+/**
+ * The intervals, as known at `atMs`, in which the person was not employed after having been:
+ * from each departure (an employment's end ≤ atMs not covered by another employment) to the
+ * next employment's start. Empty for someone employed throughout (memoised like employmentAt).
+ */
+export function notEmployedAt(person: Person, atMs: number, rules: EmploymentRules): readonly NotEmployed[] {
+  const m = gapMemo.get(person);
+  if (m && m.atMs === atMs && m.zone === rules.zone && m.left === rules.leftStatuses) return m.gaps;
+  const spans: { start: number; end: number }[] = [];
+  for (const v of person.records) {
+    const s = spanOf(v, rules);
+    if (!s) continue;
+    // An end after atMs is not known to have happened yet.
+    const end = s.endMs !== undefined && s.endMs <= atMs ? s.endMs : Infinity;
+    spans.push({ start: s.hireMs ?? -Infinity, end });
+  }
+  spans.sort((a, b) => a.start - b.start);
+  const gaps: NotEmployed[] = [];
+  let cur: { start: number; end: number } | undefined;
+  for (const sp of spans) {
+    if (cur && sp.start <= cur.end) {
+      cur.end = Math.max(cur.end, sp.end);
+      continue;
+    }
+    if (cur) gaps.push({ fromMs: cur.end, toMs: sp.start });
+    cur = { ...sp };
+  }
+  if (cur && cur.end !== Infinity) gaps.push({ fromMs: cur.end, toMs: Infinity });
+  gapMemo.set(person, { atMs, zone: rules.zone, left: rules.leftStatuses, gaps });
+  return gaps;
 }

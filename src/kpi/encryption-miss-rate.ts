@@ -18,6 +18,7 @@
 import type { MailRecord } from '../evidence/records.ts';
 import { inWindow, periodAt, type PeriodWindow } from './period.ts';
 import { z } from 'zod';
+import { reason } from './reason.ts';
 import { defineKpi } from './registry-types.ts';
 import { buildResult } from './result.ts';
 import { toMillis } from './time.ts';
@@ -53,14 +54,10 @@ export class EncryptionMissAccumulator {
     if (!hidden && plain.length === 0) return;
     this.misses++;
     const listed = plain.map((a) => `${a.name ?? '(no name)'} (${a.contentType})`);
-    const unencrypted = `${plain.length} unencrypted attachment${plain.length === 1 ? '' : 's'} sent outside: ${listed.join(', ')}`;
-    const reason = hidden
-      ? `not inspectable: ${m.notInspectable ?? 'too large'}; counted as not encrypted${plain.length ? `; ${unencrypted}` : ''}`
-      : unencrypted;
     this.failing.push({
       type: 'message',
       id: m.messageId,
-      reason,
+      ...(hidden ? reason('mailNotInspectable', { why: m.notInspectable ?? 'too large', attachments: listed }) : reason('mailUnencrypted', { attachments: listed })),
       details: {
         date: m.date,
         sender: m.sender,

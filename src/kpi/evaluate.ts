@@ -209,7 +209,7 @@ class BundleLoader {
 
   private lastSuccess(kind: RecordKind, sources: readonly string[] | undefined): Promise<Map<string, string>> {
     const canonical = (login: string) => canonicalLogin(login, this.config.identity, this.config.organisation);
-    return accessLastSuccessFromFacts(this.store.readFacts(kind as 'access-day', this.at, sources), canonical, this.at.getTime());
+    return accessLastSuccessFromFacts(this.store.readFacts(kind as 'access-day', this.at, sources), canonical, this.at.getTime(), this.config.organisation.timeZone);
   }
 
   private memo<T>(k: string, load: () => Promise<T>): Promise<T> {

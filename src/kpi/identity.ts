@@ -95,7 +95,9 @@ export class IdentityIndex {
   private build(records: readonly Versioned<PersonRecord>[]): void {
     const useEmail = this.keys.includes('email');
     const useId = this.keys.includes('employeeId');
-    // Union-find over records: records sharing an email or an employee id are one person.
+    const useLogin = this.keys.includes('login');
+    // Union-find over records: records sharing any identity key (an email, an employee id, an
+    // HR login) are one person with several employments (KPIS.md), whichever key they share.
     const parent = records.map((_, i) => i);
     const find = (i: number): number => {
       while (parent[i]! !== i) {
@@ -111,6 +113,7 @@ export class IdentityIndex {
     };
     const firstByEmail = new Map<string, number>();
     const firstById = new Map<string, number>();
+    const firstByLogin = new Map<string, number>();
     const data = records.map((r) => latestData(r));
     const emails: (string | undefined)[] = new Array(records.length);
     data.forEach((d, i) => {
@@ -127,6 +130,15 @@ export class IdentityIndex {
         const j = firstById.get(id);
         if (j === undefined) firstById.set(id, i);
         else union(i, j);
+      }
+      if (useLogin) {
+        for (const l of d.logins ?? []) {
+          const n = normaliseLogin(l);
+          if (!n) continue;
+          const j = firstByLogin.get(n);
+          if (j === undefined) firstByLogin.set(n, i);
+          else union(i, j);
+        }
       }
     });
     const byRoot: (Person | undefined)[] = new Array(records.length);
@@ -145,7 +157,8 @@ export class IdentityIndex {
       const id = d.employeeId?.trim();
       if (email && !p.emails.includes(email)) p.emails.push(email);
       if (id && !p.employeeIds.includes(id)) p.employeeIds.push(id);
-      // Several people claiming one key is an HR data problem; the first record keeps it.
+      // Records sharing a key in `identity.keys` are one person by now; a key outside them (an
+      // email when only employee ids match) claimed by several people: the first keeps it.
       if (email && !this.byEmail.has(email)) this.byEmail.set(email, p);
       if (id && !this.byEmployeeId.has(id.toLowerCase())) this.byEmployeeId.set(id.toLowerCase(), p);
       for (const l of d.logins ?? []) {

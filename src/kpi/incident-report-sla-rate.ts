@@ -10,6 +10,7 @@ import { numberParam } from './params.ts';
 import { inWindow, periodAt } from './period.ts';
 import { z } from 'zod';
 import { hours } from './param-fields.ts';
+import { reason } from './reason.ts';
 import { defineKpi } from './registry-types.ts';
 import { buildResult } from './result.ts';
 import { isoInZone, optMillis, toMillis } from './time.ts';
@@ -34,7 +35,7 @@ export function incidentReportSlaRate(bundle: EvidenceBundle, ctx: KpiContext): 
     const reported = rep !== undefined && rep <= T ? rep : undefined;
     const details = { detectedAt: isoInZone(detected, zone), due: isoInZone(due, zone), reportedAt: reported === undefined ? null : isoInZone(reported, zone), severity: inc.severity ?? null };
     if (reported === undefined && T <= due) {
-      notes.push({ type: 'incident', id: inc.incidentId, reason: 'pending: not yet reported, SLA still running', details });
+      notes.push({ type: 'incident', id: inc.incidentId, ...reason('incidentPending'), details });
       continue;
     }
     denominator++;
@@ -46,7 +47,7 @@ export function incidentReportSlaRate(bundle: EvidenceBundle, ctx: KpiContext): 
     failing.push({
       type: 'incident',
       id: inc.incidentId,
-      reason: reported === undefined ? `not reported, ${lateHours} h past the ${slaHours} h SLA` : `reported ${lateHours} h after the ${slaHours} h SLA`,
+      ...reason(reported === undefined ? 'incidentNotReported' : 'incidentReportedLate', { lateHours, slaHours }),
       details,
     });
   }

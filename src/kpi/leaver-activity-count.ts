@@ -4,16 +4,18 @@
  * stale-since (no grace).
  *
  * Evidence is the per-account, per-day aggregates of the access-log collectors (days in the
- * organisation's zone). Choices where the definition leaves room, each for a reason:
- * - A stale-since from a leave date is the start of a day in the organisation's zone, as are
- *   calendar periods' starts, so whole days decide and the count is exact: the successes of the
- *   stale-since day and of every later day up to T count.
- * - A bound inside a day (a rolling period's start, or a stale-since taken from the first
- *   collection that saw the HR status "left") splits that day, and the aggregate cannot say how
- *   many of its successes came after the bound: the day counts 1 when its last success is at or
- *   after the bound (at least one did) and 0 otherwise; the subject is marked `partialDay`.
- * - The day holding T counts whole: when a past instant is evaluated again, successes merged into
- *   that day's aggregate after T cannot be told apart from earlier ones (aggregates are per day).
+ * organisation's zone, with counts per hour and the day's first and last event). Choices where
+ * the definition leaves room, each for a reason:
+ * - An authentication after T never counts, on the day that holds T too, and one before a
+ *   bound inside a day (a rolling period's start, a stale-since taken from the first collection
+ *   that saw the HR status "left") neither: see access-days.ts. Where the hour holding a bound has
+ *   events on both sides that the aggregate cannot place, the count is the events known to be
+ *   inside (a lower bound) and the subject is marked `partialDay`.
+ * - A re-hired person is a leaver between a departure and the next hire: successes in those
+ *   intervals count (each from its own stale-since), successes while employed again do not.
+ * - Aggregates are increments of the collection that read them (the store keeps one per
+ *   observation), and only those observed at or before T are read, so a later collection never
+ *   changes what an earlier instant saw.
  * - A log name is matched to a person by the identity keys, aliases and default domain
  *   (identity.ts), and failing that through an IdP account with that login or email.
  * - The population (denominator) is the log accounts with any authentication in the period; with
@@ -22,11 +24,13 @@
 import type { AccessDayRecord, AccountRecord } from '../evidence/records.ts';
 import type { FactRow } from '../evidence/store.ts';
 import type { EvidenceBundle } from './bundle.ts';
-import { employmentAt, type Employment } from './employment.ts';
+import { anyIn, lastSuccessAtOrBefore, successesIn } from './access-days.ts';
+import { notEmployedAt, type NotEmployed } from './employment.ts';
 import { identityIndexFor, latestData, type IdentityIndex, type Person } from './identity.ts';
 import { periodAt, type PeriodWindow } from './period.ts';
 import { z } from 'zod';
 import { defineKpi, type FactStream } from './registry-types.ts';
+import { reason } from './reason.ts';
 import { buildResult } from './result.ts';
 import { dayAfterStart, dayStart, isoInZone } from './time.ts';
 import type { FailingSubject, KpiContext, KpiResult } from './types.ts';
@@ -56,16 +60,19 @@ export class LeaverActivityCounter {
   private readonly index: IdentityIndex;
   private readonly rules: { zone: string; leftStatuses?: Readonly<Record<string, readonly string[]>> };
   private readonly owners = new Map<string, Person | null>();
-  private readonly employment = new Map<Person, Employment>();
+  private readonly gaps = new Map<Person, readonly NotEmployed[]>();
   private readonly population = new Set<string>();
   private readonly hits = new Map<string, Hits>();
   private byIdpLogin: Map<string, Person> | undefined;
   private total = 0;
+  /** The period's first counted instant (inclusive): a rolling period excludes its start. */
+  private readonly fromMs: number;
 
   constructor(private readonly bundle: EvidenceBundle, private readonly ctx: KpiContext) {
     this.zone = ctx.organisation.timeZone;
     this.T = ctx.at.getTime();
     this.win = periodAt(ctx.objective.period, ctx.at, ctx.organisation);
+    this.fromMs = this.win.fromInclusive ? this.win.fromMs : this.win.fromMs + 1;
     this.index = identityIndexFor(bundle.people, ctx.identity, ctx.organisation);
     this.rules = { zone: this.zone, ...(ctx.leftStatuses ? { leftStatuses: ctx.leftStatuses } : {}) };
   }
@@ -93,40 +100,44 @@ export class LeaverActivityCounter {
     return this.byIdpLogin.get(this.index.canonical(account));
   }
 
-  private employmentOf(p: Person): Employment {
-    let e = this.employment.get(p);
-    if (!e) {
-      e = employmentAt(p, this.T, this.rules);
-      this.employment.set(p, e);
+  private gapsOf(p: Person): readonly NotEmployed[] {
+    let g = this.gaps.get(p);
+    if (!g) {
+      g = notEmployedAt(p, this.T, this.rules);
+      this.gaps.set(p, g);
     }
-    return e;
+    return g;
   }
 
   add(row: AccessDayRow): void {
     const r = row.data;
     const ds = dayStart(r.day, this.zone);
     const de = dayAfterStart(r.day, this.zone);
-    if (Number.isNaN(ds) || ds > this.T || de <= this.win.fromMs) return;
-    if (r.successes + r.failures > 0) this.population.add(r.account);
+    if (Number.isNaN(ds) || ds > this.T || de <= this.fromMs) return;
+    if (r.successes + r.failures > 0 && !this.population.has(r.account) && anyIn(r, this.zone, this.fromMs, this.T)) this.population.add(r.account);
     if (r.successes <= 0 || !r.lastSuccessAt) return;
     const owner = this.owner(r.account);
     if (!owner) return;
-    const emp = this.employmentOf(owner);
-    if (emp.state !== 'left' || emp.staleSinceMs === undefined) return;
-    const bound = Math.max(emp.staleSinceMs, this.win.fromMs);
-    const last = Date.parse(r.lastSuccessAt);
-    let n: number;
-    let partial = false;
-    if (ds >= bound) n = r.successes;
-    else if (de > bound && last >= bound) {
-      n = 1;
-      partial = true;
-    } else return;
+    for (const gap of this.gapsOf(owner)) {
+      // The part of this departure inside the period and up to T (gaps end where a hire starts).
+      const lo = Math.max(gap.fromMs, this.fromMs, ds);
+      const hi = Math.min(gap.toMs - 1, this.T, de - 1);
+      if (lo > hi) continue;
+      const c = successesIn(r, this.zone, lo, hi);
+      if (c.n <= 0 && c.exact) continue;
+      this.hit(row, owner, gap.fromMs, c.n, c.lastMs, !c.exact);
+    }
+  }
+
+  private hit(row: AccessDayRow, owner: Person, staleSinceMs: number, n: number, lastMs: number | undefined, partial: boolean): void {
+    const r = row.data;
     this.total += n;
+    const last = lastMs ?? -Infinity;
     const key = r.account;
     const h = this.hits.get(key);
     if (!h) {
-      const fresh: Hits = { account: r.account, owner, staleSinceMs: emp.staleSinceMs, count: n, lastMs: last, source: row.source, partialDay: partial };
+      if (n <= 0) return; // nothing known to count: an undecided hour alone does not make a subject
+      const fresh: Hits = { account: r.account, owner, staleSinceMs, count: n, lastMs: last, source: row.source, partialDay: partial };
       if (r.where !== undefined) fresh.where = r.where;
       this.hits.set(key, fresh);
       return;
@@ -135,6 +146,7 @@ export class LeaverActivityCounter {
     h.partialDay ||= partial;
     if (last > h.lastMs) {
       h.lastMs = last;
+      h.staleSinceMs = staleSinceMs;
       h.source = row.source;
       if (r.where !== undefined) h.where = r.where;
       else delete h.where;
@@ -148,7 +160,7 @@ export class LeaverActivityCounter {
       .map((h) => ({
         type: 'account' as const,
         id: h.account,
-        reason: `${h.count} successful authentication(s) at or after the owner's stale-since ${iso(h.staleSinceMs)}; last ${iso(h.lastMs)}`,
+        ...reason('leaverActivity', { count: h.count, staleSince: iso(h.staleSinceMs), last: iso(h.lastMs) }),
         details: {
           owner: h.owner.id,
           staleSince: iso(h.staleSinceMs),
@@ -180,28 +192,28 @@ export function leaverActivityCount(bundle: EvidenceBundle, rows: Iterable<Acces
  * Last successful authentication per log-in name from access-day aggregates, keyed by
  * `canonical` (pass `canonicalLogin` bound to the config, or `IdentityIndex.canonical`), for the
  * dormant part of stale-account-deletion-rate (`EvidenceBundle.accessLastSuccess`). With
- * `atMs`, a success after that instant is not yet known and is left out.
+ * `atMs`, a success after that instant is not yet known and is left out, on the day holding it
+ * too (see access-days.ts; `zone` is the organisation's, in which the aggregates' days are).
  */
-export function accessLastSuccessByLogin(rows: Iterable<{ data: AccessDayRecord }>, canonical: (login: string) => string, atMs = Infinity): Map<string, string> {
+export function accessLastSuccessByLogin(rows: Iterable<{ data: AccessDayRecord }>, canonical: (login: string) => string, atMs = Infinity, zone = 'UTC'): Map<string, string> {
   const out = new Map<string, string>();
-  for (const r of rows) addLastSuccess(out, r.data, canonical, atMs);
+  for (const r of rows) addLastSuccess(out, r.data, canonical, atMs, zone);
   return out;
 }
 
 /** Streaming form of accessLastSuccessByLogin (reads the store's facts one by one). */
-export async function accessLastSuccessFromFacts(rows: AsyncIterable<FactRow<'access-day'>>, canonical: (login: string) => string, atMs = Infinity): Promise<Map<string, string>> {
+export async function accessLastSuccessFromFacts(rows: AsyncIterable<FactRow<'access-day'>>, canonical: (login: string) => string, atMs = Infinity, zone = 'UTC'): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for await (const r of rows) addLastSuccess(out, r.data, canonical, atMs);
+  for await (const r of rows) addLastSuccess(out, r.data, canonical, atMs, zone);
   return out;
 }
 
-function addLastSuccess(out: Map<string, string>, r: AccessDayRecord, canonical: (login: string) => string, atMs: number): void {
-  if (r.successes <= 0 || !r.lastSuccessAt) return;
-  const ms = Date.parse(r.lastSuccessAt);
-  if (Number.isNaN(ms) || ms > atMs) return;
+function addLastSuccess(out: Map<string, string>, r: AccessDayRecord, canonical: (login: string) => string, atMs: number, zone: string): void {
+  const ms = lastSuccessAtOrBefore(r, zone, atMs);
+  if (ms === undefined) return;
   const key = canonical(r.account);
   const old = out.get(key);
-  if (old === undefined || ms > Date.parse(old)) out.set(key, r.lastSuccessAt);
+  if (old === undefined || ms > Date.parse(old)) out.set(key, ms === Date.parse(r.lastSuccessAt ?? '') ? r.lastSuccessAt! : new Date(ms).toISOString());
 }
 
 export const leaverActivityCountKpi = defineKpi({

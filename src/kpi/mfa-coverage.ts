@@ -4,11 +4,12 @@
  * those groups); compliant when the IdP export says MFA is enrolled. An export that does not
  * say counts as not enrolled: coverage cannot be claimed without evidence.
  */
-import { activeAccounts, ownerDepartment } from './account-filter.ts';
+import { activeAccounts, ownerAndDepartment } from './account-filter.ts';
 import type { EvidenceBundle } from './bundle.ts';
 import { periodAt } from './period.ts';
 import { z } from 'zod';
 import { excludeServiceAccountsParam, groupsParam } from './param-fields.ts';
+import { reason } from './reason.ts';
 import { defineKpi } from './registry-types.ts';
 import { buildResult } from './result.ts';
 import type { FailingSubject, KpiContext, KpiResult } from './types.ts';
@@ -26,8 +27,8 @@ export function mfaCoverage(bundle: EvidenceBundle, ctx: KpiContext): KpiResult 
     failing.push({
       type: 'account',
       id: data.login,
-      reason: data.mfaEnrolled === false ? 'no MFA enrolled' : 'the IdP export does not say whether MFA is enrolled',
-      details: { source: v.source, accountId: data.accountId, owner: index.resolveAccount(data)?.id ?? null, department: ownerDepartment(index, data, ctx), serviceAccount: index.isServiceAccount(data) },
+      ...reason(data.mfaEnrolled === false ? 'mfaNotEnrolled' : 'mfaUnknown'),
+      details: { source: v.source, accountId: data.accountId, ...ownerAndDepartment(index, data, ctx), serviceAccount: index.isServiceAccount(data) },
     });
   }
   return buildResult('mfa-coverage', ctx, win.period, { numerator, denominator: accounts.length, failing });

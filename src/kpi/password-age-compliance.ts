@@ -5,12 +5,13 @@
  * `maxAgeDays` (default 365) before T. Without a password-changed time the creation time
  * stands in (the password set then is still the one in use); without either it fails as unknown.
  */
-import { activeAccounts, ownerDepartment } from './account-filter.ts';
+import { activeAccounts, ownerAndDepartment } from './account-filter.ts';
 import type { EvidenceBundle } from './bundle.ts';
 import { numberParam } from './params.ts';
 import { periodAt } from './period.ts';
 import { z } from 'zod';
 import { days, excludeServiceAccountsParam, groupsParam } from './param-fields.ts';
+import { reason } from './reason.ts';
 import { defineKpi } from './registry-types.ts';
 import { buildResult } from './result.ts';
 import { DAY_MS, isoInZone, optMillis, plusDays } from './time.ts';
@@ -36,12 +37,11 @@ export function passwordAgeCompliance(bundle: EvidenceBundle, ctx: KpiContext): 
     failing.push({
       type: 'account',
       id: data.login,
-      reason: changed === undefined ? 'password age unknown' : `password ${Math.floor((T - changed) / DAY_MS)} days old (max ${maxAgeDays})`,
+      ...(changed === undefined ? reason('passwordAgeUnknown') : reason('passwordTooOld', { ageDays: Math.floor((T - changed) / DAY_MS), maxAgeDays })),
       details: {
         source: v.source,
         accountId: data.accountId,
-        owner: index.resolveAccount(data)?.id ?? null,
-        department: ownerDepartment(index, data, ctx),
+        ...ownerAndDepartment(index, data, ctx),
         passwordChangedAt: changed === undefined ? null : isoInZone(changed, zone),
       },
     });

@@ -9,7 +9,7 @@ import type { KpiContext, KpiResult } from './types.ts';
 /** Recipients who clicked the link or submitted data / recipients. */
 export function phishingClickRate(bundle: EvidenceBundle, ctx: KpiContext): KpiResult {
   const failed = (r: Recipient): boolean => r.clicked || r.submitted;
-  return evaluatePhishing('phishing-click-rate', bundle, ctx, failed, (r) => (r.submitted ? 'submitted data' : r.clicked ? 'clicked the link' : undefined));
+  return evaluatePhishing('phishing-click-rate', bundle, ctx, failed, (r) => (r.submitted ? 'phishingSubmitted' : r.clicked ? 'phishingClicked' : undefined));
 }
 
 export const phishingClickRateKpi = defineKpi({

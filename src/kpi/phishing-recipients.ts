@@ -12,6 +12,7 @@ import { employmentAt } from './employment.ts';
 import { identityIndexFor } from './identity.ts';
 import { departmentFilter, normText } from './params.ts';
 import { inWindow, periodAt } from './period.ts';
+import { reason } from './reason.ts';
 import { buildResult } from './result.ts';
 import { toMillis } from './time.ts';
 import type { FailingSubject, KpiContext, KpiResult } from './types.ts';
@@ -23,6 +24,8 @@ export interface Recipient {
   clicked: boolean;
   submitted: boolean;
   reported: boolean;
+  /** The recipient's department at T, when HR knows the person. */
+  department?: string;
 }
 
 function recipientsInPeriod(bundle: EvidenceBundle, ctx: KpiContext): { recipients: Recipient[]; period: ReturnType<typeof periodAt> } {
@@ -45,14 +48,12 @@ function recipientsInPeriod(bundle: EvidenceBundle, ctx: KpiContext): { recipien
     const at = launch.get(c);
     if (at === undefined || !inWindow(at, win)) continue;
     const person = index?.resolve(r.email);
-    if (depts) {
-      const dept = person ? employmentAt(person, ctx.at.getTime(), rules).department : undefined;
-      if (dept === undefined || !depts.has(normText(dept))) continue;
-    }
+    const dept = person ? employmentAt(person, ctx.at.getTime(), rules).department : undefined;
+    if (depts && (dept === undefined || !depts.has(normText(dept)))) continue;
     const key = `${c}\u0000${person ? `p:${person.id}` : `e:${r.email.trim().toLowerCase()}`}`;
     const prev = byKey.get(key);
     if (!prev) {
-      byKey.set(key, { campaign: c, email: r.email.trim(), delivered: r.delivered, clicked: r.clicked, submitted: r.submitted, reported: r.reported });
+      byKey.set(key, { campaign: c, email: r.email.trim(), delivered: r.delivered, clicked: r.clicked, submitted: r.submitted, reported: r.reported, ...(dept !== undefined ? { department: dept } : {}) });
     } else {
       prev.delivered ||= r.delivered;
       prev.clicked ||= r.clicked;
@@ -63,14 +64,23 @@ function recipientsInPeriod(bundle: EvidenceBundle, ctx: KpiContext): { recipien
   return { recipients: [...byKey.values()].filter((r) => r.delivered), period: win };
 }
 
-export function evaluatePhishing(kpi: string, bundle: EvidenceBundle, ctx: KpiContext, counts: (r: Recipient) => boolean, fails: (r: Recipient) => string | undefined): KpiResult {
+type PhishingReason = 'phishingClicked' | 'phishingSubmitted' | 'phishingNotReported';
+
+export function evaluatePhishing(kpi: string, bundle: EvidenceBundle, ctx: KpiContext, counts: (r: Recipient) => boolean, fails: (r: Recipient) => PhishingReason | undefined): KpiResult {
   const { recipients, period } = recipientsInPeriod(bundle, ctx);
   let numerator = 0;
   const failing: FailingSubject[] = [];
   for (const r of recipients) {
     if (counts(r)) numerator++;
     const why = fails(r);
-    if (why) failing.push({ type: 'recipient', id: r.email, reason: why, details: { campaign: r.campaign, clicked: r.clicked, submitted: r.submitted, reported: r.reported } });
+    if (why) {
+      failing.push({
+        type: 'recipient',
+        id: r.email,
+        ...reason(why),
+        details: { campaign: r.campaign, department: r.department ?? null, clicked: r.clicked, submitted: r.submitted, reported: r.reported },
+      });
+    }
   }
   return buildResult(kpi, ctx, period.period, { numerator, denominator: recipients.length, failing });
 }

@@ -11,6 +11,7 @@ import type { EvidenceBundle } from './bundle.ts';
 import { departmentsParam } from './param-fields.ts';
 import { drillsInPeriod, type Drill } from './phishing-failures.ts';
 import { defineKpi } from './registry-types.ts';
+import { reason } from './reason.ts';
 import { buildResult } from './result.ts';
 import { isoInZone } from './time.ts';
 import type { FailingSubject, KpiContext, KpiResult } from './types.ts';
@@ -38,7 +39,7 @@ export function phishingRepeatClickerCount(bundle: EvidenceBundle, ctx: KpiConte
     failing.push({
       type: 'person',
       id: p.id,
-      reason: `failed ${failed.length} drills: ${failed.map((d) => d.campaign).join(', ')}`,
+      ...reason('phishingRepeat', { count: failed.length, campaigns: failed.map((d) => d.campaign) }),
       details: {
         campaigns: failed.map((d) => d.campaign),
         failures: failed.length,

@@ -8,7 +8,7 @@ import type { KpiContext, KpiResult } from './types.ts';
 
 /** Recipients who reported the email / recipients. */
 export function phishingReportRate(bundle: EvidenceBundle, ctx: KpiContext): KpiResult {
-  return evaluatePhishing('phishing-report-rate', bundle, ctx, (r) => r.reported, (r) => (r.reported ? undefined : 'did not report the email'));
+  return evaluatePhishing('phishing-report-rate', bundle, ctx, (r) => r.reported, (r) => (r.reported ? undefined : 'phishingNotReported'));
 }
 
 export const phishingReportRateKpi = defineKpi({

@@ -15,6 +15,7 @@ import { normText } from './params.ts';
 import { days, departmentsParam, nameList } from './param-fields.ts';
 import { drillsInPeriod } from './phishing-failures.ts';
 import { defineKpi } from './registry-types.ts';
+import { reason } from './reason.ts';
 import { buildResult } from './result.ts';
 import { isoInZone, plusDays, toMillis } from './time.ts';
 import type { FailingSubject, KpiContext, KpiResult } from './types.ts';
@@ -67,7 +68,7 @@ export function postClickTrainingRate(bundle: EvidenceBundle, ctx: KpiContext): 
       completedAt: onTime !== undefined ? iso(onTime) : after[0] !== undefined ? iso(after[0]) : null,
     };
     if (deadline > T) {
-      if (onTime === undefined) notes.push({ type: 'person', id: d.personId, reason: `waiting for retraining, deadline ${iso(deadline).slice(0, 16).replace('T', ' ')}`, details });
+      if (onTime === undefined) notes.push({ type: 'person', id: d.personId, ...reason('retrainingWaiting', { deadline: iso(deadline) }), details });
       continue;
     }
     denominator++;
@@ -79,7 +80,7 @@ export function postClickTrainingRate(bundle: EvidenceBundle, ctx: KpiContext): 
     failing.push({
       type: 'person',
       id: d.personId,
-      reason: late === undefined ? `not retrained by the deadline ${iso(deadline).slice(0, 10)}` : `retrained late on ${iso(late).slice(0, 10)}`,
+      ...(late === undefined ? reason('retrainingMissing', { deadline: iso(deadline) }) : reason('retrainingLate', { on: iso(late) })),
       details: { ...details, daysOverdue: Math.ceil(((late ?? T) - deadline) / 86_400_000) },
     });
   }

@@ -26,6 +26,7 @@ import { identityIndexFor, type IdentityIndex } from './identity.ts';
 import { normText } from './params.ts';
 import { inWindow, periodAt, type PeriodWindow } from './period.ts';
 import type { EvidenceRead, FactStream } from './registry-types.ts';
+import { reason as reasonOf } from './reason.ts';
 import { buildResult } from './result.ts';
 import { dayAfterStart, dayStart, isoInZone, toMillis } from './time.ts';
 import type { FailingSubject, KpiContext, KpiResult } from './types.ts';
@@ -93,7 +94,7 @@ export function validAt(a: Pick<MediaApprovalRecord, 'validFrom' | 'validTo'>, m
 interface Judged {
   day: DeviceDay;
   approvedBy?: string;
-  reason?: string;
+  reason?: Pick<FailingSubject, 'reason' | 'reasonCode' | 'reasonParams'>;
 }
 
 export interface DeviceDayCounts {
@@ -132,10 +133,10 @@ export async function judgeDeviceDays(bundle: EvidenceBundle, facts: Pick<FactSt
       continue;
     }
     const reason =
-      day.attributedTo === 'host' ? 'no user, and no owner known for the host'
-      : forDevice.length > 0 ? `approval ${forDevice.map((a) => a.approvalId).join(', ')} not valid at the first connection (valid ${forDevice.map((a) => `${a.validFrom} … ${a.validTo ?? ''}`.trim()).join('; ')})`
-      : mine.length > 0 ? `approved for other devices only (${mine.map((a) => a.approvalId).join(', ')})`
-      : 'no approval';
+      day.attributedTo === 'host' ? reasonOf('mediaNoOwner')
+      : forDevice.length > 0 ? reasonOf('mediaApprovalNotValid', { approvals: forDevice.map((a) => a.approvalId), validity: forDevice.map((a) => `${a.validFrom} … ${a.validTo ?? ''}`.trim()) })
+      : mine.length > 0 ? reasonOf('mediaOtherDevices', { approvals: mine.map((a) => a.approvalId) })
+      : reasonOf('mediaNoApproval');
     judged.push({ day, reason });
   }
   judged.sort((a, b) => a.day.firstMs - b.day.firstMs || (a.day.subject < b.day.subject ? -1 : 1));
@@ -144,7 +145,7 @@ export async function judgeDeviceDays(bundle: EvidenceBundle, facts: Pick<FactSt
     unapproved.push({
       type: 'device',
       id: day.subject,
-      reason: reason!,
+      ...reason!,
       details: {
         day: day.day,
         device: describeDevice(day),

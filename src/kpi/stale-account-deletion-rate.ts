@@ -24,6 +24,7 @@ import { identityIndexFor, latestData } from './identity.ts';
 import { booleanParam, departmentFilter, normText, numberParam } from './params.ts';
 import { inWindow, periodAt } from './period.ts';
 import { days, departmentsParam } from './param-fields.ts';
+import { reason } from './reason.ts';
 import { defineKpi } from './registry-types.ts';
 import { buildResult } from './result.ts';
 import { DAY_MS, isoInZone, optMillis, plusDays } from './time.ts';
@@ -53,7 +54,7 @@ export function staleAccountDeletionRate(bundle: EvidenceBundle, ctx: KpiContext
     if (!data) continue;
     const active = isActive(acc);
     if (index.isServiceAccount(data)) {
-      if (active) notes.push(note(acc, data, 'service account: outside this KPI', { kind: 'service' }));
+      if (active) notes.push(note(acc, data, 'serviceAccount', { kind: 'service' }));
       continue;
     }
     const owner = index.resolveAccount(data);
@@ -86,12 +87,12 @@ export function staleAccountDeletionRate(bundle: EvidenceBundle, ctx: KpiContext
       }
     }
     if (staleSince === undefined || kind === undefined) {
-      if (!owner && active) notes.push(note(acc, data, 'orphan account: no person matches its owner', { kind: 'orphan' }));
+      if (!owner && active) notes.push(note(acc, data, 'orphanNoPerson', { kind: 'orphan' }));
       continue;
     }
     const deadline = plusDays(staleSince, graceDays, zone);
     if (deadline > T) {
-      if (!owner && active) notes.push(note(acc, data, 'orphan account, not yet past its deadline', { kind: 'orphan', deadline: iso(deadline) }));
+      if (!owner && active) notes.push(note(acc, data, 'orphanNotDue', { kind: 'orphan', deadline: iso(deadline) }));
       continue;
     }
     const staleInPeriod = inWindow(staleSince, win);
@@ -105,14 +106,10 @@ export function staleAccountDeletionRate(bundle: EvidenceBundle, ctx: KpiContext
     }
     const end = disabledAt ?? T;
     const daysOverdue = Math.ceil((end - deadline) / DAY_MS);
-    const what = kind === 'leaver' ? "leaver's account" : kind === 'dormant' ? 'dormant account' : 'orphan account';
     failing.push({
       type: 'account',
       id: data.login,
-      reason:
-        disabledAt === undefined
-          ? `${what} still enabled, ${daysOverdue} day(s) past its deadline`
-          : `${what} disabled ${daysOverdue} day(s) after its deadline`,
+      ...reason(disabledAt === undefined ? 'staleStillEnabled' : 'staleDisabledLate', { kind, daysOverdue }),
       details: {
         source: acc.source,
         accountId: data.accountId,
@@ -154,8 +151,8 @@ function dormantStaleSince(
   return base === undefined || Number.isNaN(base) ? undefined : plusDays(base, dormantDays, zone);
 }
 
-function note(acc: Versioned<AccountRecord>, data: AccountRecord, reason: string, extra: Record<string, string>): FailingSubject {
-  return { type: 'account', id: data.login, reason, details: { source: acc.source, accountId: data.accountId, ...extra } };
+function note(acc: Versioned<AccountRecord>, data: AccountRecord, code: 'serviceAccount' | 'orphanNoPerson' | 'orphanNotDue', extra: Record<string, string>): FailingSubject {
+  return { type: 'account', id: data.login, ...reason(code), details: { source: acc.source, accountId: data.accountId, ...extra } };
 }
 
 export const staleAccountDeletionRateKpi = defineKpi({

@@ -14,6 +14,7 @@ import { identityIndexFor, type Person } from './identity.ts';
 import { departmentFilter, normText, numberParam, stringListParam } from './params.ts';
 import { inWindow, periodAt } from './period.ts';
 import { days, departmentsParam, nameList } from './param-fields.ts';
+import { reason } from './reason.ts';
 import { defineKpi } from './registry-types.ts';
 import { buildResult } from './result.ts';
 import { plusDays, toMillis } from './time.ts';
@@ -66,7 +67,7 @@ export function trainingCompletionRate(bundle: EvidenceBundle, ctx: KpiContext):
     failing.push({
       type: 'person',
       id: p.id,
-      reason: `missing ${courses.join('; ')}`,
+      ...reason('trainingMissing', { courses: missing, anyOf: anyMissing ? anyOf.map((c) => c.name) : [], anyCourse: noneAtAll }),
       details: {
         employeeId: p.employeeIds[0] ?? null,
         department: emp.department ?? null,
@@ -77,7 +78,7 @@ export function trainingCompletionRate(bundle: EvidenceBundle, ctx: KpiContext):
   const notes: FailingSubject[] = [...unmatched].map((id) => ({
     type: 'person' as const,
     id,
-    reason: 'completion by someone who matches no person in HR',
+    ...reason('completionUnmatched'),
     details: {},
   }));
   return buildResult('training-completion-rate', ctx, win.period, { numerator, denominator, failing, notes });
@@ -85,17 +86,15 @@ export function trainingCompletionRate(bundle: EvidenceBundle, ctx: KpiContext):
 
 export const trainingCompletionRateKpi = defineKpi({
   id: 'training-completion-rate',
-  params: z
-    .strictObject({
-      /** Every one of these courses is required. */
-      courses: nameList.optional(),
-      /** One of these courses suffices. */
-      anyOf: nameList.optional(),
-      /** People hired fewer days than this before T are not yet expected to have completed. */
-      newHireGraceDays: days().default(30),
-      ...departmentsParam,
-    })
-    .refine((p) => (p.courses?.length ?? 0) + (p.anyOf?.length ?? 0) > 0, { message: 'name the required training in `courses` or `anyOf`' }),
+  params: z.strictObject({
+    /** Every one of these courses is required. */
+    courses: nameList.optional(),
+    /** One of these courses suffices. (With neither, a completion of any course counts.) */
+    anyOf: nameList.optional(),
+    /** People hired fewer days than this before T are not yet expected to have completed. */
+    newHireGraceDays: days().default(30),
+    ...departmentsParam,
+  }),
   unit: 'ratio',
   defaultTarget: 1,
   defaultDirection: 'at_least',

@@ -21,8 +21,14 @@ export interface FailingSubject {
   type: 'account' | 'person' | 'message' | 'incident' | 'recipient' | 'device';
   /** Its identifier (account login, person email / id, message id, incident id). */
   id: string;
-  /** Why it fails, in one line. */
+  /** Why it fails, in one line, in English (the JSON contract). */
   reason: string;
+  /**
+   * The reason's code in the message catalogue (src/i18n/reasons.ts) and its parameters, so
+   * pages and reports show it in the organisation's language. Absent: `reason` is shown as is.
+   */
+  reasonCode?: string;
+  reasonParams?: Record<string, string | number | boolean | null | string[]>;
   /** Structured facts (owner, staleSince, daysOverdue, source, …). */
   details: Record<string, string | number | boolean | null | string[]>;
 }

@@ -77,7 +77,7 @@ describe('worksheets and their return', () => {
   let dir: string;
   let campaignDir: string;
   let records: AccessReviewRecord[];
-  let rejections: { file: string; line: number; field?: string; reason: string }[];
+  let rejections: { file: string; line: number; field?: string; reason: string; value?: string }[];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'access-review-'));
@@ -177,14 +177,15 @@ describe('worksheets and their return', () => {
   it('rejections name file, line and field', () => {
     const v2 = join(dir, 'returned', 'ciso-v2.csv');
     // Files in path order; a file that is no sheet at all is rejected while it is read.
-    expect(rejections.map((r) => [r.file.slice(dir.length + 1), r.line, r.field ?? null, r.reason])).toEqual([
-      ['returned/notes.csv', 1, null, expect.stringMatching(/^not readable as a review sheet: missing required column\(s\) campaign \(e\.g\. "campaign", "棚卸し"/) as unknown as string],
-      ['returned/ciso-v2.csv', 2, 'reviewedBy', 'a decision without reviewed_by: who reviewed it?'],
-      ['returned/ciso-v2.csv', 3, 'decision', 'unknown decision "maybe" (expected keep or remove)'],
-      ['returned/ciso-v2.csv', 6, 'reviewedAt', 'reviewed_at 2026-10-01 08:00 is before the campaign started'],
-      ['returned/ciso-v2.csv', 7, 'account', `account "${at('intruder')}" (okta) is not on this sheet's list: the list was changed`],
-      ['returned/ciso-v2.csv', 8, 'account', `account "${at('dave')}" again (first on line 4)`],
-      ['returned/stray.csv', 2, 'campaign', 'campaign "2025-Q9" is not one that was started (no campaign.json for it)'],
+    expect(rejections.map((r) => [r.file.slice(dir.length + 1), r.line, r.field ?? null, r.reason, r.value ?? null])).toEqual([
+      ['returned/notes.csv', 1, null, expect.stringMatching(/^not readable as a review sheet: missing required column\(s\) campaign \(e\.g\. "campaign", "棚卸し"/) as unknown as string, null],
+      ['returned/ciso-v2.csv', 2, 'reviewedBy', 'a decision without reviewed_by: who reviewed it?', null],
+      ['returned/ciso-v2.csv', 3, 'decision', 'unknown decision (expected keep or remove)', 'maybe'],
+      ['returned/ciso-v2.csv', 6, 'reviewedAt', 'reviewed_at is before the campaign started', '2026-10-01 08:00'],
+      // The values (accounts, people) apart from the reasons.
+      ['returned/ciso-v2.csv', 7, 'account', "not an account on this sheet's list: the list was changed", `${at('intruder')} (okta)`],
+      ['returned/ciso-v2.csv', 8, 'account', 'the same account again (first on line 4)', at('dave')],
+      ['returned/stray.csv', 2, 'campaign', 'campaign "2025-Q9" is not one that was started (no campaign.json for it)', null],
     ]);
     expect(v2).toBeTruthy();
   });

@@ -89,7 +89,8 @@ describe('the HR collector in a New York organisation', () => {
       ['E3', '2026-01-02'],
     ]);
     expect(t.rejections).toEqual([
-      { file: path.join(dir, 'hr.csv'), line: 2, field: 'leaveDate', reason: expect.stringMatching(/^leaveDate: ambiguous date "01\/02\/2026": 1 February or 2 January 2026; set the source's dateFormat/) },
+      // The rejected text rides beside the reason (printed only with collect --show-values).
+      { file: path.join(dir, 'hr.csv'), line: 2, field: 'leaveDate', value: '01/02/2026', reason: expect.stringMatching(/^leaveDate: ambiguous date "01\/02\/2026": 1 February or 2 January 2026; set the source's dateFormat/) },
     ]);
   });
 

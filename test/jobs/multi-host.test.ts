@@ -73,10 +73,19 @@ function start(command: 'scheduler' | 'worker', dir: string, env: Record<string,
   return { proc, ready, exited };
 }
 
-async function factsOf(s: EvidenceStore): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = {};
-  for await (const f of s.readFacts('access-day', new Date('2100-01-01'))) out[f.key] = f.data;
-  return out;
+/**
+ * Access-day evidence per account-day, successes/failures: each collection stores its own
+ * increment (keyed `<day> <account>@<observation>`), so the increments of one account-day add up.
+ */
+async function factsOf(s: EvidenceStore): Promise<Record<string, string>> {
+  const sums = new Map<string, { successes: number; failures: number }>();
+  for await (const f of s.readFacts('access-day', new Date('2100-01-01'))) {
+    const key = f.key.replace(/@[^@]*$/, '');
+    const d = f.data as { successes: number; failures: number };
+    const t = sums.get(key) ?? { successes: 0, failures: 0 };
+    sums.set(key, { successes: t.successes + d.successes, failures: t.failures + d.failures });
+  }
+  return Object.fromEntries([...sums].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, `${v.successes}/${v.failures}`]));
 }
 async function incidentsOf(s: EvidenceStore): Promise<unknown[]> {
   const out: unknown[] = [];
@@ -134,7 +143,7 @@ describe('two schedulers and two workers on four "hosts", one Redis, one Postgre
       try {
         const facts = await factsOf(shared);
         // By hand: ken 1 Nov 1 success + 1 failure, aya 2 Nov 1 success, ken 3 Nov 1 success.
-        expect(Object.fromEntries(Object.entries(facts).map(([k, v]) => [k, `${(v as { successes: number }).successes}/${(v as { failures: number }).failures}`]))).toEqual({
+        expect(facts).toEqual({
           '2026-11-01 ken': '1/1', '2026-11-02 aya': '1/0', '2026-11-03 ken': '1/0',
         });
         expect(facts).toEqual(await factsOf(local));

@@ -107,7 +107,8 @@ describe('sharded access log', () => {
     const keys = Object.keys(single);
     expect(keys).toHaveLength(21);
     for (const k of keys) expect(single[k]).toMatchObject({ successes: 160, failures: 40 });
-    expect(keys[0]).toBe('2026-10-01 u0');
+    // Stored as increments of this observation (its instant in the key).
+    expect(keys[0]).toBe(`2026-10-01 u0@${observedAt.toISOString()}`);
 
     expect(await viaBullmq(1)).toEqual(single);
     expect(await viaBullmq(3)).toEqual(single);

@@ -57,6 +57,9 @@ describe('encryption-miss-rate', () => {
       type: 'message',
       id: 'mixed',
       reason: '1 unencrypted attachment sent outside: contract.docx (application/vnd.openxmlformats-officedocument.wordprocessingml.document)',
+      // The same reason for the catalogue, so pages show it in the organisation's language.
+      reasonCode: 'mailUnencrypted',
+      reasonParams: { attachments: ['contract.docx (application/vnd.openxmlformats-officedocument.wordprocessingml.document)'] },
       details: {
         date: '2026-11-10T10:00:00+09:00',
         sender: 'taro@example.co.jp',

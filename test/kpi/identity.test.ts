@@ -90,6 +90,17 @@ describe('people with several HR records', () => {
     );
     expect(idx.people).toHaveLength(1);
   });
+  it.each([
+    // [what the rows share, the rows, the configured keys, people expected]
+    ['the same employee id (a re-hire), different emails', [{ employeeId: 'E1', email: 'old@example.co.jp' }, { employeeId: 'e1', email: 'new@example.co.jp' }], undefined, 1],
+    ['the same email, new employee id', [{ employeeId: 'E1', email: 'p@example.co.jp' }, { employeeId: 'E7', email: 'P@example.co.jp' }], undefined, 1],
+    ['only an HR login', [{ employeeId: 'E1', logins: ['pk'] }, { employeeId: 'E7', logins: ['PK', 'other'] }], undefined, 1],
+    ['an HR login, when login is not an identity key', [{ employeeId: 'E1', logins: ['pk'] }, { employeeId: 'E7', logins: ['pk'] }], ['email', 'employeeId'] as const, 2],
+    ['an email, when only employee ids match people', [{ employeeId: 'E1', email: 'p@example.co.jp' }, { employeeId: 'E7', email: 'p@example.co.jp' }], ['employeeId'] as const, 2],
+  ])('rows sharing %s are one person for every configured key', (_what, rows, keys, n) => {
+    const idx = new IdentityIndex(rows.map((d, i) => hr(d, `hr${i}`)), identity(keys ? { keys: [...keys] } : {}), TOKYO);
+    expect(idx.people).toHaveLength(n);
+  });
   it('keeps people removed from the roster matchable', () => {
     const gone = versioned('hr', 'E9', [
       ['2026-01-01T00:00:00Z', { employeeId: 'E9', email: 'gone@example.co.jp' }],

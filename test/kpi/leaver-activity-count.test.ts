@@ -198,3 +198,89 @@ describe('leaver-activity-count end to end', () => {
     }
   });
 });
+
+/**
+ * The day that holds T (issue 12, item 7). ken left on 10 Mar: stale from 11 Mar 00:00 JST. He
+ * logs in on 12 Mar at 09:00 and at 13:00 JST; evaluated at 12:00 that day, one login has
+ * happened: 1, whatever the aggregate's granularity and however the collections fell.
+ */
+describe('leaver-activity-count: an authentication after T never counts', () => {
+  const line = (hhmm: string) => `192.0.2.1 - ken.ito [12/Mar/2026:${hhmm}:00 +0900] "GET / HTTP/1.1" 200 1 "-" "-"`;
+  const noon = new Date('2026-03-12T12:00:00+09:00');
+
+  async function world() {
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { createMemoryStore } = await import('../../src/evidence/memory-store.ts');
+    const dir = await mkdtemp(join(tmpdir(), 'leaver-t-'));
+    const store = createMemoryStore();
+    const parsed = configSchema.parse({
+      organisation: { name: 'Example', timeZone: 'Asia/Tokyo', internalDomains: ['example.co.jp'], defaultLoginDomain: 'example.co.jp' },
+      sources: [{ id: 'web', kind: 'access-log', format: 'combined', paths: ['access.log'] }],
+      objectives: [
+        { id: 'month', title: 'No access after leaving', kpi: 'leaver-activity-count', target: 0, direction: 'at_most', period: 'month' },
+        { id: 'day', title: 'No access after leaving (a day)', kpi: 'leaver-activity-count', target: 0, direction: 'at_most', period: 'rolling 1 day' },
+      ],
+    });
+    const config = { ...parsed, file: join(dir, 'isms-kpi.yaml'), baseDir: dir, dataDir: dir, env: { secrets: {} } };
+    await store.writeSnapshot({ source: 'hr', kind: 'person', observedAt: new Date('2026-03-01T00:00:00Z'), records: [{ key: 'E001', data: { employeeId: 'E001', email: 'ken.ito@example.co.jp', leaveDate: '2026-03-10' } }] });
+    return { dir, store, config, log: join(dir, 'access.log') };
+  }
+
+  async function values(w: Awaited<ReturnType<typeof world>>, at: Date): Promise<(number | null)[]> {
+    const { evaluateObjectives } = await import('../../src/kpi/evaluate.ts');
+    return (await evaluateObjectives(w.store, w.config, at)).map((r) => r.value);
+  }
+
+  it('two collections (10:00, 14:00): a read as of 12:00 sees only what the 10:00 one stored', async () => {
+    const { writeFile, appendFile, rm } = await import('node:fs/promises');
+    const { runCollection } = await import('../../src/jobs/run-collection.ts');
+    const w = await world();
+    const deps = { config: w.config, store: w.store, log: { info() {}, warn() {}, error() {}, debug() {} } };
+    try {
+      await writeFile(w.log, `${line('09:00')}\n`);
+      await runCollection(deps, 'web', { observedAt: new Date('2026-03-12T10:00:00+09:00') });
+      // The 14:00 collection reads a line of 11:00 that reached the log late, and the 13:00 login.
+      await appendFile(w.log, `${line('11:00')}\n${line('13:00')}\n`);
+      await runCollection(deps, 'web', { observedAt: new Date('2026-03-12T14:00:00+09:00') });
+      // As of 12:00 only what the 10:00 collection stored is known: 1. (Before, the 14:00
+      // collection merged into the row stored at 10:00, and a read as of 12:00 saw 11:00 too.)
+      expect(await values(w, noon)).toEqual([1, 1]);
+      expect(await values(w, new Date('2026-03-12T14:00:00+09:00'))).toEqual([3, 3]);
+      // rolling 1 day at 13 Mar 12:30: (12 Mar 12:30, 13 Mar 12:30] holds the 13:00 login only.
+      expect(await values(w, new Date('2026-03-13T12:30:00+09:00'))).toEqual([3, 1]);
+    } finally {
+      await w.store.close();
+      await rm(w.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('one backfilled export observed at 12:00 that already holds the 13:00 login: 1 as of 12:00', async () => {
+    const { writeFile, rm } = await import('node:fs/promises');
+    const { runCollection } = await import('../../src/jobs/run-collection.ts');
+    const w = await world();
+    try {
+      await writeFile(w.log, `${line('09:00')}\n${line('13:00')}\n`);
+      await runCollection({ config: w.config, store: w.store, log: { info() {}, warn() {}, error() {}, debug() {} } }, 'web', { observedAt: noon });
+      // The day's aggregate holds both; the hour counts put one before 12:00 and one after.
+      expect(await values(w, noon)).toEqual([1, 1]);
+      expect(await values(w, new Date('2026-03-12T12:59:59+09:00'))).toEqual([1, 1]);
+      expect(await values(w, new Date('2026-03-12T13:00:00+09:00'))).toEqual([2, 2]);
+    } finally {
+      await w.store.close();
+      await rm(w.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('dormancy: the last success as of 12:00 is the 09:00 login, not nothing (the day is not dropped)', () => {
+    const canonical = (l: string) => canonicalLogin(l, cfg.identity, cfg.organisation);
+    const r: AccessDayRecord = {
+      account: 'ken.ito', day: '2026-03-12', successes: 2, failures: 0,
+      firstSuccessAt: '2026-03-12T00:00:00.000Z', lastSuccessAt: '2026-03-12T04:00:00.000Z', // 09:00 and 13:00 JST
+      successesByHour: [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1],
+    };
+    const m = accessLastSuccessByLogin([{ data: r }, row('ken.ito', '2026-03-01', 1, '2026-03-01T00:00:00.000Z').data].map((d) => ('data' in d ? d : { data: d })), canonical, noon.getTime(), 'Asia/Tokyo');
+    expect(m.get('ken.ito@example.co.jp')).toBe('2026-03-12T00:00:00.000Z');
+  });
+});

@@ -8,6 +8,7 @@ import type { MediaApprovalRecord } from '../../src/collectors/media-approvals/r
 import type { FactRow } from '../../src/evidence/store.ts';
 import { hostOwnersFromAssets, NO_HOST_OWNERS } from '../../src/kpi/host-owners.ts';
 import { coversDevice, removableMediaApprovalRate, unapprovedRemovableMediaCount, validAt } from '../../src/kpi/removable-media.ts';
+import { reasonGroup, reasonText } from '../../src/i18n/reasons.ts';
 import { bundle, ctx, hr, objective } from './helpers.ts';
 
 const T = '2026-11-20T12:00:00+09:00';
@@ -73,6 +74,18 @@ describe('unapproved-removable-media-count', () => {
     ]);
     // The midnight device-day's first connection is the system's 00:05 (borrowed user), its last Defender's 00:40.
     expect(r.failing[0]!.details).toMatchObject({ firstAt: '2026-10-07T00:05:00.000+09:00', lastAt: '2026-10-07T00:40:00.000+09:00', hosts: ['pc-0077'], serial: 'K1', device: 'Kingston DataTraveler 3.0 0951:1666' });
+  });
+
+  it('the reasons read in Japanese for a Japanese organisation, and group without their figures', async () => {
+    const r = await count();
+    expect(r.failing.map((f) => reasonText(f, 'ja'))).toEqual([
+      '承認 A3 は最初の接続時点で有効期間外（有効期間 2026-10-01 … 2026-10-06T23:59:00+09:00）',
+      '別のデバイスの承認のみ（A2）',
+      'ユーザー不明、端末の管理者も不明',
+      '利用申請の承認なし',
+      '承認 A1 は最初の接続時点で有効期間外（有効期間 2026-10-01 … 2026-10-31）',
+    ]);
+    expect(new Set(r.failing.map((f) => reasonGroup(f, 'en')))).toEqual(new Set(['approval not valid at the first connection', 'approved for other devices only', 'no user, and no owner known for the host', 'no approval']));
   });
 
   it('without an asset inventory the user-less connection of pc-0099 is listed against the host', async () => {

@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
 import parse from 'parse-prometheus-text-format';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseObjective } from '../../src/config/schema.ts';
+import { createMemoryStore } from '../../src/evidence/memory-store.ts';
 import { buildServer, listen } from '../../src/http/server.ts';
+import { bareContext } from '../../src/pages/pages.ts';
+import { Trends } from '../../src/trends/trends.ts';
 import type { KpiResult } from '../../src/kpi/types.ts';
 import { IsmsMetrics } from '../../src/metrics/isms-metrics.ts';
 
@@ -19,9 +21,13 @@ const leavers: KpiResult = {
 };
 const phishingNoData: KpiResult = { ...leavers, objective: 'phishing', kpi: 'phishing-click-rate', value: null, numerator: 0, denominator: 0, target: 0.1, direction: 'at_most', status: 'no_data', failing: [] };
 
+const organisation = { name: 'Example KK', timeZone: 'Asia/Tokyo', fiscalYearStartMonth: 4, internalDomains: ['example.co.jp'], language: 'en' as const };
+
 function serve(m: IsmsMetrics, token?: string) {
-  const server = buildServer({ metrics: () => m.render(), results: () => [leavers], health: async () => ({}), token });
-  return server;
+  const store = createMemoryStore();
+  const config = { organisation, identity: { keys: ['email' as const], aliases: {}, serviceAccounts: { loginPatterns: [], types: [] } }, sources: [], objectives, sourceRecordKinds: {} };
+  const pages = { config, store, trends: new Trends(store, config), now: () => new Date('2026-11-20T03:00:00Z'), results: () => [leavers] };
+  return buildServer({ metrics: () => m.exposition(), health: async () => ({}), pages, ...(token ? { auth: { token } } : {}) });
 }
 
 describe('/metrics over HTTP', () => {
@@ -35,7 +41,7 @@ describe('/metrics over HTTP', () => {
     m.setQueueCounts([{ queue: 'collect', state: 'waiting', count: 4 }]);
     const server = serve(m);
     const { port } = await listen(server, '127.0.0.1', 0);
-    close = () => server.close();
+    close = () => void server.close();
 
     const res = await fetch(`http://127.0.0.1:${port}/metrics`);
     expect(res.status).toBe(200);
@@ -81,27 +87,36 @@ describe('/metrics over HTTP', () => {
     expect(check.status, check.stdout + check.stderr).toBe(0);
   });
 
-  it('requires the bearer token when one is configured, but not on /healthz', async () => {
+  it('requires the bearer token when one is configured (any case of the scheme), but not on /healthz', async () => {
     const m = new IsmsMetrics({ objectives, sourceIds: [], timeZone: 'UTC', defaultMetrics: false });
     const server = serve(m, 's3cret');
-    await listen(server, '127.0.0.1', 0);
-    const port = (server.address() as AddressInfo).port;
-    close = () => server.close();
-    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(401);
-    expect((await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: 'Bearer wrong!' } })).status).toBe(401);
-    expect((await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: 'Bearer s3cret' } })).status).toBe(200);
-    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-    const ev = await fetch(`http://127.0.0.1:${port}/objectives/leavers/evidence`, { headers: { authorization: 'Bearer s3cret' } });
-    expect(((await ev.json()) as KpiResult).failing).toHaveLength(1);
+    const get = (url: string, authorization?: string) => server.inject({ url, headers: authorization ? { authorization } : {} });
+    expect((await get('/metrics')).statusCode).toBe(401);
+    expect((await get('/metrics')).headers['www-authenticate']).toMatch(/^Bearer/);
+    expect((await get('/metrics', 'Bearer wrong!')).statusCode).toBe(401);
+    expect((await get('/metrics', 'Bearer s3cret')).statusCode).toBe(200);
+    expect((await get('/metrics', 'bearer s3cret')).statusCode).toBe(200);
+    expect((await get('/metrics', 'BEARER s3cret')).statusCode).toBe(200);
+    expect((await get('/healthz')).statusCode).toBe(200);
+    // Every other path needs it too: the pages name people and accounts.
+    expect((await get('/')).statusCode).toBe(401);
+    expect((await get('/objectives/leavers/evidence')).statusCode).toBe(401);
+    const ev = await get('/objectives/leavers/evidence', 'Bearer s3cret');
+    const body = ev.json() as { id: string; failing: KpiResult['failing'] };
+    // The JSON contract of `evaluate --format json`: `id`, not `objective`.
+    expect(body.id).toBe('leavers');
+    expect(body.failing).toHaveLength(1);
   });
 
   it('/objectives serves the same JSON contract as `evaluate --format json` (README "JSON contract")', async () => {
     const m = new IsmsMetrics({ objectives, sourceIds: [], timeZone: 'UTC', defaultMetrics: false });
-    const server = buildServer({ metrics: () => m.render(), results: () => [leavers, phishingNoData], health: async () => ({}) });
-    await listen(server, '127.0.0.1', 0);
-    const port = (server.address() as AddressInfo).port;
-    close = () => server.close();
-    const body = (await (await fetch(`http://127.0.0.1:${port}/objectives`)).json()) as Record<string, unknown>;
+    const store = createMemoryStore();
+    const config = { organisation, identity: { keys: ['email' as const], aliases: {}, serviceAccounts: { loginPatterns: [], types: [] } }, sources: [], objectives, sourceRecordKinds: {} };
+    const pages = { config, store, trends: new Trends(store, config), now: () => new Date('2026-11-20T03:00:00Z'), results: () => [leavers, phishingNoData] };
+    const server = buildServer({ metrics: () => m.exposition(), health: async () => ({}), pages });
+    const res = await server.inject({ url: '/objectives', headers: { accept: 'application/json' } });
+    const body = res.json() as Record<string, unknown>;
+    expect((await server.inject({ url: '/objectives.json' })).json()).toEqual(body);
     // Written out from the two results above, key by key, as DESIGN.md's contract lists them.
     expect(body).toEqual({
       evaluatedAt: '2026-11-20T03:00:00.000Z',
@@ -114,10 +129,9 @@ describe('/metrics over HTTP', () => {
 
   it('/objectives before the first evaluation: no instant, no objectives', async () => {
     const m = new IsmsMetrics({ objectives, sourceIds: [], timeZone: 'UTC', defaultMetrics: false });
-    const server = buildServer({ metrics: () => m.render(), results: () => undefined, health: async () => ({}) });
-    await listen(server, '127.0.0.1', 0);
-    const port = (server.address() as AddressInfo).port;
-    close = () => server.close();
-    expect(await (await fetch(`http://127.0.0.1:${port}/objectives`)).json()).toEqual({ evaluatedAt: null, objectives: [] });
+    const store = createMemoryStore();
+    const server = buildServer({ metrics: () => m.exposition(), health: async () => ({}), pages: bareContext(store, organisation, () => undefined) });
+    expect((await server.inject({ url: '/objectives.json' })).json()).toEqual({ evaluatedAt: null, objectives: [] });
+    await store.close();
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The Elasticsearch side of access logs, as pure functions: the search request that reads
  * authentication events as aggregates — a composite aggregation per user, org-local day and index
- * with counts and the latest time per outcome, paged with `after_key` — and the mapping of its
+ * with counts and the first and latest time per outcome, paged with `after_key` — and the mapping of its
  * buckets to AccessDayRecords. No document is pulled.
  *
  * What counts (KPIS.md leaver-activity-count): `event.category: authentication` with
@@ -47,8 +47,10 @@ export function compositeSearch(opts: { from: string; to: string; zone: string; 
           ...(opts.after ? { after: opts.after } : {}),
         },
         aggs: {
-          success: { filter: success, aggs: { last: { max: { field: '@timestamp' } } } },
-          failure: { filter: failure, aggs: { last: { max: { field: '@timestamp' } } } },
+          // First and last per outcome: a bound inside the day (a rolling period's start) is then
+          // placed against them (src/kpi/access-days.ts) instead of guessed.
+          success: { filter: success, aggs: { first: { min: { field: '@timestamp' } }, last: { max: { field: '@timestamp' } } } },
+          failure: { filter: failure, aggs: { first: { min: { field: '@timestamp' } }, last: { max: { field: '@timestamp' } } } },
         },
       },
     },
@@ -59,8 +61,8 @@ export function compositeSearch(opts: { from: string; to: string; zone: string; 
 export interface CompositeBucket {
   key: Record<string, unknown>;
   doc_count: number;
-  success?: { doc_count: number; last?: { value: number | null; value_as_string?: string } };
-  failure?: { doc_count: number; last?: { value: number | null; value_as_string?: string } };
+  success?: { doc_count: number; first?: { value: number | null }; last?: { value: number | null; value_as_string?: string } };
+  failure?: { doc_count: number; first?: { value: number | null }; last?: { value: number | null; value_as_string?: string } };
 }
 
 export interface CompositePage {
@@ -83,9 +85,14 @@ export function bucketRecord(b: CompositeBucket): AccessDayRecord | undefined {
   const failures = b.failure?.doc_count ?? 0;
   if (successes + failures === 0) return undefined;
   const r: AccessDayRecord = { account: user, day, successes, failures };
+  const fs = b.success?.first?.value;
   const ls = b.success?.last?.value;
+  const ff = b.failure?.first?.value;
   const lf = b.failure?.last?.value;
+  // A single event is its own first (see AccessDayRecord).
+  if (successes > 1 && typeof fs === 'number') r.firstSuccessAt = new Date(fs).toISOString();
   if (successes > 0 && typeof ls === 'number') r.lastSuccessAt = new Date(ls).toISOString();
+  if (failures > 1 && typeof ff === 'number') r.firstFailureAt = new Date(ff).toISOString();
   if (failures > 0 && typeof lf === 'number') r.lastFailureAt = new Date(lf).toISOString();
   const index = b.key['index'];
   if (typeof index === 'string') r.where = index;

@@ -112,7 +112,7 @@ export async function collectAccessReviews(source: Source, ctx: CollectContext):
     }
     const first = rows.find((r) => r.record.campaign && r.record.reviewer);
     if (!first) {
-      if (rows.length > 0) for (const r of rows) ctx.reject({ file, line: r.line, field: 'campaign', reason: 'no campaign and reviewer on any row: whose sheet is it?' });
+      for (const r of rows) ctx.reject({ file, line: r.line, field: 'campaign', reason: 'no campaign and reviewer on any row: whose sheet is it?' });
       continue;
     }
     returned.push({ file, mtimeMs, campaign: first.record.campaign!.trim(), reviewer: first.record.reviewer!.trim(), rows });
@@ -134,8 +134,8 @@ export async function collectAccessReviews(source: Source, ctx: CollectContext):
     const m = campaigns.get(r.campaign);
     const sheet = m?.sheets.find((s) => same(s.reviewer, r.reviewer));
     if (!m || !sheet) {
-      const why = !m ? `campaign "${r.campaign}" is not one that was started (no ${MANIFEST_FILE} for it)` : `campaign "${r.campaign}" has no sheet for reviewer "${r.reviewer}"`;
-      for (const row of r.rows) ctx.reject({ file: r.file, line: row.line, field: !m ? 'campaign' : 'reviewer', reason: why });
+      const why = !m ? `campaign "${r.campaign}" is not one that was started (no ${MANIFEST_FILE} for it)` : `campaign "${r.campaign}" has no sheet for this reviewer`;
+      for (const row of r.rows) ctx.reject({ file: r.file, line: row.line, field: !m ? 'campaign' : 'reviewer', reason: why, ...(m ? { value: r.reviewer } : {}) });
       continue;
     }
     const listed = new Map(sheet.accounts.map((a) => [`${a.source.toLowerCase()}\u0000${a.account.toLowerCase()}`, a]));
@@ -148,30 +148,30 @@ export async function collectAccessReviews(source: Source, ctx: CollectContext):
       observedAtMs: ctx.observedAt.getTime(),
     };
     for (const { line, record } of r.rows) {
-      const reject = (field: SheetField, reason: string) => ctx.reject({ file: r.file, line, field, reason });
+      const reject = (field: SheetField, reason: string, value?: string) => ctx.reject({ file: r.file, line, field, reason, ...(value !== undefined ? { value } : {}) });
       if (!same(record.campaign ?? '', r.campaign)) {
-        reject('campaign', `campaign "${record.campaign ?? ''}" on a sheet of "${r.campaign}"`);
+        reject('campaign', `another campaign on a sheet of "${r.campaign}"`, record.campaign ?? '');
         continue;
       }
       if (!same(record.reviewer ?? '', r.reviewer)) {
-        reject('reviewer', `reviewer "${record.reviewer ?? ''}" on the sheet of "${r.reviewer}"`);
+        reject('reviewer', 'another reviewer than the sheet\'s', record.reviewer ?? '');
         continue;
       }
       const key = `${(record.source ?? '').trim().toLowerCase()}\u0000${(record.account ?? '').trim().toLowerCase()}`;
       const account = listed.get(key);
       if (!account) {
-        reject('account', `account "${record.account ?? ''}" (${record.source ?? ''}) is not on this sheet's list: the list was changed`);
+        reject('account', 'not an account on this sheet\'s list: the list was changed', `${record.account ?? ''} (${record.source ?? ''})`);
         continue;
       }
       const firstLine = seen.get(key);
       if (firstLine !== undefined) {
-        reject('account', `account "${record.account}" again (first on line ${firstLine})`);
+        reject('account', `the same account again (first on line ${firstLine})`, record.account);
         continue;
       }
       seen.set(key, line);
       const d = readReturnedRow(record, opts);
       if (!d.ok) {
-        reject(d.field, d.reason);
+        reject(d.field, d.reason, d.value);
         continue;
       }
       if (d.decision === undefined) continue;

@@ -47,7 +47,7 @@ export function parseDecision(raw: string): 'keep' | 'remove' | undefined {
 export type ReturnedRow =
   | { ok: true; decision: 'keep' | 'remove'; reviewedBy: string; reviewedAt: string; reviewedAtFrom: 'sheet' | 'returned-file' }
   | { ok: true; decision?: undefined }
-  | { ok: false; field: SheetField; reason: string };
+  | { ok: false; field: SheetField; reason: string; value?: string };
 
 export interface ReturnedRowOptions {
   zone: string;
@@ -63,7 +63,7 @@ export function readReturnedRow(row: Partial<Record<SheetField, string>>, opts: 
   const raw = (row.decision ?? '').trim();
   if (raw === '') return { ok: true };
   const decision = parseDecision(raw);
-  if (!decision) return { ok: false, field: 'decision', reason: `unknown decision "${raw}" (expected keep or remove)` };
+  if (!decision) return { ok: false, field: 'decision', reason: 'unknown decision (expected keep or remove)', value: raw };
   const reviewedBy = (row.reviewedBy ?? '').trim();
   if (!reviewedBy) return { ok: false, field: 'reviewedBy', reason: 'a decision without reviewed_by: who reviewed it?' };
   let reviewedAt = opts.fileTime;
@@ -71,13 +71,13 @@ export function readReturnedRow(row: Partial<Record<SheetField, string>>, opts: 
   const at = (row.reviewedAt ?? '').trim();
   if (at !== '') {
     const t = parseTimestamp(at, { zone: opts.zone, format: opts.dateFormat });
-    if (!t.ok) return { ok: false, field: 'reviewedAt', reason: `reviewed_at: ${t.error}` };
+    if (!t.ok) return { ok: false, field: 'reviewedAt', reason: `reviewed_at: ${t.error}`, value: at };
     reviewedAt = t.value;
     from = 'sheet';
   }
   const ms = Date.parse(reviewedAt);
-  if (ms < opts.startedAtMs) return { ok: false, field: 'reviewedAt', reason: `reviewed_at ${at || reviewedAt} is before the campaign started` };
-  if (ms > opts.observedAtMs) return { ok: false, field: 'reviewedAt', reason: `reviewed_at ${at || reviewedAt} is after the sheet was collected` };
+  if (ms < opts.startedAtMs) return { ok: false, field: 'reviewedAt', reason: 'reviewed_at is before the campaign started', value: at || reviewedAt };
+  if (ms > opts.observedAtMs) return { ok: false, field: 'reviewedAt', reason: 'reviewed_at is after the sheet was collected', value: at || reviewedAt };
   return { ok: true, decision, reviewedBy, reviewedAt, reviewedAtFrom: from };
 }
 

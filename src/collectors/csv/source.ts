@@ -32,7 +32,8 @@ export class KeyGuard {
   accept(key: string, line: number): boolean {
     const first = this.seen.get(key);
     if (first !== undefined) {
-      this.reject({ file: this.file, line, reason: `duplicate ${this.what} "${key.replaceAll("\u001f", " / ")}" (first on line ${first})` });
+      // The key is personal data (an email, an account): it travels apart from the reason.
+      this.reject({ file: this.file, line, reason: `duplicate ${this.what} (first on line ${first})`, value: key.replaceAll('\u001f', ' / ') });
       return false;
     }
     this.seen.set(key, line);
@@ -41,7 +42,7 @@ export class KeyGuard {
 }
 
 /** A parsed row: the keyed record, or the field and reason it was rejected for. */
-export type RowResult<T> = { ok: true; key: string; data: T } | { ok: false; field?: string; reason: string };
+export type RowResult<T> = { ok: true; key: string; data: T } | { ok: false; field?: string; reason: string; value?: string };
 
 /** How often (in records) collectors report progress. */
 export const PROGRESS_EVERY = 10_000;
@@ -84,7 +85,7 @@ export function snapshotRecords<T, R extends { line: number; record: Record<stri
       if (++n % PROGRESS_EVERY === 0) ctx.progress(n);
       const r = opts.parse(record);
       if (r === null) return undefined;
-      if (!r.ok) ctx.reject({ file, line, field: r.field, reason: r.reason });
+      if (!r.ok) ctx.reject({ file, line, field: r.field, reason: r.reason, ...(r.value !== undefined ? { value: r.value } : {}) });
       else if (keys.accept(r.key, line)) return { key: r.key, data: r.data };
       return undefined;
     },

@@ -39,7 +39,7 @@ export function parsePersonRow(row: Partial<Record<HrField, string>>, opts: HrRo
   const employeeId = row.employeeId || undefined;
   const email = row.email ? row.email.toLowerCase() : undefined;
   if (!employeeId && !email) return { ok: false, reason: 'neither employee id nor email' };
-  if (email !== undefined && !/^[^@\s]+@[^@\s]+$/.test(email)) return { ok: false, field: 'email', reason: `not an email address: "${row.email}"` };
+  if (email !== undefined && !/^[^@\s]+@[^@\s]+$/.test(email)) return { ok: false, field: 'email', reason: 'not an email address', value: row.email! };
   const person: PersonRecord = {};
   if (employeeId) person.employeeId = employeeId;
   if (email) person.email = email;
@@ -50,7 +50,7 @@ export function parsePersonRow(row: Partial<Record<HrField, string>>, opts: HrRo
     const v = row[field];
     if (!v) continue;
     const d = parseDate(v, { zone: opts.zone, format: opts.dateFormat });
-    if (!d.ok) return { ok: false, field, reason: `${field}: ${d.error}` };
+    if (!d.ok) return { ok: false, field, reason: `${field}: ${d.error}`, value: v };
     person[field] = d.value;
   }
   if (person.hireDate && person.leaveDate && person.leaveDate < person.hireDate) {
@@ -60,7 +60,7 @@ export function parsePersonRow(row: Partial<Record<HrField, string>>, opts: HrRo
     const s = row.status.toLowerCase();
     if (opts.leftStatuses.some((l) => l.toLowerCase() === s)) {
       // A leaver without a date cannot be placed in any period; keeping them would hide an account to remove.
-      return { ok: false, field: 'leaveDate', reason: `status "${row.status}" means the person left, but the leave date is empty` };
+      return { ok: false, field: 'leaveDate', reason: 'the status means the person left, but the leave date is empty', value: row.status };
     }
   }
   if (row.departmentHead) person.departmentHead = row.departmentHead;

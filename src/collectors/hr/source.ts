@@ -1,10 +1,11 @@
 /** The `hr-roster` source kind: HR's roster export (CSV), one row per employment. */
 import { z } from 'zod';
-import { columnsField, commonSourceFields, dateFormatField, pathField } from '../../config/fields.ts';
+import { columnsField, commonSourceFields, dateFormatField, pathField, snapshotSourceFields } from '../../config/fields.ts';
 import { defineSourceKind } from '../source-kind.ts';
 
 export const hrSourceSchema = z.strictObject({
   ...commonSourceFields,
+  ...snapshotSourceFields,
   kind: z.literal('hr-roster'),
   path: pathField,
   delimiter: z.string().optional(),

@@ -3,15 +3,22 @@
  * whole (100,000 users is ~70 MB) and a plain array is parsed user by user; the array may be
  * the top level or wrapped as a Graph page (`value`), a Directory list (`users`) or a realm export
  * (`users`). For JSON, a rejection's `line` is the user's 1-based position in the array.
+ *
+ * The API formats (`okta-api`, `entra-api`, `google-api`, `keycloak-api`) hand each page's raw
+ * users to the same parsers as their file twins, so a user gives the same account whichever way
+ * it arrives; a rejection then names the endpoint and the user's position in the listing.
  */
 import type { SourceOf } from '../../config/source-kinds.ts';
 import type { AccountRecord, Keyed } from '../../evidence/records.ts';
-import { EvidenceInputError } from '../../errors.ts';
+import { EvidenceInputError, UsageError } from '../../errors.ts';
 import type { Rejection } from '../../evidence/store.ts';
 import { decodeBytes, readFileBytes, readTextFile } from '../csv/decode.ts';
 import { readCsvRows, type CsvRow } from '../csv/read.ts';
 import { eachRow, KeyGuard, PROGRESS_EVERY, sourcePath, sourceZone, type RowResult } from '../csv/source.ts';
-import type { CollectContext, Collector, SnapshotOutput } from '../types.ts';
+import type { HttpDeps } from '../api/http.ts';
+import { apiRecords } from '../api/records.ts';
+import type { CheckResult, CollectContext, Collector, SnapshotOutput } from '../types.ts';
+import type { IdpFileSource } from './formats.ts';
 import { ENTRA_FIELDS, parseEntraRow, parseEntraUser } from './entra.ts';
 import { GENERIC_ACCOUNT_FIELDS, parseGenericAccountRow } from './generic.ts';
 import { GOOGLE_FIELDS, parseGoogleRow, parseGoogleUser } from './google.ts';
@@ -22,7 +29,7 @@ import { parseOktaUser } from './okta.ts';
 type IdpSource = SourceOf<'idp'>;
 type JsonParser = (u: unknown, zone: string) => RowResult<AccountRecord>;
 
-const JSON_FORMATS: Partial<Record<IdpSource['format'], JsonParser>> = {
+const JSON_FORMATS: Partial<Record<IdpFileSource['format'], JsonParser>> = {
   'okta-json': parseOktaUser,
   'entra-json': parseEntraUser,
   'google-json': parseGoogleUser,
@@ -183,34 +190,85 @@ function fromCsv<F extends string>(file: string, rows: Iterable<CsvRow<F>> | Asy
   );
 }
 
-export const idpCollector: Collector<'idp', 'account'> = {
-  sourceKind: 'idp',
-  recordKind: 'account',
-  async collect(source: IdpSource, ctx: CollectContext): Promise<SnapshotOutput<'account'>> {
-    const file = sourcePath(source, ctx);
-    const zone = sourceZone(source, ctx);
-    const jsonParser = JSON_FORMATS[source.format];
-    if (jsonParser) {
-      const users = await readJsonAccounts(file, source.encoding, jsonParser, zone);
-      return { type: 'snapshot', records: fromJson(file, users, ctx) };
+/** The API formats: their pages of raw users, the endpoint rejections name, the parser, the check. */
+interface ApiFormat<S> {
+  pages(source: S, ctx: CollectContext, deps?: HttpDeps): AsyncIterable<unknown[]>;
+  endpoint(source: S): string;
+  parse(u: unknown, zone: string): RowResult<AccountRecord>;
+  check(source: S, ctx: CollectContext, deps?: HttpDeps): Promise<CheckResult>;
+}
+
+async function apiFormat(format: string): Promise<ApiFormat<never> | undefined> {
+  switch (format) {
+    case 'okta-api': {
+      const m = await import('./okta-api.ts');
+      return { pages: m.oktaUserPages, endpoint: m.oktaEndpoint, parse: m.parseOktaApiUser, check: m.checkOkta } as ApiFormat<never>;
     }
-    const common = { encoding: source.encoding, delimiter: source.delimiter, columns: source.columns, reject: (r: Rejection) => ctx.reject(r) };
-    const format = source.dateFormat;
-    switch (source.format) {
-      case 'entra-csv': {
-        const { rows } = await readCsvRows(file, { ...common, fields: ENTRA_FIELDS });
-        return { type: 'snapshot', records: fromCsv(file, rows, (r) => parseEntraRow(r, zone, format), ctx) };
-      }
-      case 'google-csv': {
-        const { rows } = await readCsvRows(file, { ...common, fields: GOOGLE_FIELDS });
-        return { type: 'snapshot', records: fromCsv(file, rows, (r) => parseGoogleRow(r, zone, format), ctx) };
-      }
-      case 'generic-csv': {
-        const { rows } = await readCsvRows(file, { ...common, fields: GENERIC_ACCOUNT_FIELDS, oneOf: [['enabled', 'status']] });
-        return { type: 'snapshot', records: fromCsv(file, rows, (r) => parseGenericAccountRow(r, zone, format), ctx) };
-      }
-      default:
-        throw new EvidenceInputError(file, `unsupported IdP format "${source.format}"`);
+    case 'entra-api': {
+      const m = await import('./entra-api.ts');
+      return { pages: m.entraUserPages, endpoint: m.entraEndpoint, parse: m.parseEntraApiUser, check: m.checkEntra } as ApiFormat<never>;
     }
-  },
-};
+    case 'google-api': {
+      const m = await import('./google-api.ts');
+      return { pages: m.googleUserPages, endpoint: m.googleEndpoint, parse: m.parseGoogleApiUser, check: m.checkGoogle } as ApiFormat<never>;
+    }
+    case 'keycloak-api': {
+      const m = await import('./keycloak-api.ts');
+      return { pages: m.keycloakUserPages, endpoint: m.keycloakEndpoint, parse: m.parseKeycloakApiUser, check: m.checkKeycloak } as ApiFormat<never>;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** @param deps the HTTP layer's fetch, sleep and clock (tests make waits instant). */
+export function createIdpCollector(deps?: HttpDeps): Collector<'idp', 'account'> {
+  return {
+    sourceKind: 'idp',
+    recordKind: 'account',
+    async collect(source: IdpSource, ctx: CollectContext): Promise<SnapshotOutput<'account'>> {
+      const api = await apiFormat(source.format);
+      if (api) {
+        const zone = sourceZone(source, ctx);
+        const endpoint = api.endpoint(source as never);
+        return { type: 'snapshot', records: apiRecords(endpoint, api.pages(source as never, ctx, deps), (u) => api.parse(u, zone), ctx, 'account id') };
+      }
+      return collectFile(source as IdpFileSource, ctx);
+    },
+    async check(source: IdpSource, ctx: CollectContext): Promise<CheckResult> {
+      const api = await apiFormat(source.format);
+      if (!api) throw new UsageError(`source "${source.id}" reads a file (${source.format}); --check is for API formats`);
+      return api.check(source as never, ctx, deps);
+    },
+  };
+}
+
+async function collectFile(source: IdpFileSource, ctx: CollectContext): Promise<SnapshotOutput<'account'>> {
+  const file = sourcePath(source, ctx);
+  const zone = sourceZone(source, ctx);
+  const jsonParser = JSON_FORMATS[source.format];
+  if (jsonParser) {
+    const users = await readJsonAccounts(file, source.encoding, jsonParser, zone);
+    return { type: 'snapshot', records: fromJson(file, users, ctx) };
+  }
+  const common = { encoding: source.encoding, delimiter: source.delimiter, columns: source.columns, reject: (r: Rejection) => ctx.reject(r) };
+  const format = source.dateFormat;
+  switch (source.format) {
+    case 'entra-csv': {
+      const { rows } = await readCsvRows(file, { ...common, fields: ENTRA_FIELDS });
+      return { type: 'snapshot', records: fromCsv(file, rows, (r) => parseEntraRow(r, zone, format), ctx) };
+    }
+    case 'google-csv': {
+      const { rows } = await readCsvRows(file, { ...common, fields: GOOGLE_FIELDS });
+      return { type: 'snapshot', records: fromCsv(file, rows, (r) => parseGoogleRow(r, zone, format), ctx) };
+    }
+    case 'generic-csv': {
+      const { rows } = await readCsvRows(file, { ...common, fields: GENERIC_ACCOUNT_FIELDS, oneOf: [['enabled', 'status']] });
+      return { type: 'snapshot', records: fromCsv(file, rows, (r) => parseGenericAccountRow(r, zone, format), ctx) };
+    }
+    default:
+      throw new EvidenceInputError(file, `unsupported IdP format "${source.format}"`);
+  }
+}
+
+export const idpCollector = createIdpCollector();

@@ -61,3 +61,22 @@ export function parseOktaUser(u: unknown, zone: string): RowResult<AccountRecord
     return { ok: true, key: id, data: account };
   });
 }
+
+/**
+ * Factor types that are not a second factor: a security question is something the user knows,
+ * like the password, so it does not make sign-in multi-factor.
+ */
+const NOT_SECOND_FACTOR = new Set(['question', 'password']);
+
+/**
+ * MFA enrolment from a user's factors (`GET /api/v1/users/{id}/factors`): enrolled when at least
+ * one factor other than a security question is ACTIVE (PENDING_ACTIVATION and NOT_SETUP are not
+ * enrolled yet). Not an array: undefined (unknown, which counts against mfa-coverage).
+ */
+export function oktaMfaEnrolled(factors: unknown): boolean | undefined {
+  if (!Array.isArray(factors)) return undefined;
+  return factors.some((f) => {
+    const o = obj(f);
+    return o !== undefined && o.status === 'ACTIVE' && !NOT_SECOND_FACTOR.has(String(o.factorType));
+  });
+}

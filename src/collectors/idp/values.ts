@@ -67,7 +67,9 @@ export function instant(v: unknown, zone: string, field: string, format?: string
   notScalar(v, field, 'a timestamp');
   if (typeof v === 'number') {
     if (v <= 0) return undefined;
-    v = String(Math.trunc(v));
+    // A JSON number is epoch milliseconds (Keycloak), however many digits: before
+    // 2001-09-09 it has 12, which the text parser would not read as milliseconds.
+    v = String(Math.trunc(v)).padStart(13, '0');
   }
   const s = String(v);
   if (isNever(s)) return undefined;

@@ -1,10 +1,11 @@
 /** The `incidents` source kind: the incident register (CSV). */
 import { z } from 'zod';
-import { columnsField, commonSourceFields, dateFormatField, pathField } from '../../config/fields.ts';
+import { columnsField, commonSourceFields, dateFormatField, pathField, snapshotSourceFields } from '../../config/fields.ts';
 import { defineSourceKind } from '../source-kind.ts';
 
 export const incidentSourceSchema = z.strictObject({
   ...commonSourceFields,
+  ...snapshotSourceFields,
   kind: z.literal('incidents'),
   path: pathField,
   delimiter: z.string().optional(),

@@ -45,7 +45,7 @@ function person(v: string | undefined): string | undefined {
   return v.includes('@') ? v.toLowerCase() : v;
 }
 
-function completion(who: string, course: string, at: string): RowResult<CompletionRecord> {
+export function completion(who: string, course: string, at: string): RowResult<CompletionRecord> {
   return { ok: true, key: `${course}\u001f${who}\u001f${at}`, data: { person: who, course, completedAt: at } };
 }
 

@@ -29,6 +29,7 @@ export interface ApprovalRowOptions {
 
 /** The device cell (and serial cell) → what it covers, or why it cannot be read. */
 export function parseApprovedDevice(cell: string | undefined, serialCell?: string): ApprovedDevice | string {
+  // (Errors name the problem, not the cell: rejected values are kept apart from reasons.)
   const raw = (cell ?? '').trim();
   const serial = (serialCell ?? '').trim();
   if (raw === '') {
@@ -38,7 +39,7 @@ export function parseApprovedDevice(cell: string | undefined, serialCell?: strin
   if (raw === '*') return { any: true };
   if (!raw.includes(':')) return { serial: raw.toUpperCase() };
   const parts = raw.split(':').map((p) => p.trim());
-  if (parts.length > 3 || parts.slice(0, 2).some((p) => p === '')) return `"${raw}" is not vendor:product or vendor:product:serial`;
+  if (parts.length > 3 || parts.slice(0, 2).some((p) => p === '')) return 'not a serial, vendor:product or vendor:product:serial';
   const [vendor, product, s] = parts as [string, string, string | undefined];
   const out: ApprovedDevice = { vendor, product };
   const sn = s ?? (serial === '' ? undefined : serial);
@@ -63,14 +64,14 @@ export function parseApprovalRow(row: Partial<Record<ApprovalField, string>>, op
   if (!approvalId) return { ok: false, field: 'approvalId', reason: 'no approval id' };
   if (!row.person) return { ok: false, field: 'person', reason: 'no person' };
   const device = parseApprovedDevice(row.device, row.serial);
-  if (typeof device === 'string') return { ok: false, field: 'device', reason: device };
+  if (typeof device === 'string') return { ok: false, field: 'device', reason: device, ...(row.device ? { value: row.device } : {}) };
   if (!row.validFrom) return { ok: false, field: 'validFrom', reason: 'no start of validity' };
   const from = dateOrInstant(row.validFrom, opts);
-  if (!from.ok) return { ok: false, field: 'validFrom', reason: `validFrom: ${from.error}` };
+  if (!from.ok) return { ok: false, field: 'validFrom', reason: `validFrom: ${from.error}`, value: row.validFrom };
   const data: MediaApprovalRecord = { approvalId, person: row.person, device, validFrom: from.value };
   if (row.validTo) {
     const to = dateOrInstant(row.validTo, opts);
-    if (!to.ok) return { ok: false, field: 'validTo', reason: `validTo: ${to.error}` };
+    if (!to.ok) return { ok: false, field: 'validTo', reason: `validTo: ${to.error}`, value: row.validTo };
     // A date runs from its start through its end (a day's length is close enough to order them).
     const start = (v: string) => (v.length === 10 ? Date.parse(`${v}T00:00:00Z`) - offsetMs(v, opts.zone) : Date.parse(v));
     if ((to.value.length === 10 ? start(to.value) + 86_400_000 - 1 : start(to.value)) < start(from.value)) {

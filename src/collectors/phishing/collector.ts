@@ -6,16 +6,18 @@
  */
 import path from 'node:path';
 import type { SourceOf } from '../../config/source-kinds.ts';
-import type { Keyed, PhishingRecord } from '../../evidence/records.ts';
-import { EvidenceInputError } from '../../errors.ts';
+import type { Keyed } from '../../evidence/records.ts';
+import { EvidenceInputError, UsageError } from '../../errors.ts';
+import type { HttpDeps } from '../api/http.ts';
 import { readTextFile } from '../csv/decode.ts';
 import { readCsvRows, type CsvRow } from '../csv/read.ts';
 import type { FieldSpecs } from '../csv/columns.ts';
-import { KeyGuard, sourcePath, sourceZone, type RowResult } from '../csv/source.ts';
+import { KeyGuard, sourcePath, sourceZone } from '../csv/source.ts';
 import { isNever } from '../idp/values.ts';
 import { parseTimestamp } from '../time.ts';
-import type { CollectContext, Collector, SnapshotOutput } from '../types.ts';
-import { eventsOf, failureTimesOf, parseGophishResult, type GophishResult } from './parse.ts';
+import type { CheckResult, CollectContext, Collector, SnapshotOutput } from '../types.ts';
+import { campaignRecords } from './campaign.ts';
+import { parseGophishResult } from './parse.ts';
 
 type Field = 'email' | 'status' | 'reported' | 'send_date' | 'modified_date';
 const FIELDS: FieldSpecs<Field> = {
@@ -27,15 +29,16 @@ const FIELDS: FieldSpecs<Field> = {
 };
 
 type Source = SourceOf<'phishing'>;
+type PhishingFileSource = Extract<Source, { path: string }>;
 
-function configuredLaunch(source: Source, zone: string, file: string): string | undefined {
+function configuredLaunch(source: PhishingFileSource, zone: string, file: string): string | undefined {
   if (!source.launchedAt) return undefined;
   const t = parseTimestamp(source.launchedAt, { zone });
   if (!t.ok) throw new EvidenceInputError(file, `launchedAt in the source config: ${t.error}`);
   return t.value;
 }
 
-async function collectCsv(source: Source, file: string, zone: string, ctx: CollectContext): Promise<Keyed<'phishing'>[]> {
+async function collectCsv(source: PhishingFileSource, file: string, zone: string, ctx: CollectContext): Promise<Keyed<'phishing'>[]> {
   const { rows } = await readCsvRows(file, { encoding: source.encoding, fields: FIELDS, reject: (r) => ctx.reject(r) });
   const all: CsvRow<Field>[] = [];
   if (Symbol.asyncIterator in rows) for await (const row of rows) all.push(row);
@@ -65,7 +68,7 @@ async function collectCsv(source: Source, file: string, zone: string, ctx: Colle
   return out;
 }
 
-async function collectJson(source: Source, file: string, zone: string, ctx: CollectContext): Promise<Keyed<'phishing'>[]> {
+async function collectJson(source: PhishingFileSource, file: string, zone: string, ctx: CollectContext): Promise<Keyed<'phishing'>[]> {
   const { text } = await readTextFile(file, source.encoding);
   let doc: unknown;
   try {
@@ -73,47 +76,41 @@ async function collectJson(source: Source, file: string, zone: string, ctx: Coll
   } catch (e) {
     throw new EvidenceInputError(file, `not valid JSON: ${(e as Error).message}`, { cause: e });
   }
-  const campaigns = (Array.isArray(doc) ? doc : [doc]) as Record<string, unknown>[];
+  const campaigns = Array.isArray(doc) ? doc : [doc];
   const keys = new KeyGuard(file, (r) => ctx.reject(r), 'recipient');
-  const out: Keyed<'phishing'>[] = [];
-  const configured = configuredLaunch(source, zone, file);
-  campaigns.forEach((c, ci) => {
-    if (!c || typeof c !== 'object' || !Array.isArray(c.results)) {
-      throw new EvidenceInputError(file, `campaign ${ci + 1}: expected a GoPhish campaign object with "results"`);
-    }
-    const campaign = source.campaign && campaigns.length === 1 ? source.campaign : String(c.name ?? c.id ?? `campaign ${ci + 1}`);
-    let launchedAt = configured;
-    for (const k of ['launch_date', 'created_date'] as const) {
-      const v = c[k];
-      if (launchedAt || typeof v !== 'string' || isNever(v)) continue;
-      const t = parseTimestamp(v, { zone });
-      if (!t.ok) throw new EvidenceInputError(file, `campaign "${campaign}": ${k}: ${t.error}`);
-      launchedAt = t.value;
-    }
-    const opts = { campaign, launchedAt, zone, events: eventsOf(c.timeline), failedAt: failureTimesOf(c.timeline, zone) };
-    (c.results as unknown[]).forEach((res, i) => {
-      const r: RowResult<PhishingRecord> =
-        res && typeof res === 'object' ? parseGophishResult(res as GophishResult, opts) : { ok: false, reason: 'result is not an object' };
-      const line = i + 1;
-      if (!r.ok) ctx.reject({ file, line, field: r.field, reason: `campaign "${campaign}": ${r.reason}` });
-      else if (keys.accept(r.key, line)) out.push({ key: r.key, data: r.data });
-    });
-  });
-  return out;
+  const launchedAt = configuredLaunch(source, zone, file);
+  const campaign = source.campaign && campaigns.length === 1 ? source.campaign : undefined;
+  return campaigns.flatMap((c, ci) => campaignRecords(c, ci, { campaign, launchedAt, zone, file, keys }, ctx));
 }
 
 async function* iterate<T>(items: T[]): AsyncGenerator<T> {
   yield* items;
 }
 
-export const phishingCollector: Collector<'phishing', 'phishing'> = {
-  sourceKind: 'phishing',
-  recordKind: 'phishing',
-  async collect(source: Source, ctx: CollectContext): Promise<SnapshotOutput<'phishing'>> {
-    const file = sourcePath(source, ctx);
-    const zone = sourceZone(source, ctx);
-    const records = source.format === 'gophish-json' ? await collectJson(source, file, zone, ctx) : await collectCsv(source, file, zone, ctx);
-    ctx.progress(records.length, records.length);
-    return { type: 'snapshot', records: iterate(records) };
-  },
-};
+/** @param deps the HTTP layer's fetch, sleep and clock (tests make waits instant). */
+export function createPhishingCollector(deps?: HttpDeps): Collector<'phishing', 'phishing'> {
+  return {
+    sourceKind: 'phishing',
+    recordKind: 'phishing',
+    async collect(source: Source, ctx: CollectContext): Promise<SnapshotOutput<'phishing'>> {
+      if (source.format === 'gophish-api') {
+        const { gophishRecords } = await import('./gophish-api.ts');
+        const records = await gophishRecords(source, ctx, deps);
+        ctx.progress(records.length, records.length);
+        return { type: 'snapshot', records: iterate(records) };
+      }
+      const file = sourcePath(source, ctx);
+      const zone = sourceZone(source, ctx);
+      const records = source.format === 'gophish-json' ? await collectJson(source, file, zone, ctx) : await collectCsv(source, file, zone, ctx);
+      ctx.progress(records.length, records.length);
+      return { type: 'snapshot', records: iterate(records) };
+    },
+    async check(source: Source, ctx: CollectContext): Promise<CheckResult> {
+      if (source.format !== 'gophish-api') throw new UsageError(`source "${source.id}" reads a file (${source.format}); --check is for API formats`);
+      const { checkGophish } = await import('./gophish-api.ts');
+      return checkGophish(source, ctx, deps);
+    },
+  };
+}
+
+export const phishingCollector = createPhishingCollector();

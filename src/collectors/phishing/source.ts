@@ -1,11 +1,17 @@
-/** The `phishing` source kind: phishing-drill campaign results (GoPhish). */
+/**
+ * The `phishing` source kind: phishing-drill campaign results (GoPhish), from an exported file
+ * or pulled from GoPhish's API on a schedule (`gophish-api`: every campaign, see gophish-api.ts
+ * for how that stays a snapshot).
+ */
 import { z } from 'zod';
-import { commonSourceFields, pathField } from '../../config/fields.ts';
+import { commonSourceFields, isoDate, pathField, snapshotSourceFields } from '../../config/fields.ts';
+import { apiFields, baseUrlField, envName } from '../api/fields.ts';
 import { defineSourceKind } from '../source-kind.ts';
 
-export const phishingSourceSchema = z.strictObject({
-  ...commonSourceFields,
-  kind: z.literal('phishing'),
+const common = { ...commonSourceFields, ...snapshotSourceFields, kind: z.literal('phishing') };
+
+const fileSchema = z.strictObject({
+  ...common,
   format: z.enum(['gophish-csv', 'gophish-json']),
   path: pathField,
   /** Campaign name when the file does not carry one (CSV). Default: the file name. */
@@ -13,6 +19,19 @@ export const phishingSourceSchema = z.strictObject({
   /** Launch time when the file does not carry one. */
   launchedAt: z.string().optional(),
 });
+
+const apiSchema = z.strictObject({
+  ...common,
+  format: z.literal('gophish-api'),
+  /** The admin server, e.g. `https://gophish.example.co.jp:3333`. */
+  baseUrl: baseUrlField,
+  apiKeyEnv: envName.describe('Variable holding the GoPhish API key (Settings → API Key).'),
+  /** Campaigns launched before this date are not read. */
+  since: isoDate.optional(),
+  ...apiFields,
+});
+
+export const phishingSourceSchema = z.discriminatedUnion('format', [fileSchema, apiSchema]);
 export type PhishingSourceConfig = z.output<typeof phishingSourceSchema>;
 
 declare module '../../config/source-kinds.ts' {
@@ -23,7 +42,7 @@ declare module '../../config/source-kinds.ts' {
 
 export const phishingSourceKind = defineSourceKind({
   kind: 'phishing',
-  summary: 'phishing-drill results per recipient (GoPhish CSV or API JSON)',
+  summary: 'phishing-drill results per recipient (GoPhish CSV, API JSON, or its API)',
   config: phishingSourceSchema,
   records: 'phishing',
   semantics: 'snapshot',

@@ -14,7 +14,7 @@ export const defaultOps: JobOps = {
   },
   shard: (deps, sourceId, shard, observedAt) => runShard(deps, sourceId, shard, observedAt),
   finish: (deps, sourceId, results, observedAt) => finishSharded(deps, sourceId, results, observedAt),
-  evaluate: (deps, at) => evaluateObjectives(deps.store, deps.config, at),
+  evaluate: (deps, at) => (deps.evaluate ? deps.evaluate(at) : evaluateObjectives(deps.store, deps.config, at)),
   async recordFailure(deps, sourceId, observedAt, error) {
     const source = findSource(deps.config, sourceId);
     const now = (deps.now ?? (() => new Date()))().toISOString();

@@ -5,6 +5,7 @@
  */
 import { UnrecoverableError } from 'bullmq';
 import { ConfigError, EvidenceInputError, IsmsError, StoreError, TransientError, UsageError } from '../../errors.ts';
+import { redactSecrets } from '../../redact.ts';
 
 /** Node/system error codes that mean "the other side went away or was slow". */
 const TRANSIENT_CODES = new Set([
@@ -31,6 +32,9 @@ export function classifyError(err: unknown): Disposition {
 /** What a processor throws: the original error, or an UnrecoverableError carrying its message. */
 export function forQueue(err: unknown): Error {
   const e = err instanceof Error ? err : new Error(String(err));
+  // What the queue keeps (failedReason, `isms-kpi jobs`) never holds a credential. Errors of our
+  // own family are redacted when made; others (a client library's) are redacted here.
+  if (!(e instanceof IsmsError)) e.message = redactSecrets(e.message);
   if (classifyError(e) === 'retry' || e instanceof UnrecoverableError) return e;
   const code = e instanceof IsmsError ? `${e.code}: ` : '';
   const out = new UnrecoverableError(`${code}${e.message}`);

@@ -194,7 +194,8 @@ function serveEvents(events: Ev[]): void {
     const after = comp.after ? `${comp.after.user}\u0000${comp.after.day}\u0000${comp.after.index}` : '';
     const page = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).filter(([k]) => k > after).slice(0, comp.size).map(([, g]) => g);
     const last = (xs: number[]) => (xs.length ? { value: Math.max(...xs), value_as_string: new Date(Math.max(...xs)).toISOString() } : { value: null });
-    const buckets = page.map((g) => ({ key: g.key, doc_count: g.s.length + g.f.length, success: { doc_count: g.s.length, last: last(g.s) }, failure: { doc_count: g.f.length, last: last(g.f) } }));
+    const first = (xs: number[]) => (xs.length ? { value: Math.min(...xs) } : { value: null });
+    const buckets = page.map((g) => ({ key: g.key, doc_count: g.s.length + g.f.length, success: { doc_count: g.s.length, first: first(g.s), last: last(g.s) }, failure: { doc_count: g.f.length, first: first(g.f), last: last(g.f) } }));
     return { took: 1, timed_out: false, hits: { total: { value: 0, relation: 'eq' }, hits: [] }, aggregations: { by_user_day: { buckets, ...(buckets.length ? { after_key: buckets.at(-1)!.key } : {}) } } };
   });
 }
@@ -241,7 +242,7 @@ describe('access-log-elasticsearch in time slices (the queue flow)', () => {
     expect(facts(merged).map((f) => f.data)).toEqual([
       // In key order (day, then account).
       { account: 'ken.ito', day: '2026-03-01', successes: 1, failures: 1, lastSuccessAt: '2026-03-01T01:00:00.000Z', lastFailureAt: '2026-03-01T02:00:00.000Z', where: 'filebeat-a' },
-      { account: 'ken.ito', day: '2026-03-05', successes: 2, failures: 0, lastSuccessAt: '2026-03-05T03:00:00.000Z', where: 'filebeat-a' },
+      { account: 'ken.ito', day: '2026-03-05', successes: 2, failures: 0, firstSuccessAt: '2026-03-05T00:00:00.000Z', lastSuccessAt: '2026-03-05T03:00:00.000Z', where: 'filebeat-a' },
       { account: 'aya', day: '2026-03-07', successes: 1, failures: 0, lastSuccessAt: '2026-03-07T14:59:00.000Z', where: 'winlogbeat-b' },
       { account: 'aya', day: '2026-03-08', successes: 0, failures: 1, lastFailureAt: '2026-03-07T15:00:00.000Z', where: 'winlogbeat-b' },
       { account: 'aya', day: '2026-03-10', successes: 1, failures: 0, lastSuccessAt: '2026-03-10T00:00:00.000Z', where: 'winlogbeat-b' },

@@ -25,19 +25,23 @@ describe('parsePersonRow', () => {
     expect(parsePersonRow({ email: 'Ken@Example.co.jp' }, opts)).toEqual({ ok: true, key: 'ken@example.co.jp', data: { email: 'ken@example.co.jp' } });
   });
 
+  // The rejected value travels apart from the reason (it may be personal data: collect prints it
+  // only with --show-values).
   it.each([
-    [{ name: 'x' }, undefined, 'neither employee id nor email'],
-    [{ employeeId: '1', email: 'not-an-address' }, 'email', 'not an email address: "not-an-address"'],
-    [{ employeeId: '1', hireDate: '2026-02-30' }, 'hireDate', 'hireDate: unreadable date "2026-02-30"'],
-    [{ employeeId: '1', status: '退職' }, 'leaveDate', 'status "退職" means the person left, but the leave date is empty'],
-    [{ employeeId: '1', status: 'LEFT' }, 'leaveDate', 'status "LEFT" means the person left'],
-    [{ employeeId: '1', hireDate: '2026-04-02', leaveDate: '2026-04-01' }, 'leaveDate', 'leave date 2026-04-01 is before hire date 2026-04-02'],
-  ])('rejects %o (%s)', (row, field, reason) => {
+    [{ name: 'x' }, undefined, 'neither employee id nor email', undefined],
+    [{ employeeId: '1', email: 'not-an-address' }, 'email', 'not an email address', 'not-an-address'],
+    [{ employeeId: '1', hireDate: '2026-02-30' }, 'hireDate', 'hireDate: unreadable date', '2026-02-30'],
+    [{ employeeId: '1', status: '退職' }, 'leaveDate', 'the status means the person left, but the leave date is empty', '退職'],
+    [{ employeeId: '1', status: 'LEFT' }, 'leaveDate', 'the status means the person left', 'LEFT'],
+    [{ employeeId: '1', hireDate: '2026-04-02', leaveDate: '2026-04-01' }, 'leaveDate', 'leave date 2026-04-01 is before hire date 2026-04-02', undefined],
+  ])('rejects %o (%s)', (row, field, reason, value) => {
     const r = parsePersonRow(row, opts);
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.field).toBe(field);
       expect(r.reason).toContain(reason);
+      expect(r.value).toBe(value);
+      if ('email' in row) expect(r.reason).not.toContain(row.email);
     }
   });
 
@@ -68,13 +72,18 @@ describe('hr-roster collector', () => {
         },
       },
       { key: 'noid@example.co.jp', data: { email: 'noid@example.co.jp', name: 'No Id', department: 'IT', status: 'active', hireDate: '2021-01-01' } },
+      // Line 9 repeats E001 with another hire date: a second employment of the same person, kept
+      // under its own key (the earlier employment keeps the bare id).
+      {
+        key: 'E001\u001fhired 2021-01-01',
+        data: { employeeId: 'E001', email: 'dup@example.co.jp', name: 'Duplicate', department: 'IT', status: 'active', hireDate: '2021-01-01' },
+      },
     ]);
     const file = path.join(FIXTURES, 'roster-en-crlf.csv');
     expect(rejections).toEqual([
-      { file, line: 5, field: 'hireDate', reason: expect.stringContaining('hireDate: unreadable date "2026-02-30"') },
+      { file, line: 5, field: 'hireDate', reason: expect.stringContaining('hireDate: unreadable date'), value: '2026-02-30' },
       { file, line: 6, reason: 'expected 8 columns as in the header, found 3' },
-      { file, line: 7, field: 'leaveDate', reason: 'status "terminated" means the person left, but the leave date is empty' },
-      { file, line: 9, reason: 'duplicate person "E001" (first on line 2)' },
+      { file, line: 7, field: 'leaveDate', reason: 'the status means the person left, but the leave date is empty', value: 'terminated' },
       { file, line: 11, field: 'leaveDate', reason: 'leave date 2022-09-30 is before hire date 2022-10-01' },
     ]);
   });
@@ -95,7 +104,7 @@ describe('hr-roster collector', () => {
     const { ctx, rejections } = testContext({ baseDir: dir });
     const records = await collectAll(hrCollector, sourceOf({ kind: 'hr-roster', path: 'roster.csv' }), ctx);
     expect(records).toEqual(japaneseExpected);
-    expect(rejections).toEqual([{ file: path.join(dir, 'roster.csv'), line: 4, field: 'leaveDate', reason: 'status "退職" means the person left, but the leave date is empty' }]);
+    expect(rejections).toEqual([{ file: path.join(dir, 'roster.csv'), line: 4, field: 'leaveDate', reason: 'the status means the person left, but the leave date is empty', value: '退職' }]);
   });
 
   it('UTF-8 with BOM and a column mapping to other Japanese headers', async () => {
