@@ -10,7 +10,8 @@
  * A connection reported without a user (Windows 6416 names the system) takes the user another
  * report gives for the same host, device and day (Defender's logged-on account), when there is
  * exactly one.
- * A device is its serial when it has one, else vendor and product.
+ * A device is its serial when it has one, else vendor and product; what any report says of a
+ * serial's vendor and product ids or names holds for every device-day of that serial.
  *
  * A device-day is approved when an approval of that person covers the device at the day's
  * first connection: its validity from the start of `validFrom` (a date) or exactly then (an
@@ -177,7 +178,15 @@ async function collectDeviceDays(rows: AsyncIterable<FactRow<'device-day'>>, ind
   // The user another source (or event) gives for the same host, device and day: Windows reports
   // a plug as the system, Defender may name who was logged on.
   const userOf = new Map<string, string | null>();
+  // What any report says of a serial's vendor and product: Defender names a stick, Windows' USB
+  // event and the kernel give its ids; an approval by ids then covers the Defender device-day too.
+  const known = new Map<string, Pick<DeviceDay, 'vendorId' | 'productId' | 'vendor' | 'product'>>();
   for await (const { data: r } of rows) {
+    if (r.serial) {
+      const k = known.get(r.serial) ?? {};
+      for (const f of ['vendorId', 'productId', 'vendor', 'product'] as const) if (k[f] === undefined && r[f] !== undefined) k[f] = r[f];
+      known.set(r.serial, k);
+    }
     const firstMs = toMillis(r.firstAt, zone);
     if (Number.isNaN(firstMs) || firstMs > T) continue;
     facts.push({ r, firstMs, lastMs: Math.min(toMillis(r.lastAt, zone), T) });
@@ -202,6 +211,10 @@ async function collectDeviceDays(rows: AsyncIterable<FactRow<'device-day'>>, ind
     d.hosts.add(r.host);
     if (r.user) d.users.add(r.user);
     for (const f of ['vendorId', 'productId', 'vendor', 'product', 'serial'] as const) if (d[f] === undefined && r[f] !== undefined) d[f] = r[f];
+  }
+  for (const d of out.values()) {
+    const k = d.serial ? known.get(d.serial) : undefined;
+    if (k) for (const f of ['vendorId', 'productId', 'vendor', 'product'] as const) if (d[f] === undefined && k[f] !== undefined) d[f] = k[f];
   }
   return out;
 }

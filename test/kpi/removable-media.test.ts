@@ -107,6 +107,15 @@ describe('removable-media-approval-rate', () => {
     expect(r.value).toBeCloseTo(8 / 13, 12);
     expect(r.status).toBe('missed');
   });
+  it('a serial\'s ids from another report: Defender names the stick, the kernel gave 0781:5567', async () => {
+    const only = [day('2026-11-05T10:00:00+09:00', { host: 'pc-02', user: 'hanako.suzuki', device: 's:X9', vendor: 'SanDisk', product: 'Cruzer Blade', serial: 'X9' })];
+    expect((await count(only)).value).toBe(1);
+    const withIds = [...only, day('2026-09-01T10:00:00+09:00', { host: 'dev01', device: 's:X9', vendorId: '0781', productId: '5567', serial: 'X9' })];
+    // The September day is outside the quarter; it only says what X9 is.
+    const r = await count(withIds);
+    expect([r.value, r.denominator]).toEqual([0, 1]);
+  });
+
   it('the two hosts are both listed when it is unapproved', async () => {
     const twoHosts = facts.filter((f) => f.device === 's:S9' && f.firstAt.startsWith('2026-10-15')).map((f) => ({ ...f, device: 's:S8', serial: 'S8' }));
     const r = await count(twoHosts);
