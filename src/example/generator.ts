@@ -4,7 +4,10 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ACCESS_REVIEW_DIR, writeAccessReview } from './access-review.ts';
+import { writeDevices } from './devices.ts';
 import { buildMailJournal } from './mail.ts';
+import { writePhishingFollowUp } from './phishing-follow-up.ts';
 import { buildOrganisation, type Organisation } from './model.ts';
 import { FILES, campaignFile, writeCampaign, writeGoogle, writeHr, writeIncidents, writeMoodle, writeOkta } from './writers.ts';
 
@@ -57,6 +60,14 @@ export function generateOrganisation(opts: GenerateOptions): GenerateResult {
     bytes[campaignFile(c)] = writeCampaign(c, opts.outDir);
     return { file: campaignFile(c), name: c.name, launchedAt: new Date(c.launchedAt).toISOString() };
   });
+  // Issue 14's evidence (an access review, removable media, the phishing follow-up): from its own
+  // seeded generator, after everything above, so the exports above are unchanged by it.
+  if (organisation.people.filter((p) => p.case === 'regular').length >= 130) {
+    bytes[`${ACCESS_REVIEW_DIR}/`] = writeAccessReview(organisation, opts.seed, opts.outDir);
+    mkdirSync(join(opts.outDir, 'devices'), { recursive: true });
+    Object.assign(bytes, writeDevices(organisation, opts.outDir));
+    Object.assign(bytes, writePhishingFollowUp(organisation, opts.seed, opts.outDir));
+  }
   return { organisation, files: { ...FILES, mail: MAIL_JOURNAL, phishing }, bytes };
 }
 

@@ -32,7 +32,17 @@ const EXPECTED = {
   'incident-reporting': { kpi: 'incident-report-sla-rate', numerator: 10, denominator: 12, status: 'at_risk', from: '2026-04-01' },
   // Section 6: messages #2, #3, #5, #7, #10, #11 in the population; #3, #7, #11 miss.
   'attachment-encryption': { kpi: 'encryption-miss-rate', numerator: 3, denominator: 6, status: 'missed', from: '2026-10-01' },
+  // Sections 7–12: the access review, removable media, the phishing follow-up.
+  'access-review': { kpi: 'access-review-completion-rate', numerator: 282, denominator: 290, status: 'at_risk', from: '2026-10-01' },
+  'access-review-removals': { kpi: 'access-review-removal-rate', numerator: 3, denominator: 6, status: 'missed', from: '2026-10-01' },
+  'unapproved-usb': { kpi: 'unapproved-removable-media-count', numerator: 4, denominator: 9, value: 4, status: 'missed', from: '2026-10-01' },
+  'usb-approval': { kpi: 'removable-media-approval-rate', numerator: 5, denominator: 9, status: 'missed', from: '2026-10-01' },
+  'phishing-repeaters': { kpi: 'phishing-repeat-clicker-count', numerator: 3, denominator: 60, value: 3, status: 'missed', from: '2025-11-20T12:00' },
+  'phishing-retraining': { kpi: 'post-click-training-rate', numerator: 9, denominator: 14, status: 'missed', from: '2025-11-20T12:00' },
 } as const;
+
+/** A ratio's value is numerator / denominator; a count KPI says its value. */
+const expectedValue = (e: (typeof EXPECTED)[keyof typeof EXPECTED]): number => ('value' in e ? e.value : e.numerator / e.denominator);
 
 const at = (local: string): string => `${local}@example.co.jp`;
 const FAILING = {
@@ -47,6 +57,13 @@ const FAILING = {
   mfa: ['akemi.sasaki', 'megumi.suzuki', 'ai.kondo', 'aya.hashimoto', 'megumi.sato', 'naomi.watanabe', 'hiroshi.nakajima', 'test01', 'kenshu-user'].map(at),
   'incident-reporting': ['INC-2026-005', 'INC-2026-011'],
   'attachment-encryption': ['20261105143048.D7B11E', '20261112130016.0844D1', '20261118181029.ED2FA6'].map((id) => `${id}@mail.example.co.jp`),
+  // Sections 7–12.
+  'access-review': ['akemi.hasegawa', 'hina.inoue', 'makoto.matsumoto', 'akemi.yoshida', 'hiroshi.mori', 'mayumi.ogawa', 'aya.yoshida2', 'ken.hashimoto'].map(at),
+  'access-review-removals': ['mayumi.yamazaki', 'mayumi.hasegawa', 'test01'].map(at),
+  'unapproved-usb': ['host dev-build01', at('naomi.mori'), at('ken.hashimoto2'), at('sakura.kimura')],
+  'usb-approval': ['host dev-build01', at('naomi.mori'), at('ken.hashimoto2'), at('sakura.kimura')],
+  'phishing-repeaters': ['kumiko.aoki', 'yuma.endo', 'mayumi.abe'].map(at),
+  'phishing-retraining': ['yumi.yamashita', 'makoto.watanabe2', 'yoko.murakami', 'daiki.inoue2', 'kumiko.aoki'].map(at),
 };
 
 const quiet: Logger = { info() {}, warn() {}, error() {}, debug() {} };
@@ -80,8 +97,8 @@ for (const factory of STORE_FACTORIES) {
         expect({ kpi: r!.kpi, numerator: r!.numerator, denominator: r!.denominator, status: r!.status }).toEqual({
           kpi: e.kpi, numerator: e.numerator, denominator: e.denominator, status: e.status,
         });
-        expect(r!.value).toBeCloseTo(e.numerator / e.denominator, 12);
-        expect(Date.parse(r!.period.from)).toBe(Date.parse(`${e.from}T00:00:00+09:00`));
+        expect(r!.value).toBeCloseTo(expectedValue(e), 12);
+        expect(Date.parse(r!.period.from)).toBe(Date.parse(e.from.includes('T') ? `${e.from}:00+09:00` : `${e.from}T00:00:00+09:00`));
         expect(Date.parse(r!.period.to)).toBe(Date.parse(T));
       });
     }
@@ -98,6 +115,20 @@ for (const factory of STORE_FACTORIES) {
       const perCampaign: Record<string, number> = {};
       for (const f of r.failing) perCampaign[String(f.details.campaign)] = (perCampaign[String(f.details.campaign)] ?? 0) + 1;
       expect(perCampaign).toEqual({ '2026年6月 標的型メール訓練（賞与明細）': 18, '2026年10月 標的型メール訓練（パスワード期限切れ）': 15 });
+    });
+
+    it('the access review\'s reasons and the removal exactly at its grace\'s end (sections 7, 8)', () => {
+      const r = results.find((x) => x.objective === 'access-review')!;
+      const reasons = Object.fromEntries(r.failing.map((f) => [f.id, f.reason]));
+      expect([reasons[at('akemi.yoshida')], reasons[at('hiroshi.mori')], reasons[at('mayumi.ogawa')]]).toEqual([1, 2, 5].map((d) => `decided late, ${d} day(s) after the deadline`));
+      expect([reasons[at('aya.yoshida2')], reasons[at('hina.inoue')]]).toEqual(['reviewed by its own owner', 'no decision']);
+      const removals = results.find((x) => x.objective === 'access-review-removals')!;
+      expect(removals.failing.map((f) => [f.id, f.details.daysOverdue]).sort()).toEqual([[at('mayumi.hasegawa'), 45], [at('mayumi.yamazaki'), 2], [at('test01'), 42]]);
+    });
+
+    it('the device used on two hosts is one device-day listing both (section 9)', () => {
+      const r = results.find((x) => x.objective === 'unapproved-usb')!;
+      expect(r.failing.find((f) => f.id === at('ken.hashimoto2'))!.details.hosts).toEqual(['pc-1005.example.co.jp', 'pc-share01.example.co.jp']);
     });
 
     it('the late leavers are 3 days 10 hours overdue, rounded up to 4 days', () => {
@@ -121,6 +152,7 @@ describe('the example organisation through the CLI', () => {
     config = join(dir, 'example.yaml');
     const text = readFileSync(CONFIG, 'utf8')
       .replaceAll('path: example-data/', `path: ${join(REPO, 'config', 'example-data')}/`)
+      .replaceAll('outputDir: example-data/', `outputDir: ${join(REPO, 'config', 'example-data')}/`)
       .replace(/dataDir: .*/, `dataDir: ${join(dir, 'data')}`);
     writeFileSync(config, text);
   });
@@ -145,7 +177,7 @@ describe('the example organisation through the CLI', () => {
       expect({ id: o.id, kpi: o.kpi, numerator: o.numerator, denominator: o.denominator, status: o.status }).toEqual({
         id: o.id, kpi: e.kpi, numerator: e.numerator, denominator: e.denominator, status: e.status,
       });
-      expect(o.value).toBeCloseTo(e.numerator / e.denominator, 12);
+      expect(o.value).toBeCloseTo(expectedValue(e), 12);
     }
   }, 60_000);
 });

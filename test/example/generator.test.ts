@@ -270,3 +270,26 @@ describe('populations by construction (example-expected.md)', () => {
     expect(new Set(users.map((u) => u.profile.login)).size).toBe(users.length);
   });
 });
+
+describe('issue 14 additions', () => {
+  it('config/example.yaml names the department heads the generator picks as the access review\'s reviewers', async () => {
+    const { buildOrganisation } = await import('../../src/example/model.ts');
+    const { exampleReviewers } = await import('../../src/example/access-review.ts');
+    const org = buildOrganisation({ people: DEMO.people, seed: DEMO.seed, exportedAt: Date.parse(DEMO.asOf) });
+    const cfg = parseYaml(readFileSync(join(REPO, 'config', 'example.yaml'), 'utf8')) as { sources: { id: string; reviewers?: Record<string, string>; fallbackReviewer?: string }[] };
+    const review = cfg.sources.find((s) => s.id === 'access-review')!;
+    expect({ reviewers: review.reviewers, fallbackReviewer: review.fallbackReviewer }).toEqual(exampleReviewers(org));
+  });
+
+  it('the returned sheets are the campaign\'s sheets with the decision cells filled in: UTF-8 with BOM, CRLF', () => {
+    const sheets = readdirSync(join(dir, 'access-review', 'returned')).sort();
+    expect(sheets).toHaveLength(11);
+    for (const f of sheets) {
+      const blank = bytes(join(dir, 'access-review', 'campaigns', '2026-Q3'), f).toString('utf8').split('\r\n');
+      const back = bytes(join(dir, 'access-review', 'returned'), f).toString('utf8').split('\r\n');
+      expect(back[0]!.startsWith('\uFEFF棚卸し,確認担当者,アカウント')).toBe(true);
+      // Same rows, same first nine columns: only decision, reviewed_by and reviewed_at differ.
+      expect(back.map((l) => l.split(',').slice(0, 9).join(','))).toEqual(blank.map((l) => l.split(',').slice(0, 9).join(',')));
+    }
+  });
+});

@@ -9,15 +9,23 @@ import { commonSourceFields, dateFormatField, pathField } from '../../config/fie
 import { defineSourceKind } from '../source-kind.ts';
 export type { DeviceDayRecord } from './records.ts';
 
-export const deviceEventsSourceSchema = z.strictObject({
-  ...commonSourceFields,
-  kind: z.literal('device-events'),
-  format: z.enum(['ecs-json', 'defender-csv', 'defender-json', 'linux-kernel']),
-  /** Glob(s) of the files; rotated `.1`, `.2.gz` siblings of line formats are found by the glob. */
-  paths: z.array(pathField).min(1),
-  /** For Defender exports whose Timestamp is not ISO-8601. */
-  dateFormat: dateFormatField,
-});
+export const deviceEventsSourceSchema = z
+  .strictObject({
+    ...commonSourceFields,
+    kind: z.literal('device-events'),
+    format: z.enum(['ecs-json', 'defender-csv', 'defender-json', 'linux-kernel']),
+    /** Glob(s) of the files; rotated `.1`, `.2.gz` siblings of line formats are found by the glob. */
+    paths: z.array(pathField).min(1).optional(),
+    /** One file or glob (the same as `paths` with one entry). */
+    path: pathField.optional(),
+    /** For Defender exports whose Timestamp is not ISO-8601. */
+    dateFormat: dateFormatField,
+  })
+  .superRefine((s, ctx) => {
+    if (s.paths !== undefined && s.path !== undefined) ctx.addIssue({ code: 'custom', path: ['path'], message: 'give the files as `path` (one file or glob) or `paths` (a list), not both' });
+    if (s.paths === undefined && s.path === undefined) ctx.addIssue({ code: 'custom', path: ['paths'], message: 'no files: give `path` (one file or glob) or `paths` (a list)' });
+  })
+  .transform((s) => ({ ...s, paths: s.paths ?? [s.path!] }));
 export type DeviceEventsSourceConfig = z.output<typeof deviceEventsSourceSchema>;
 
 declare module '../../config/source-kinds.ts' {

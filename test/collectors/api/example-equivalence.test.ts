@@ -55,7 +55,8 @@ const OKTA_USERS = JSON.parse(readFileSync(join(DATA, 'okta-users.json'), 'utf8'
 const exampleYaml = parseYaml(readFileSync(CONFIG, 'utf8')) as { sources: Raw[]; storage?: unknown };
 const fileSource = (id: string) => {
   const s = exampleYaml.sources.find((x) => x.id === id)!;
-  return { ...s, path: join(REPO, 'config', String(s.path)) };
+  // The access review's campaigns folder is a path too.
+  return { ...s, path: join(REPO, 'config', String(s.path)), ...(s.outputDir ? { outputDir: join(REPO, 'config', String(s.outputDir)) } : {}) };
 };
 const REPLACED = ['okta', 'google-workspace', 'moodle', 'gophish-2026-03', 'gophish-2026-06', 'gophish-2026-10'];
 
