@@ -136,7 +136,7 @@ export async function activityCadenceRate(bundle: EvidenceBundle, facts: Pick<Fa
         from: p.activity.from ?? null,
       };
       if (s.graceEndMs > T) {
-        notes.push({ type: 'activity', id: `${p.activity.name} ${slot}`, reason: `not due yet: the slot${s.graceEndMs > s.endMs ? ' and its grace' : ''} run until ${isoInZone(s.graceEndMs, zone).slice(0, 16).replace('T', ' ')}${s.firstInMs !== undefined ? `; performed ${day(s.firstInMs)}` : ''}`, details });
+        notes.push({ type: 'activity', id: `${p.activity.name} ${slot}`, reason: `not due yet: ${s.graceEndMs > s.endMs ? 'the slot and its grace run' : 'the slot runs'} until ${isoInZone(s.graceEndMs, zone).slice(0, 16).replace('T', ' ')}${s.firstInMs !== undefined ? `; performed ${day(s.firstInMs)}` : ''}`, details });
         continue;
       }
       denominator++;

@@ -3,9 +3,9 @@
  * and placing exactly the populations test/fixtures/example-expected.md counts on. Files are read
  * back here with plain parsing (iconv-lite, csv-parse, JSON.parse), not with the collectors.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, type Dirent } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,8 @@ afterAll(() => {
 });
 
 const bytes = (d: string, f: string): Buffer => readFileSync(join(d, f));
+/** Every file below a directory (the Trivy reports sit in a folder of their own), sorted. */
+const filesIn = (d: string): string[] => (readdirSync(d, { recursive: true, withFileTypes: true }) as Dirent[]).filter((e) => e.isFile()).map((e) => relative(d, join(e.parentPath, e.name))).sort();
 
 function hrRows(d: string): Record<string, string>[] {
   return parse(iconv.decode(bytes(d, 'hr-roster.csv'), 'cp932'), { columns: true }) as Record<string, string>[];
@@ -56,15 +58,15 @@ describe('determinism', () => {
     cleanup.push(again, other);
     generateOrganisation({ ...DEMO, outDir: again });
     generateOrganisation({ ...DEMO, seed: DEMO.seed + 1, outDir: other });
-    const files = readdirSync(dir).sort();
-    expect(readdirSync(again).sort()).toEqual(files);
+    const files = filesIn(dir);
+    expect(filesIn(again)).toEqual(files);
     for (const f of files) expect(bytes(again, f).equals(bytes(dir, f)), f).toBe(true);
     expect(bytes(other, 'hr-roster.csv').equals(bytes(dir, 'hr-roster.csv'))).toBe(false);
   });
 
   it('the committed demo data is exactly what `npm run example:generate` writes', () => {
-    const files = readdirSync(dir).sort();
-    expect(readdirSync(COMMITTED).sort()).toEqual(files);
+    const files = filesIn(dir);
+    expect(filesIn(COMMITTED)).toEqual(files);
     for (const f of files) expect(bytes(COMMITTED, f).equals(bytes(dir, f)), f).toBe(true);
   });
 
@@ -237,6 +239,49 @@ describe('populations by construction (example-expected.md)', () => {
     expect(late.map((r) => r['インシデント番号'])).toEqual(['INC-2026-005']);
     const exactly24h = inYear.filter((r) => r['報告日時'] !== '' && minutes(r['報告日時']!) - minutes(r['検知日時']!) === 24 * 60);
     expect(exactly24h.map((r) => r['インシデント番号'])).toEqual(['INC-2026-002']);
+  });
+
+  it('issue 13: Trivy reports of five applications, the criticals placed as example-expected.md counts them', () => {
+    const reports = filesIn(dir).filter((f) => f.startsWith('trivy/'));
+    expect(reports).toHaveLength(20);
+    const criticals = reports.map((f) => {
+      const doc = JSON.parse(bytes(dir, f).toString('utf8')) as { SchemaVersion: number; CreatedAt: string; Results: { Vulnerabilities?: { VulnerabilityID: string; Severity: string }[] }[] };
+      expect(doc.SchemaVersion).toBe(2);
+      // Written at 03:00–03:30 JST on the day the file is named after.
+      expect(new Date(Date.parse(doc.CreatedAt) + 9 * 3_600_000).toISOString().slice(0, 13)).toBe(`${f.slice(6, 16)}T03`);
+      const ids = doc.Results.flatMap((r) => r.Vulnerabilities ?? []).filter((v) => v.Severity === 'CRITICAL').map((v) => v.VulnerabilityID);
+      return ids.length ? `${f} ${ids.join(' ')}` : undefined;
+    }).filter((x) => x !== undefined);
+    expect(criticals).toEqual([
+      'trivy/2026-06-12-batch.json CVE-2026-3001',
+      'trivy/2026-06-14-legacy-crm.json CVE-2026-5001',
+      'trivy/2026-07-14-legacy-crm.json CVE-2026-5001',
+      'trivy/2026-09-10-web.json CVE-2026-1001',
+      'trivy/2026-10-11-api.json CVE-2026-2001',
+      'trivy/2026-10-12-batch.json CVE-2026-3001',
+      'trivy/2026-11-10-web.json CVE-2026-1002',
+      'trivy/2026-11-11-api.json CVE-2026-2001',
+      'trivy/2026-11-18-api.json CVE-2026-2001',
+    ]);
+    const last = (app: string) => reports.filter((f) => f.endsWith(`-${app}.json`)).pop();
+    expect(['web', 'api', 'batch', 'intranet', 'legacy-crm'].map(last)).toEqual([
+      'trivy/2026-11-10-web.json', 'trivy/2026-11-18-api.json', 'trivy/2026-10-12-batch.json', 'trivy/2026-09-13-intranet.json', 'trivy/2026-07-14-legacy-crm.json',
+    ]);
+  });
+
+  it('issue 13: the asset inventory (7 assets, one retired) and the activity register', () => {
+    const assets = csvUtf8(dir, 'asset-inventory.csv');
+    expect(assets.map((r) => [r['資産番号'], r['利用終了日']])).toEqual([
+      ['APP-WEB', ''], ['APP-API', ''], ['APP-BATCH', ''], ['APP-INTRA', ''], ['APP-CRM', ''], ['SRV-FS01', ''], ['APP-PORTAL', '2026/03/31'],
+    ]);
+    const reviews = csvUtf8(dir, 'activity-register.csv').filter((r) => r['実施項目'] === '月次ログレビュー').map((r) => r['実施日時']);
+    expect(reviews).toEqual(['2026/04/06 10:00', '2026/06/03 10:00', '2026/08/10 10:00', '2026/10/08 10:00', '2026/11/04 10:00']);
+  });
+
+  it('issue 13: incidents carry a category (分類, the last column); 誤送信 twice in FY2026', () => {
+    const rows = csvUtf8(dir, 'incidents.csv');
+    expect(Object.keys(rows[0]!).pop()).toBe('分類');
+    expect(rows.filter((r) => r['分類'] === '誤送信' && r['検知日時']! >= '2026/04/01').map((r) => r['インシデント番号'])).toEqual(['INC-2026-002', 'INC-2026-010']);
   });
 
   it('a larger organisation repeats the design: 1,200 people hold 4 copies of each case', () => {
