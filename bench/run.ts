@@ -17,6 +17,7 @@ const BENCHES: Record<string, { file: string; what: string; args?: string[] }> =
   'access-logs': { file: 'bench/access-logs.ts', what: 'issue 4: 1,000,000-line access log vs mtail, goaccess, readline+regex' },
   mail: { file: 'bench/mail.ts', what: 'issue 5: 20,000 outbound messages vs mailparser simpleParser' },
   'scale-out': { file: 'bench/scale-out.ts', what: 'issue 3: a sharded source through BullMQ, 1 vs 2 worker processes' },
+  vulnerability: { file: 'bench/vulnerability.ts', what: 'issue 13: 1,000 Trivy reports of 500 findings, collected and evaluated, at 250 and 1,000 reports, vs jq and a JSON.parse loop' },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

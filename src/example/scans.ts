@@ -12,7 +12,7 @@
  * from the organisation's seed, so that adding these files changes nothing else the generator
  * writes. The design does not grow with the number of people: a handful of applications.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Organisation } from './model.ts';
 import { mulberry32, type Rng } from './prng.ts';
@@ -151,6 +151,10 @@ export function writeScans(scans: readonly ExampleScan[], dir: string): Record<s
     const sink = new FileSink(join(dir, s.file), 'utf8');
     sink.write(trivyJson(s));
     sink.close();
+    // Dated as the scanner left it, a minute after the scan: a report written just now could
+    // still be being written, and the collector leaves such files for its next run.
+    const done = new Date(s.at + 60_000);
+    utimesSync(join(dir, s.file), done, done);
     bytes[s.file] = sink.bytes;
   }
   return bytes;

@@ -262,3 +262,13 @@ export class PerAsset<T> {
     return this.parts.values();
   }
 }
+
+/** Reports left out because parts were missing, as notes of a result. */
+export function incompleteNotes(outcome: ReplayOutcome): { type: 'asset'; id: string; reason: string; details: Record<string, string> }[] {
+  return outcome.incomplete.map((i) => ({
+    type: 'asset',
+    id: i.asset,
+    reason: `a report scanned ${i.scanAt} is incomplete (parts missing: a collection interrupted half-way, read again by the next run) and was left out`,
+    details: { source: i.source, scanAt: i.scanAt, file: i.file },
+  }));
+}
