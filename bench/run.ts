@@ -13,11 +13,14 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 
 const BENCHES: Record<string, { file: string; what: string; args?: string[] }> = {
   core: { file: 'bench/core.ts', what: 'issue 2: collect + evaluate 100,000 people' },
+  'core-postgres': { file: 'bench/core.ts', what: 'issue 16: collect + evaluate 100,000 people on the PostgreSQL store', args: ['--store', 'postgres'] },
+  stores: { file: 'bench/stores.ts', what: 'issue 16: SQLite vs PostgreSQL store, the example organisation and 10,000 people, same run' },
   'kpi-engine': { file: 'bench/kpi-engine.ts', what: 'issue 2: the KPI functions alone on 100,000 people and accounts' },
   'access-logs': { file: 'bench/access-logs.ts', what: 'issue 4: 1,000,000-line access log vs mtail, goaccess, readline+regex' },
   mail: { file: 'bench/mail.ts', what: 'issue 5: 20,000 outbound messages vs mailparser simpleParser' },
   'scale-out': { file: 'bench/scale-out.ts', what: 'issue 3: a sharded source through BullMQ, 1 vs 2 worker processes' },
   vulnerability: { file: 'bench/vulnerability.ts', what: 'issue 13: 1,000 Trivy reports of 500 findings, collected and evaluated, at 250 and 1,000 reports, vs jq and a JSON.parse loop' },
+  startup: { file: 'bench/startup.ts', what: 'issue 11: CLI start-up (--help, --version, validate) beside node -e 0' },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

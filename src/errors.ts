@@ -75,3 +75,20 @@ export class NotifyError extends IsmsError {
     super('NOTIFY', message, options);
   }
 }
+
+/**
+ * The evidence store's file or database is damaged. Never retried (a retry reads the same
+ * damage) and never worked around: every source stops until the store is restored.
+ */
+export class StoreCorruptError extends IsmsError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STORE_CORRUPT', message, options);
+  }
+}
+
+/** The store's schema is newer than this build knows (written by a later release): refused. */
+export class StoreVersionError extends IsmsError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STORE_VERSION', message, options);
+  }
+}

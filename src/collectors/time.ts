@@ -48,7 +48,8 @@ const DMY_NAMED =
 // July 15, 2025[, 9:30 AM] (US long form).
 const MDY_NAMED =
   /^(?:[A-Za-z]+,?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})(?:,?\s+(?:at\s+)?(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?$/;
-// 15/07/25, 09:30 or 15/07/2025 09:30 — Moodle's short form is day first (strftimedatetimeshort).
+// 15/07/25, 09:30 or 15/07/2025 09:30 (Moodle's short form, day first in English) or 07/15/2025
+// (US, month first). Which comes first is known only when one of the two is over 12.
 const DMY_NUMERIC =
   /^(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?$/;
 // 2026年7月15日 [(水)] [9:30[:00]] / 9時30分
@@ -80,7 +81,24 @@ function fraction(s: string | undefined): number {
   return s === undefined ? 0 : Math.floor(Number(`0.${s}`) * 1000);
 }
 
-function parts(text: string): Parts | undefined {
+/** A slash date whose day and month could be either way round (both ≤ 12 and different). */
+interface Ambiguous {
+  ambiguous: true;
+  a: number;
+  b: number;
+  y: number;
+}
+
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+function ambiguity(text: string, x: Ambiguous, what: 'date' | 'timestamp'): string {
+  return (
+    `ambiguous ${what} "${text}": ${x.a} ${MONTH_NAMES[x.b - 1]} or ${x.b} ${MONTH_NAMES[x.a - 1]} ${x.y}; ` +
+    'set the source\'s dateFormat (e.g. dd/MM/yyyy or MM/dd/yyyy)'
+  );
+}
+
+function parts(text: string): Parts | Ambiguous | undefined {
   let m = YMD.exec(text);
   if (m) {
     const timed = m[5] !== undefined;
@@ -108,9 +126,15 @@ function parts(text: string): Parts | undefined {
   m = DMY_NUMERIC.exec(text);
   if (m) {
     const yy = m[3]!;
+    const y = yy.length === 2 ? 2000 + Number(yy) : Number(yy);
+    const a = int(m[1]);
+    const b = int(m[2]);
+    // 01/02/2026 is 1 February in London and January 2 in New York: a silent wrong guess.
+    if (a <= 12 && b <= 12 && a !== b && a > 0 && b > 0) return { ambiguous: true, a, b, y };
+    const monthFirst = a <= 12 && b > 12;
     const timed = m[4] !== undefined;
     return {
-      y: yy.length === 2 ? 2000 + Number(yy) : Number(yy), mo: int(m[2]), d: int(m[1]),
+      y, mo: monthFirst ? a : b, d: monthFirst ? b : a,
       h: timed ? hour12(int(m[4]), m[7]) : 0, mi: int(m[5]), s: int(m[6]), ms: 0, timed,
     };
   }
@@ -262,13 +286,15 @@ function withFormat(text: string, opts: TimeOptions): DateTime | undefined {
 
 /** Luxon's regular expression for a format's token, for the tokens read without Luxon. */
 const TOKEN_RE: Record<string, string> = {
-  yyyy: '\\d{4}', M: '\\d{1,2}', MM: '\\d{2}', d: '\\d{1,2}', dd: '\\d{2}',
+  yyyy: '\\d{4}', yy: '\\d{2}', M: '\\d{1,2}', MM: '\\d{2}', d: '\\d{1,2}', dd: '\\d{2}',
   H: '\\d{1,2}', HH: '\\d{2}', m: '\\d{1,2}', mm: '\\d{2}', s: '\\d{1,2}', ss: '\\d{2}',
 };
 
 /** A configured format as Luxon would match it, and which group holds which field. */
 interface CompiledFormat {
   re: RegExp;
+  /** The year is written in two digits (Luxon: 61–99 → 19xx, else 20xx). */
+  yy: boolean;
   /** Group index of each field (0: absent). */
   y: number; mo: number; d: number; h: number; mi: number; s: number;
 }
@@ -286,7 +312,7 @@ function compileFormat(format: string): CompiledFormat | null {
   let c = compiledFormats.get(format);
   if (c !== undefined) return c;
   c = null;
-  const runs = format.match(/(.)\1*/gsu) ?? [];
+  const runs: string[] = format.match(/(.)\1*/gsu) ?? [];
   const at: Record<string, number> = {};
   let re = '';
   let ok = !format.includes("'");
@@ -301,7 +327,7 @@ function compileFormat(format: string): CompiledFormat | null {
     }
   });
   if (ok && at.y && at.M && at.d) {
-    c = { re: new RegExp(`^${re}$`, 'i'), y: at.y, mo: at.M, d: at.d, h: at.H ?? 0, mi: at.m ?? 0, s: at.s ?? 0 };
+    c = { re: new RegExp(`^${re}$`, 'i'), yy: runs.includes('yy'), y: at.y, mo: at.M, d: at.d, h: at.H ?? 0, mi: at.m ?? 0, s: at.s ?? 0 };
   }
   compiledFormats.set(format, c);
   return c;
@@ -311,7 +337,8 @@ function compileFormat(format: string): CompiledFormat | null {
 function formatParts(text: string, c: CompiledFormat): Parts | undefined {
   const m = c.re.exec(text);
   if (!m) return undefined;
-  return { y: int(m[c.y]), mo: int(m[c.mo]), d: int(m[c.d]), h: c.h ? int(m[c.h]) : 0, mi: c.mi ? int(m[c.mi]) : 0, s: c.s ? int(m[c.s]) : 0, ms: 0, timed: c.h !== 0 };
+  const y = int(m[c.y]);
+  return { y: c.yy ? (y > Settings.twoDigitCutoffYear ? 1900 + y : 2000 + y) : y, mo: int(m[c.mo]), d: int(m[c.d]), h: c.h ? int(m[c.h]) : 0, mi: c.mi ? int(m[c.mi]) : 0, s: c.s ? int(m[c.s]) : 0, ms: 0, timed: c.h !== 0 };
 }
 
 /**
@@ -410,7 +437,7 @@ function canonical(t: string): boolean {
   return y >= 1000 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(y, mo) && two(t, 11) <= 23 && two(t, 14) <= 59 && two(t, 17) <= 59 && off <= 18 * 60;
 }
 
-const FORMS = 'ISO-8601, yyyy/MM/dd [HH:mm[:ss]], d MMMM yyyy[, h:mm a], dd/MM/yy[, HH:mm], yyyy年M月d日 or epoch milliseconds';
+const FORMS = 'ISO-8601, yyyy/MM/dd [HH:mm[:ss]], d MMMM yyyy[, h:mm a], dd/MM/yy[, HH:mm] with a day over 12, yyyy年M月d日 or epoch milliseconds';
 
 /**
  * A timestamp as an ISO-8601 string with offset. Epoch values: 13 digits are milliseconds,
@@ -430,6 +457,7 @@ export function parseTimestamp(raw: string, opts: TimeOptions): TimeResult {
     if (v) return { ok: true, value: v };
   }
   const p = parts(text);
+  if (p && 'ambiguous' in p) return { ok: false, error: ambiguity(text, p, 'timestamp') };
   if (p && valid(p)) {
     const v = isoOf(p, opts.zone);
     if (v) return { ok: true, value: v };
@@ -459,6 +487,7 @@ export function parseDate(raw: string, opts: TimeOptions): TimeResult {
   const fd = formatDate(text, opts);
   if (fd) return { ok: true, value: fd };
   const p = parts(text);
+  if (p && 'ambiguous' in p) return { ok: false, error: ambiguity(text, p, 'date') };
   if (p && valid(p)) {
     if (p.offset === undefined || !p.timed) return { ok: true, value: ymd(p) };
     const iso = isoOf(p, opts.zone);

@@ -1,7 +1,7 @@
 import type { Config } from '../config/types.ts';
 import type { SourceKind, SourceOf } from '../config/source-kinds.ts';
 import type { Keyed, RecordKind, RecordKinds } from '../evidence/records.ts';
-import type { EvidenceStore, Rejection } from '../evidence/store.ts';
+import type { EvidenceStore, FailedFile, Rejection } from '../evidence/store.ts';
 
 export interface Logger {
   info(obj: object | string, msg?: string): void;
@@ -37,6 +37,12 @@ export interface FactsOutput<K extends RecordKind> {
   facts: Iterable<Keyed<K>> | AsyncIterable<Keyed<K>>;
   merge?: (existing: RecordKinds[K], incoming: RecordKinds[K]) => RecordKinds[K];
   checkpoints?: Record<string, string>;
+  /**
+   * Input files that could not be read while the others were (a corrupt rotated `.gz`): the run
+   * is recorded as `partial` with them; nothing of theirs is in `facts`, and the checkpoints
+   * leave them to be read again.
+   */
+  failedFiles?: FailedFile[];
 }
 
 export type CollectOutput<K extends RecordKind> = SnapshotOutput<K> | FactsOutput<K>;

@@ -102,6 +102,17 @@ export const storageSchema = z
   .strictObject({
     /** Data directory of the local store, relative to the config file. */
     dataDir: z.string().min(1).default('.isms-kpi'),
+    /**
+     * The evidence store on PostgreSQL: the variable holding its URL. Without this section,
+     * `DATABASE_URL` switches to PostgreSQL when set; with it, the named variable must be set.
+     * @defaultValue `{ urlEnv: 'DATABASE_URL' }`
+     */
+    postgres: z.strictObject({ urlEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').default('DATABASE_URL') }).optional(),
+    /**
+     * How long evidence is kept, e.g. `7y`, `18m`, `400d`: `isms-kpi store prune` removes
+     * history no evaluation inside that window reads. Without it nothing is pruned.
+     */
+    retention: z.string().regex(/^\d+\s*[ymd]$/, 'a duration such as 7y, 18m or 400d').optional(),
   })
   .default({ dataDir: '.isms-kpi' });
 

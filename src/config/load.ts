@@ -16,6 +16,7 @@ import type { Config, ParsedConfig, RuntimeEnv } from './types.ts';
 /** Environment variables with a fixed meaning. */
 export const ENV = {
   redisUrl: 'REDIS_URL',
+  databaseUrl: 'DATABASE_URL',
   elasticsearchUrl: 'ELASTICSEARCH_URL',
   metricsToken: 'ISMS_METRICS_TOKEN',
   pseudonymKey: 'ISMS_PSEUDONYM_KEY',
@@ -57,6 +58,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
 
   const issues = semanticIssues(parsed.data).map(({ path, message }) => located(path, message, doc, lc, file));
   const secrets = collectSecrets(parsed.data, env, (path, message) => issues.push(located(path, message, doc, lc, file)));
+  const database = databaseUrlOf(parsed.data, env, (path, message) => issues.push(located(path, message, doc, lc, file)));
   if (issues.length > 0) throw new ConfigError(issues);
 
   const baseDir = dirname(file);
@@ -65,6 +67,8 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     elasticsearchUrl: nonEmpty(env[ENV.elasticsearchUrl]),
     metricsToken: nonEmpty(env[ENV.metricsToken]),
     pseudonymKey: nonEmpty(env[ENV.pseudonymKey]),
+    databaseUrl: database.url,
+    databaseUrlEnv: database.env,
     secrets,
   };
   const config: Config = { ...parsed.data, file, baseDir, dataDir: resolve(baseDir, parsed.data.storage.dataDir), env: runtime };
@@ -238,6 +242,32 @@ function collectSecrets(c: ParsedConfig, env: NodeJS.ProcessEnv, issue: (path: P
   });
   c.alerting.webhooks.forEach((w, i) => need(w.urlEnv, ['alerting', 'webhooks', i, 'urlEnv'], false));
   return secrets;
+}
+
+/**
+ * The PostgreSQL store's URL. Named in the file (`storage.postgres.urlEnv`), the variable must be
+ * set: a misspelt name must not quietly fall back to SQLite. The value is never put in a message.
+ */
+function databaseUrlOf(c: ParsedConfig, env: NodeJS.ProcessEnv, issue: (path: Path, message: string) => void): { url?: string; env: string } {
+  const named = c.storage.postgres?.urlEnv;
+  const name = named ?? ENV.databaseUrl;
+  const url = nonEmpty(env[name]);
+  const path = ['storage', 'postgres', 'urlEnv'];
+  if (url === undefined) {
+    if (named !== undefined) issue(path, `environment variable ${name} is not set (it names the PostgreSQL evidence store)`);
+    return { env: name };
+  }
+  if (!/^postgres(ql)?:\/\//i.test(url.trim())) {
+    issue(named !== undefined ? path : ['storage'], `environment variable ${name} must hold a postgres:// or postgresql:// URL (its value is not shown)`);
+    return { env: name };
+  }
+  try {
+    new URL(url.trim());
+  } catch {
+    issue(named !== undefined ? path : ['storage'], `environment variable ${name} is not a valid URL (its value is not shown)`);
+    return { env: name };
+  }
+  return { url: url.trim(), env: name };
 }
 
 function deepFreeze<T>(o: T): T {

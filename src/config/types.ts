@@ -35,6 +35,14 @@ export interface RuntimeEnv {
   redisUrl?: string;
   /** The default cluster URL of Elasticsearch sources (`urlEnv`). */
   elasticsearchUrl?: string;
+  /**
+   * The PostgreSQL evidence store's URL (from `storage.postgres.urlEnv`, default DATABASE_URL):
+   * set, the evidence lives there instead of the data directory's SQLite file. A secret: never
+   * printed (see evidence/postgres-url.ts).
+   */
+  databaseUrl?: string;
+  /** The variable databaseUrl was read from, for messages. */
+  databaseUrlEnv?: string;
   /** Bearer token required on /metrics when set (ISMS_METRICS_TOKEN). */
   metricsToken?: string;
   /** Key of the keyed hash used to pseudonymise identifiers (ISMS_PSEUDONYM_KEY). */

@@ -127,6 +127,11 @@ export interface MailRecord {
   /** Counted attachments only (inline images, signatures and ignorable types excluded). */
   attachments: AttachmentInfo[];
   tooLarge?: boolean;
+  /**
+   * Why the message could not be inspected whole (over maxMessageBytes, a MIME limit reached, a
+   * boundary never closed): unless protected as a whole it counts as a miss, never as absent.
+   */
+  notInspectable?: string;
   where?: string;
 }
 

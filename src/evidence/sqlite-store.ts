@@ -3,92 +3,112 @@
  * the writer and several processes can read at once) in the data directory.
  */
 import Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { StoreError } from '../errors.ts';
+import { StoreCorruptError, StoreError, StoreVersionError } from '../errors.ts';
+import type { ArchiveRow, ArchiveRowType, MaintainedStore, PruneReport, StoreCheckReport } from './maintenance.ts';
+import type { MigrationResult } from './migrations.ts';
 import type { Keyed, RecordKind, RecordKinds, Versioned } from './records.ts';
-import type { EvidenceStore, FactRow, FactsWrite, RunRecord, SnapshotWrite } from './store.ts';
-import { canonicalJson, editForObservation, type StoredVersion } from './versioning.ts';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS observations (
-  source TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL, hash TEXT NOT NULL,
-  PRIMARY KEY (source, at)
-);
-CREATE TABLE IF NOT EXISTS versions (
-  source TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL, data TEXT,
-  PRIMARY KEY (source, key, at)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS facts (
-  source TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL, data TEXT NOT NULL,
-  PRIMARY KEY (source, key)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS facts_kind ON facts (kind, at);
-CREATE TABLE IF NOT EXISTS checkpoints (
-  source TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (source, name)
-);
-CREATE TABLE IF NOT EXISTS runs (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL, result TEXT NOT NULL,
-  finished_at TEXT NOT NULL, body TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS runs_source ON runs (source, id);
-CREATE TABLE IF NOT EXISTS merge_revisions (
-  source TEXT NOT NULL PRIMARY KEY, rev INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS cache (
-  namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (namespace, key)
-) WITHOUT ROWID;
-`;
+import { sqliteCheck, sqliteExport, sqliteImport, sqliteIsEmpty, sqlitePrune } from './sqlite-maintenance.ts';
+import { migrateSqlite, SQLITE_SCHEMA_VERSION, sqliteVersion } from './sqlite-schema.ts';
+import type { FactRow, FactsWrite, RunRecord, SnapshotWrite } from './store.ts';
+import { editForObservation, evidenceStampOf, readExport, type StoredVersion } from './versioning.ts';
 
 const SNAPSHOT_BATCH = 5000;
 const FACTS_BATCH = 2000;
 
-export class SqliteStore implements EvidenceStore {
+export interface SqliteStoreOptions {
+  /**
+   * Run `PRAGMA quick_check` at open, so a damaged file stops every source before any writes
+   * (default: true for a file). `store check` opens without it and runs the full check itself.
+   */
+  verify?: boolean;
+  /** Apply missing schema steps at open (default true). `store check` only looks. */
+  migrate?: boolean;
+  /** Fail when the file does not exist instead of creating it (`store check`, `store export`). */
+  mustExist?: boolean;
+}
+
+export class SqliteStore implements MaintainedStore {
+  readonly storeKind = 'sqlite' as const;
+  readonly location: string;
   private readonly db: Database.Database;
+  /** What the open-time migration did. */
+  readonly migration: MigrationResult;
+  private damaged: StoreCorruptError | undefined;
 
   /** @param file database file, or `:memory:` for a throw-away store (tests). */
-  constructor(file: string) {
+  constructor(file: string, opts: SqliteStoreOptions = {}) {
+    this.location = file;
     try {
-      this.db = new Database(file);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
+      this.db = new Database(file, { fileMustExist: opts.mustExist === true });
       this.db.pragma('busy_timeout = 10000');
+      setWal(this.db);
+      this.db.pragma('synchronous = NORMAL');
       this.db.pragma('cache_size = -65536'); // 64 MB page cache: a 100,000-account history fits
-      this.db.exec(SCHEMA);
-      const cols = this.db.prepare('PRAGMA table_info(observations)').all() as { name: string }[];
-      // How many records each observation held, for the shrink guard (NULL in older stores).
-      if (!cols.some((c) => c.name === 'records')) this.db.exec('ALTER TABLE observations ADD COLUMN records INTEGER');
+      if (opts.verify ?? file !== ':memory:') {
+        const problems = this.db.pragma('quick_check', { simple: false }) as { quick_check: string }[];
+        if (problems.length !== 1 || problems[0]!.quick_check !== 'ok') {
+          throw corruptError(file, problems.slice(0, 3).map((p) => p.quick_check).join('; '));
+        }
+      }
+      this.migration = opts.migrate === false
+        ? { from: sqliteVersion(this.db), to: sqliteVersion(this.db), applied: [] }
+        : migrateSqlite(this.db, file, () => new Date());
     } catch (cause) {
+      if (cause instanceof StoreCorruptError || cause instanceof StoreVersionError) throw cause;
+      if (isCorruption(cause)) throw corruptError(file, (cause as Error).message, cause);
       throw new StoreError(`cannot open evidence store ${file}: ${(cause as Error).message}`, { cause });
     }
   }
 
   /** The store in a data directory (created when missing). */
-  static inDataDir(dataDir: string): SqliteStore {
+  static inDataDir(dataDir: string, opts: SqliteStoreOptions = {}): SqliteStore {
     mkdirSync(dataDir, { recursive: true });
-    return new SqliteStore(join(dataDir, 'evidence.sqlite'));
+    return new SqliteStore(sqliteFileIn(dataDir), opts);
+  }
+
+  /**
+   * Run a store operation: once the file is found damaged every later call fails the same way
+   * (every source stops), and SQLite's corruption errors become one that names the file.
+   */
+  private guard<T>(fn: () => T): T {
+    if (this.damaged) throw this.damaged;
+    try {
+      return fn();
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  private translate(err: unknown): unknown {
+    const inner = err instanceof StoreError && err.cause ? err.cause : err;
+    if (isCorruption(inner)) this.damaged ??= corruptError(this.location, (inner as Error).message, inner);
+    return this.damaged ?? err;
+  }
+
+  /** A generator's rows, with the same translation of errors. */
+  private *guarded<T>(rows: Iterable<T>): Generator<T> {
+    if (this.damaged) throw this.damaged;
+    try {
+      yield* rows;
+    } catch (err) {
+      throw this.translate(err);
+    }
   }
 
   async writeSnapshot<K extends RecordKind>(w: SnapshotWrite<K>): Promise<{ added: number; changed: number; removed: number; unchanged: number }> {
+    if (this.damaged) throw this.damaged;
+    try {
+      return await this.writeSnapshotOnce(w);
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  private async writeSnapshotOnce<K extends RecordKind>(w: SnapshotWrite<K>): Promise<{ added: number; changed: number; removed: number; unchanged: number }> {
     const t = w.observedAt.getTime();
-    const incoming = new Map<string, string>();
-    const hash = createHash('sha256');
-    for await (const r of w.records as AsyncIterable<Keyed<K>>) {
-      const json = canonicalJson(r.data);
-      incoming.set(r.key, json); // a key repeated in one export: the last row wins
-    }
-    // One update per ~1 MB, not four per record: crossing into the hash is what costs.
-    let chunk = '';
-    const sortedKeys = [...incoming.keys()].sort();
-    for (const k of sortedKeys) {
-      chunk += `${k}\u0000${incoming.get(k)!}\n`;
-      if (chunk.length > 1 << 20) {
-        hash.update(chunk);
-        chunk = '';
-      }
-    }
-    const digest = hash.update(chunk).digest('hex');
+    const { incoming, sortedKeys, digest } = await readExport(w.records);
 
     const obs = this.db
       .prepare('SELECT at, hash, records FROM observations WHERE source = ? ORDER BY at')
@@ -174,6 +194,15 @@ export class SqliteStore implements EvidenceStore {
   }
 
   async writeFacts<K extends RecordKind>(w: FactsWrite<K>): Promise<{ inserted: number; merged: number; ignored: number }> {
+    if (this.damaged) throw this.damaged;
+    try {
+      return await this.writeFactsOnce(w);
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  private async writeFactsOnce<K extends RecordKind>(w: FactsWrite<K>): Promise<{ inserted: number; merged: number; ignored: number }> {
     const t = w.observedAt.getTime();
     const get = this.db.prepare('SELECT data FROM facts WHERE source = ? AND key = ?');
     const ins = this.db.prepare('INSERT INTO facts (source, kind, key, at, data) VALUES (?, ?, ?, ?, ?)');
@@ -240,7 +269,7 @@ export class SqliteStore implements EvidenceStore {
 
   async *readSnapshotBatches<K extends RecordKind>(kind: K, at: Date, sources?: readonly string[]): AsyncIterable<Versioned<RecordKinds[K]>[]> {
     let batch: Versioned<RecordKinds[K]>[] = [];
-    for (const v of this.snapshotRows<K>(kind, at.getTime(), sources)) {
+    for (const v of this.guarded(this.snapshotRows<K>(kind, at.getTime(), sources))) {
       batch.push(v);
       if (batch.length >= SNAPSHOT_BATCH) {
         yield batch;
@@ -251,7 +280,9 @@ export class SqliteStore implements EvidenceStore {
   }
 
   async snapshotSources(kind: RecordKind): Promise<string[]> {
-    return this.sourcesOfKind(kind);
+    return this.guard(() => {
+      return this.sourcesOfKind(kind);
+    });
   }
 
   private sourcesOfKind(kind: RecordKind): string[] {
@@ -289,46 +320,57 @@ export class SqliteStore implements EvidenceStore {
 
   async *readFacts<K extends RecordKind>(kind: K, at: Date, sources?: readonly string[]): AsyncIterable<FactRow<K>> {
     const wanted = sources ? new Set(sources) : undefined;
-    const rows = this.db
-      .prepare('SELECT source, key, at, data FROM facts WHERE kind = ? AND at <= ?')
-      .iterate(kind, at.getTime()) as Iterable<{ source: string; key: string; at: number; data: string }>;
-    for (const r of rows) {
+    // In the index's order (kind, at, then the key): both stores read facts in the same order.
+    const rows = this.guard(() => this.db
+      .prepare('SELECT source, key, at, data FROM facts WHERE kind = ? AND at <= ? ORDER BY at, source, key')
+      .iterate(kind, at.getTime()) as Iterable<{ source: string; key: string; at: number; data: string }>);
+    for (const r of this.guarded(rows)) {
       if (wanted && !wanted.has(r.source)) continue;
       yield { source: r.source, key: r.key, observedAt: new Date(r.at).toISOString(), data: JSON.parse(r.data) as RecordKinds[K] };
     }
   }
 
   async getCheckpoint(source: string, name: string): Promise<string | undefined> {
-    const row = this.db.prepare('SELECT value FROM checkpoints WHERE source = ? AND name = ?').get(source, name) as { value: string } | undefined;
-    return row?.value;
+    return this.guard(() => {
+      const row = this.db.prepare('SELECT value FROM checkpoints WHERE source = ? AND name = ?').get(source, name) as { value: string } | undefined;
+      return row?.value;
+    });
   }
 
   async observations(source: string): Promise<string[]> {
-    const rows = this.db.prepare('SELECT at FROM observations WHERE source = ? ORDER BY at').all(source) as { at: number }[];
-    return rows.map((r) => new Date(r.at).toISOString());
+    return this.guard(() => {
+      const rows = this.db.prepare('SELECT at FROM observations WHERE source = ? ORDER BY at').all(source) as { at: number }[];
+      return rows.map((r) => new Date(r.at).toISOString());
+    });
   }
 
   async recordRun(run: RunRecord): Promise<void> {
-    this.db
-      .prepare('INSERT INTO runs (source, result, finished_at, body) VALUES (?, ?, ?, ?)')
-      .run(run.source, run.result, run.finishedAt, JSON.stringify(run));
+    return this.guard(() => {
+      this.db
+        .prepare('INSERT INTO runs (source, result, finished_at, body) VALUES (?, ?, ?, ?)')
+        .run(run.source, run.result, run.finishedAt, JSON.stringify(run));
+    });
   }
 
   async runs(opts: { source?: string; limit?: number } = {}): Promise<RunRecord[]> {
-    const limit = opts.limit ?? 50;
-    const rows = (
-      opts.source
-        ? this.db.prepare('SELECT body FROM runs WHERE source = ? ORDER BY id DESC LIMIT ?').all(opts.source, limit)
-        : this.db.prepare('SELECT body FROM runs ORDER BY id DESC LIMIT ?').all(limit)
-    ) as { body: string }[];
-    return rows.map((r) => JSON.parse(r.body) as RunRecord);
+    return this.guard(() => {
+      const limit = opts.limit ?? 50;
+      const rows = (
+        opts.source
+          ? this.db.prepare('SELECT body FROM runs WHERE source = ? ORDER BY id DESC LIMIT ?').all(opts.source, limit)
+          : this.db.prepare('SELECT body FROM runs ORDER BY id DESC LIMIT ?').all(limit)
+      ) as { body: string }[];
+      return rows.map((r) => JSON.parse(r.body) as RunRecord);
+    });
   }
 
   async lastSuccess(): Promise<Record<string, string>> {
-    const rows = this.db
-      .prepare("SELECT source, MAX(finished_at) AS at FROM runs WHERE result = 'success' GROUP BY source")
-      .all() as { source: string; at: string }[];
-    return Object.fromEntries(rows.map((r) => [r.source, r.at]));
+    return this.guard(() => {
+      const rows = this.db
+        .prepare("SELECT source, MAX(finished_at) AS at FROM runs WHERE result IN ('success', 'partial') GROUP BY source")
+        .all() as { source: string; at: string }[];
+      return Object.fromEntries(rows.map((r) => [r.source, r.at]));
+    });
   }
 
   /** Keys present (non-null) in a source's history as of t. */
@@ -344,28 +386,114 @@ export class SqliteStore implements EvidenceStore {
   }
 
   async evidenceStamp(source: string, at: Date): Promise<string> {
-    const t = at.getTime();
-    const h = createHash('sha256');
-    for (const o of this.db.prepare('SELECT at, hash FROM observations WHERE source = ? AND at <= ? ORDER BY at').raw(true).iterate(source, t) as Iterable<[number, string]>) {
-      h.update(`o${o[0]}:${o[1]}\n`);
-    }
-    const f = this.db.prepare('SELECT COUNT(*) AS n, MAX(at) AS last FROM facts WHERE source = ? AND at <= ?').get(source, t) as { n: number; last: number | null };
-    const rev = this.db.prepare('SELECT rev FROM merge_revisions WHERE source = ?').pluck().get(source) as number | undefined;
-    h.update(`f${f.n}:${f.last ?? ''}:${rev ?? 0}`);
-    return h.digest('hex').slice(0, 32);
+    return this.guard(() => {
+      const t = at.getTime();
+      const obs = this.db.prepare('SELECT at, hash FROM observations WHERE source = ? AND at <= ? ORDER BY at').raw(true).all(source, t) as [number, string][];
+      const f = this.db.prepare('SELECT COUNT(*) AS n, MAX(at) AS last FROM facts WHERE source = ? AND at <= ?').get(source, t) as { n: number; last: number | null };
+      const rev = this.db.prepare('SELECT rev FROM merge_revisions WHERE source = ?').pluck().get(source) as number | undefined;
+      return evidenceStampOf(obs, f.n, f.last, rev ?? 0);
+    });
   }
 
   async cacheGet(namespace: string, key: string): Promise<string | undefined> {
-    return this.db.prepare('SELECT value FROM cache WHERE namespace = ? AND key = ?').pluck().get(namespace, key) as string | undefined;
+    return this.guard(() => {
+      return this.db.prepare('SELECT value FROM cache WHERE namespace = ? AND key = ?').pluck().get(namespace, key) as string | undefined;
+    });
   }
 
   async cachePut(namespace: string, key: string, value: string): Promise<void> {
-    this.db.prepare('INSERT OR REPLACE INTO cache (namespace, key, value) VALUES (?, ?, ?)').run(namespace, key, value);
+    return this.guard(() => {
+      this.db.prepare('INSERT OR REPLACE INTO cache (namespace, key, value) VALUES (?, ?, ?)').run(namespace, key, value);
+    });
+  }
+
+  async migrate(): Promise<MigrationResult> {
+    return this.guard(() => migrateSqlite(this.db, this.location, () => new Date()));
+  }
+
+  async check(knownKinds?: readonly string[]): Promise<StoreCheckReport> {
+    try {
+      return sqliteCheck(this.db, this.location, knownKinds);
+    } catch (err) {
+      if (!isCorruption(err)) throw err;
+      // Damaged beyond what integrity_check can walk: report it, with nothing else to count.
+      return {
+        store: 'sqlite', location: this.location, ok: false, integrity: [`sqlite: ${(err as Error).message}`],
+        schemaVersion: 0, latestSchemaVersion: SQLITE_SCHEMA_VERSION, tables: {}, sources: [],
+      };
+    }
+  }
+
+  async prune(cutoff: Date): Promise<PruneReport> {
+    return this.guard(() => sqlitePrune(this.db, cutoff.getTime()));
+  }
+
+  async *exportRows(): AsyncIterable<ArchiveRow> {
+    // Read in a transaction, so the archive is one consistent instant of the store.
+    this.guard(() => this.db.exec('BEGIN'));
+    try {
+      yield* this.guarded(sqliteExport(this.db));
+    } finally {
+      if (this.db.inTransaction) this.db.exec('COMMIT');
+    }
+  }
+
+  async importRows(rows: AsyncIterable<ArchiveRow>): Promise<Record<ArchiveRowType, number>> {
+    if (this.damaged) throw this.damaged;
+    try {
+      return await sqliteImport(this.db, rows, this.location);
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return this.guard(() => sqliteIsEmpty(this.db));
   }
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+/**
+ * WAL mode, once per file. Switching needs the file to itself, and SQLite does not wait on its
+ * busy handler for that: two processes creating a store at the same moment would see "database
+ * is locked". The mode is persistent, so a later open only reads it.
+ */
+function setWal(db: Database.Database): void {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      if (String(db.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal') return;
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+}
+
+/** The evidence file of a data directory. */
+export function sqliteFileIn(dataDir: string): string {
+  return join(dataDir, 'evidence.sqlite');
+}
+
+const CORRUPTION_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_VTAB', 'SQLITE_CORRUPT_SEQUENCE', 'SQLITE_CORRUPT_INDEX']);
+
+function isCorruption(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CORRUPTION_CODES.has(code);
+}
+
+function corruptError(file: string, detail: string, cause?: unknown): StoreCorruptError {
+  return new StoreCorruptError(
+    `evidence store ${file} is damaged (${detail}). Every source stops until it is restored: ` +
+      'restore the newest backup (README, "Backups and restore"), or move the file aside to start an empty store; ' +
+      '`isms-kpi store check` reports the damage.',
+    { cause },
+  );
 }
 
 function stateAt(versions: readonly StoredVersion[], t: number): string | null {

@@ -8,6 +8,15 @@ export interface Rejection {
   reason: string;
 }
 
+/** An input file a run could not read (a corrupt rotated `.gz`, an unreadable file), and why. */
+export interface FailedFile {
+  file: string;
+  error: string;
+}
+
+/** Failed files kept on a run record (all are reported by `collect`; the record stays small). */
+export const FAILED_FILE_SAMPLES = 20;
+
 /** The outcome of one collection run of one source, kept for freshness and the audit trail. */
 export interface RunRecord {
   source: string;
@@ -16,12 +25,19 @@ export interface RunRecord {
   finishedAt: string;
   /** The instant the evidence is of (collection time, or `--observed-at`). */
   observedAt: string;
-  result: 'success' | 'failure';
+  /**
+   * `partial`: the run wrote its evidence, but some input files could not be read (`failedFiles`);
+   * their content is not in the evidence and they are read again next run.
+   */
+  result: 'success' | 'partial' | 'failure';
   accepted: number;
   rejected: number;
   /** The first few rejections, for the error report. */
   rejections: Rejection[];
   error?: string;
+  /** Files that could not be read (the first FAILED_FILE_SAMPLES), with `failedFileCount` in all. */
+  failedFiles?: FailedFile[];
+  failedFileCount?: number;
   /** For snapshot kinds: records added / changed / removed compared with the previous observation. */
   changes?: { added: number; changed: number; removed: number; unchanged: number };
 }
@@ -104,7 +120,7 @@ export interface EvidenceStore {
   recordRun(run: RunRecord): Promise<void>;
   /** Newest runs first. */
   runs(opts?: { source?: string; limit?: number }): Promise<RunRecord[]>;
-  /** Newest successful run's finish time per source. */
+  /** Newest successful (or partial: evidence was written) run's finish time per source. */
   lastSuccess(): Promise<Record<string, string>>;
 
   /**

@@ -7,6 +7,47 @@
  * with at ≤ T. An export loaded out of order (`collect --observed-at` for a backfill) is
  * inserted in its place: the next observation keeps seeing what it saw.
  */
+import { createHash } from 'node:crypto';
+import type { Keyed, RecordKind } from './records.ts';
+
+/** One export read whole: each key's canonical JSON, the keys in order, and the export's digest. */
+export interface ReadExport {
+  incoming: Map<string, string>;
+  sortedKeys: string[];
+  /** SHA-256 over the sorted keys and their JSON: equal exports have equal digests. */
+  digest: string;
+}
+
+export async function readExport<K extends RecordKind>(records: Iterable<Keyed<K>> | AsyncIterable<Keyed<K>>): Promise<ReadExport> {
+  const incoming = new Map<string, string>();
+  for await (const r of records as AsyncIterable<Keyed<K>>) {
+    incoming.set(r.key, canonicalJson(r.data)); // a key repeated in one export: the last row wins
+  }
+  // One update per ~1 MB, not four per record: crossing into the hash is what costs.
+  const hash = createHash('sha256');
+  let chunk = '';
+  const sortedKeys = [...incoming.keys()].sort();
+  for (const k of sortedKeys) {
+    chunk += `${k}\u0000${incoming.get(k)!}\n`;
+    if (chunk.length > 1 << 20) {
+      hash.update(chunk);
+      chunk = '';
+    }
+  }
+  return { incoming, sortedKeys, digest: hash.update(chunk).digest('hex') };
+}
+
+/**
+ * The evidence stamp of a read as of T (EvidenceStore.evidenceStamp), from the source's
+ * observations ≤ T (instant and digest, oldest first), its facts observed ≤ T (how many, the
+ * newest instant) and its merge revision. Both stores compute it alike.
+ */
+export function evidenceStampOf(observations: Iterable<readonly [number, string]>, facts: number, lastFact: number | null, mergeRevision: number): string {
+  const h = createHash('sha256');
+  for (const [at, digest] of observations) h.update(`o${at}:${digest}\n`);
+  h.update(`f${facts}:${lastFact ?? ''}:${mergeRevision}`);
+  return h.digest('hex').slice(0, 32);
+}
 
 /** A stored version: `data` is the record's canonical JSON, or null when absent. */
 export interface StoredVersion {

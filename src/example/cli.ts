@@ -8,7 +8,7 @@ import { DEMO, generateOrganisation } from './generator.ts';
 
 const program = new Command()
   .name('example:generate')
-  .description('Write the example organisation\'s exports (HR, Okta, Google Workspace, Moodle, GoPhish, incidents)')
+  .description('Write the example organisation\'s exports (HR, Okta, Google Workspace, Moodle, GoPhish, incidents, mail journal)')
   .option('--people <n>', 'rows of the HR roster (≥ 60)', String(DEMO.people))
   .option('--seed <n>', 'PRNG seed', String(DEMO.seed))
   .option('--as-of <iso>', 'instant the exports are taken', DEMO.asOf)

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
+import { evaluationSummary } from '../kpi/summary.ts';
 import type { KpiResult } from '../kpi/types.ts';
 
 export interface HttpHandlers {
@@ -47,7 +48,8 @@ export function buildServer(h: HttpHandlers): Server {
       }
       const results = h.results();
       if (url.pathname === '/objectives' || url.pathname === '/') {
-        return json(res, 200, { objectives: (results ?? []).map(({ failing, notes, ...summary }) => ({ ...summary, failing: failing.length })) });
+        // The same document as `evaluate --format json` (README "JSON contract").
+        return json(res, 200, evaluationSummary(results ?? []));
       }
       const m = /^\/objectives\/([^/]+)\/evidence$/.exec(url.pathname);
       if (m) {

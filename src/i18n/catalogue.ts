@@ -4,6 +4,7 @@
  * exporting `defineTexts({ en, ja })`, registered by one line below; KPI texts live with each
  * KPI's definition. Dates are formatted by the callers in the organisation's zone.
  */
+import { cliTexts } from './cli.ts';
 import { commonTexts } from './common.ts';
 import type { Language, Texts } from './language.ts';
 
@@ -13,6 +14,7 @@ export { LANGUAGES } from './language.ts';
 /** Every area, by name (one line per area). */
 export const CATALOGUE = {
   common: commonTexts,
+  cli: cliTexts,
 } satisfies Record<string, Texts<object>>;
 
 export type Catalogue = typeof CATALOGUE;

@@ -8,7 +8,7 @@ import { loadCollector } from '../collectors/registry.ts';
 import type { CollectContext, CollectOutput, Collector, Logger, ShardSpec } from '../collectors/types.ts';
 import { UsageError } from '../errors.ts';
 import type { Keyed, RecordKind } from '../evidence/records.ts';
-import type { EvidenceStore, Rejection, RunRecord } from '../evidence/store.ts';
+import { FAILED_FILE_SAMPLES, type EvidenceStore, type FailedFile, type Rejection, type RunRecord } from '../evidence/store.ts';
 
 /** What the metrics layer learns from each run. */
 export interface CollectorMetrics {
@@ -64,7 +64,13 @@ async function* counting<K extends RecordKind>(records: Iterable<Keyed<K>> | Asy
   }
 }
 
-async function write(deps: JobDeps, source: SourceConfig, kind: RecordKind, observedAt: Date, out: CollectOutput<RecordKind>): Promise<{ accepted: number; changes?: RunRecord['changes'] }> {
+interface Written {
+  accepted: number;
+  changes?: RunRecord['changes'];
+  failedFiles?: FailedFile[];
+}
+
+async function write(deps: JobDeps, source: SourceConfig, kind: RecordKind, observedAt: Date, out: CollectOutput<RecordKind>): Promise<Written> {
   if (out.type === 'snapshot') {
     const counter = { n: 0 };
     const changes = await deps.store.writeSnapshot({ source: source.id, kind, observedAt, records: counting(out.records, counter) });
@@ -72,7 +78,7 @@ async function write(deps: JobDeps, source: SourceConfig, kind: RecordKind, obse
   }
   const counter = { n: 0 };
   await deps.store.writeFacts({ source: source.id, kind, observedAt, facts: counting(out.facts, counter), merge: out.merge, checkpoints: out.checkpoints });
-  return { accepted: counter.n };
+  return { accepted: counter.n, ...(out.failedFiles?.length ? { failedFiles: out.failedFiles } : {}) };
 }
 
 async function recorded(
@@ -81,14 +87,17 @@ async function recorded(
   collector: Collector,
   observedAt: Date,
   tally: Tally,
-  work: () => Promise<{ accepted: number; changes?: RunRecord['changes'] }>,
+  work: () => Promise<Written>,
 ): Promise<RunRecord> {
   const now = deps.now ?? (() => new Date());
   const started = now();
   const base = { source: source.id, kind: collector.recordKind, startedAt: started.toISOString(), observedAt: observedAt.toISOString() };
   try {
-    const { accepted, changes } = await work();
-    const run: RunRecord = { ...base, finishedAt: now().toISOString(), result: 'success', accepted, rejected: tally.rejected, rejections: tally.rejections, changes };
+    const { accepted, changes, failedFiles } = await work();
+    // Some files unread: the evidence of the others is written and the KPI stays measured, but
+    // the run says so (result `partial`), for the health page and isms_collector_runs_total.
+    const failed = failedFiles?.length ? { failedFiles: failedFiles.slice(0, FAILED_FILE_SAMPLES), failedFileCount: failedFiles.length } : {};
+    const run: RunRecord = { ...base, finishedAt: now().toISOString(), result: failedFiles?.length ? 'partial' : 'success', accepted, rejected: tally.rejected, rejections: tally.rejections, changes, ...failed };
     await deps.store.recordRun(run);
     deps.metrics?.observeRun(run, (now().getTime() - started.getTime()) / 1000);
     return run;

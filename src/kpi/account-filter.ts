@@ -6,6 +6,7 @@
 import type { AccountRecord, Versioned } from '../evidence/records.ts';
 import type { EvidenceBundle } from './bundle.ts';
 import { isActive } from './accounts.ts';
+import { employmentAt } from './employment.ts';
 import { identityIndexFor, type IdentityIndex } from './identity.ts';
 import { booleanParam, groupFilter, normText } from './params.ts';
 import type { KpiContext } from './types.ts';
@@ -28,4 +29,11 @@ export function activeAccounts(bundle: EvidenceBundle, ctx: KpiContext): { accou
     out.push({ v, data });
   }
   return { accounts: out, index };
+}
+
+/** The department of an account's owner in HR as of T, else the IdP's, else null (for failing subjects). */
+export function ownerDepartment(index: IdentityIndex, data: AccountRecord, ctx: KpiContext): string | null {
+  const owner = index.resolveAccount(data);
+  const rules = { zone: ctx.organisation.timeZone, ...(ctx.leftStatuses ? { leftStatuses: ctx.leftStatuses } : {}) };
+  return (owner ? employmentAt(owner, ctx.at.getTime(), rules).department : undefined) ?? data.department ?? null;
 }

@@ -9,9 +9,10 @@
  * - Sender and recipient domains are compared again with the organisation's internal domains at
  *   evaluation (case-insensitive, exact domain), so a changed domain list applies to old evidence.
  * - A message stored twice (two journals, two sources) counts once, by message id.
- * - A message too large to inspect is in the population when it has an external recipient: its
- *   attachments could not be seen, so unless its top-level structure proves protection it is a
- *   miss (counted as not encrypted, as the collector documents).
+ * - A message that could not be inspected whole (too large, a MIME limit reached, a boundary never
+ *   closed: the collector names why in `notInspectable`) is in the population when it has an
+ *   external recipient: attachments may be hidden, so unless its top-level structure proves
+ *   protection it is a miss ("not inspectable: …"), never absent and never encrypted.
  * - A message protected as a whole is in the population even without visible attachments.
  */
 import type { MailRecord } from '../evidence/records.ts';
@@ -42,16 +43,20 @@ export class EncryptionMissAccumulator {
     if (!this.internal.has(m.senderDomain.toLowerCase())) return;
     const external = [...new Set(m.externalRecipientDomains.map((d) => d.toLowerCase()))].filter((d) => !this.internal.has(d)).sort();
     if (external.length === 0) return;
-    if (!m.protected && !m.tooLarge && m.attachments.length === 0) return;
+    const hidden = !m.protected && (m.tooLarge === true || m.notInspectable !== undefined);
+    if (!m.protected && !hidden && m.attachments.length === 0) return;
     if (this.seen.has(m.messageId)) return;
     this.seen.add(m.messageId);
     this.population++;
     if (m.protected) return;
     const plain = m.attachments.filter((a) => !a.encrypted);
-    if (!m.tooLarge && plain.length === 0) return;
+    if (!hidden && plain.length === 0) return;
     this.misses++;
     const listed = plain.map((a) => `${a.name ?? '(no name)'} (${a.contentType})`);
-    const reason = m.tooLarge ? 'too large to inspect; counted as not encrypted' : `${plain.length} unencrypted attachment${plain.length === 1 ? '' : 's'} sent outside: ${listed.join(', ')}`;
+    const unencrypted = `${plain.length} unencrypted attachment${plain.length === 1 ? '' : 's'} sent outside: ${listed.join(', ')}`;
+    const reason = hidden
+      ? `not inspectable: ${m.notInspectable ?? 'too large'}; counted as not encrypted${plain.length ? `; ${unencrypted}` : ''}`
+      : unencrypted;
     this.failing.push({
       type: 'message',
       id: m.messageId,
@@ -63,6 +68,7 @@ export class EncryptionMissAccumulator {
         unencryptedAttachments: listed,
         reasons: plain.map((a) => a.reason),
         tooLarge: m.tooLarge === true,
+        notInspectable: hidden ? (m.notInspectable ?? 'too large') : null,
         where: m.where ?? null,
       },
     });

@@ -4,7 +4,7 @@
  * those groups); compliant when the IdP export says MFA is enrolled. An export that does not
  * say counts as not enrolled: coverage cannot be claimed without evidence.
  */
-import { activeAccounts } from './account-filter.ts';
+import { activeAccounts, ownerDepartment } from './account-filter.ts';
 import type { EvidenceBundle } from './bundle.ts';
 import { periodAt } from './period.ts';
 import { z } from 'zod';
@@ -27,7 +27,7 @@ export function mfaCoverage(bundle: EvidenceBundle, ctx: KpiContext): KpiResult 
       type: 'account',
       id: data.login,
       reason: data.mfaEnrolled === false ? 'no MFA enrolled' : 'the IdP export does not say whether MFA is enrolled',
-      details: { source: v.source, accountId: data.accountId, owner: index.resolveAccount(data)?.id ?? null, serviceAccount: index.isServiceAccount(data) },
+      details: { source: v.source, accountId: data.accountId, owner: index.resolveAccount(data)?.id ?? null, department: ownerDepartment(index, data, ctx), serviceAccount: index.isServiceAccount(data) },
     });
   }
   return buildResult('mfa-coverage', ctx, win.period, { numerator, denominator: accounts.length, failing });

@@ -5,7 +5,7 @@
  * `maxAgeDays` (default 365) before T. Without a password-changed time the creation time
  * stands in (the password set then is still the one in use); without either it fails as unknown.
  */
-import { activeAccounts } from './account-filter.ts';
+import { activeAccounts, ownerDepartment } from './account-filter.ts';
 import type { EvidenceBundle } from './bundle.ts';
 import { numberParam } from './params.ts';
 import { periodAt } from './period.ts';
@@ -41,6 +41,7 @@ export function passwordAgeCompliance(bundle: EvidenceBundle, ctx: KpiContext): 
         source: v.source,
         accountId: data.accountId,
         owner: index.resolveAccount(data)?.id ?? null,
+        department: ownerDepartment(index, data, ctx),
         passwordChangedAt: changed === undefined ? null : isoInZone(changed, zone),
       },
     });

@@ -117,6 +117,8 @@ export function staleAccountDeletionRate(bundle: EvidenceBundle, ctx: KpiContext
         source: acc.source,
         accountId: data.accountId,
         owner: owner?.id ?? null,
+        // The owner's department in HR as of T, else the IdP's: whom to ask to act.
+        department: emp?.department ?? data.department ?? null,
         kind,
         staleSince: iso(staleSince),
         deadline: iso(deadline),

@@ -72,7 +72,7 @@ export class IsmsMetrics {
       for (const q of self.queueCounts) g.set({ queue: q.queue, state: q.state }, q.count);
     });
 
-    this.runs = new Counter({ name: 'isms_collector_runs_total', help: 'Collection runs by result.', labelNames: ['source', 'result'], registers: [r] });
+    this.runs = new Counter({ name: 'isms_collector_runs_total', help: 'Collection runs by result (success | partial: some input files could not be read | failure).', labelNames: ['source', 'result'], registers: [r] });
     this.records = new Counter({ name: 'isms_collector_records_total', help: 'Input records by outcome.', labelNames: ['source', 'outcome'], registers: [r] });
     this.duration = new Histogram({
       name: 'isms_collector_run_duration_seconds', help: 'Duration of collection runs.', labelNames: ['source'], registers: [r],
@@ -81,7 +81,7 @@ export class IsmsMetrics {
     this.notifications = new Counter({ name: 'isms_notifications_total', help: 'Alert notifications by notifier and result (delivered | failed).', labelNames: ['notifier', 'result'], registers: [r] });
     // Series exist from the start, so a source that never ran shows 0, not nothing.
     for (const source of opts.sourceIds) {
-      for (const result of ['success', 'failure']) this.runs.inc({ source, result }, 0);
+      for (const result of ['success', 'partial', 'failure']) this.runs.inc({ source, result }, 0);
       for (const outcome of ['accepted', 'rejected']) this.records.inc({ source, outcome }, 0);
     }
     if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: r });
@@ -97,7 +97,8 @@ export class IsmsMetrics {
     this.records.inc({ source: run.source, outcome: 'accepted' }, run.accepted);
     this.records.inc({ source: run.source, outcome: 'rejected' }, run.rejected);
     this.duration.observe({ source: run.source }, durationSeconds);
-    if (run.result === 'success') this.lastSuccess.set(run.source, Date.parse(run.finishedAt));
+    // A partial run wrote evidence: it is fresh (the files it could not read show in `partial`).
+    if (run.result !== 'failure') this.lastSuccess.set(run.source, Date.parse(run.finishedAt));
   }
 
   /** Freshness known from the store at start-up. */

@@ -3,7 +3,7 @@
  * line and field, output formats, and `run` serving /metrics until SIGTERM.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,12 +12,14 @@ import parse from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const MAIN = join(REPO, 'src', 'cli', 'main.ts');
+/** The compiled CLI, as `npx isms-kpi` runs it (test/global-setup.ts rebuilds dist/ when stale). */
+const BIN = join(REPO, 'bin', 'isms-kpi.js');
+const BOM = '\uFEFF';
 
 interface Out { code: number; stdout: string; stderr: string }
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Out> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: REPO, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: REPO, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -38,7 +40,8 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'isms-cli-'));
   // A small organisation: 3 people, 1 leaver (left 2026-03-10) whose account was still enabled
   // at the last export, and one service account.
-  writeFileSync(join(dir, 'hr.csv'), 'employeeId,email,hireDate,leaveDate\nE1,ann@corp.example,2020-01-01,\nE2,bob@corp.example,2020-01-01,2026-03-10\nE3,cy@corp.example,2020-01-01,\n');
+  // Bob's department starts like a spreadsheet formula (a hostile or careless HR export).
+  writeFileSync(join(dir, 'hr.csv'), 'employeeId,email,department,hireDate,leaveDate\nE1,ann@corp.example,Sales,2020-01-01,\nE2,bob@corp.example,@SUM(1+1),2020-01-01,2026-03-10\nE3,cy@corp.example,Sales,2020-01-01,\n');
   writeFileSync(join(dir, 'idp.csv'), 'login,email,enabled,mfa\nann@corp.example,ann@corp.example,true,true\nbob@corp.example,bob@corp.example,true,false\ncy@corp.example,cy@corp.example,true,true\nsvc-backup@corp.example,,true,false\n');
   writeFileSync(join(dir, 'broken.csv'), 'something,else\n1,2\n');
 });
@@ -70,7 +73,7 @@ ${extra}objectives:
     direction: at_least
     period: quarter
   - id: mfa
-    title: MFA on every account
+    title: "=MFA on every account"
     kpi: mfa-coverage
     target: 1
     direction: at_least
@@ -106,7 +109,58 @@ describe('isms-kpi CLI', () => {
     expect(ev.code).toBe(2);
     expect(ev.stderr).toMatch(/no objective "nope"/);
     expect((await cli(['evaluate', '-c', join(dir, 'missing.yaml')])).code).toBe(2);
+    expect((await cli(['evidence', 'leavers', '-c', c, '--group-by', 'colour'])).code).toBe(2);
   });
+
+  it('unknown objective, KPI and source ids on the command line: exit 2 with "did you mean"', async () => {
+    const c = config();
+    const ev = await cli(['evidence', 'leaver', '-c', c]);
+    expect(ev.code).toBe(2);
+    expect(ev.stderr).toContain('no objective "leaver" (did you mean "leavers"?)');
+    expect(ev.stderr).toContain('(objectives: leavers, mfa)');
+    const evalIds = await cli(['evaluate', 'mfa', 'leaevrs', '-c', c]);
+    expect(evalIds.code).toBe(2);
+    expect(evalIds.stderr).toContain('no objective "leaevrs" (did you mean "leavers"?)');
+    const kpi = await cli(['evaluate', '-c', c, '--kpi', 'mfa-coverag']);
+    expect(kpi.code).toBe(2);
+    expect(kpi.stderr).toContain('no KPI "mfa-coverag" (did you mean "mfa-coverage"?)');
+    const unused = await cli(['evaluate', '-c', c, '--kpi', 'password-age-compliance']);
+    expect(unused.code).toBe(2);
+    expect(unused.stderr).toContain('measures password-age-compliance');
+    // Nothing is collected when one id is wrong: the known "hr" is not run either.
+    const col = await cli(['collect', 'hr', 'ipd', '-c', c]);
+    expect(col.code).toBe(2);
+    expect(col.stderr).toContain('no source "ipd" (did you mean "idp"?)');
+    expect(col.stdout).toBe('');
+    // Far from every known id: no suggestion.
+    expect((await cli(['collect', 'zzzzzzzz', '-c', c])).stderr).not.toContain('did you mean');
+  });
+
+  it('evaluate --kpi and named objectives select the objectives evaluated', async () => {
+    const c = config();
+    const byKpi = await cli(['evaluate', '-c', c, '--kpi', 'mfa-coverage', '--format', 'json', '--at', '2026-03-20T12:00:00+01:00']);
+    expect(byKpi.code, byKpi.stderr).toBe(0);
+    expect((JSON.parse(byKpi.stdout) as { objectives: { id: string }[] }).objectives.map((o) => o.id)).toEqual(['mfa']);
+    const named = await cli(['evaluate', 'leavers', '-c', c, '--format', 'json', '--at', '2026-03-20T12:00:00+01:00']);
+    expect((JSON.parse(named.stdout) as { objectives: { id: string }[] }).objectives.map((o) => o.id)).toEqual(['leavers']);
+  });
+
+  it('--version prints package.json\'s version; --help lists the commands; every command takes -c', async () => {
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
+    const v = await cli(['--version']);
+    expect(v.code).toBe(0);
+    expect(v.stdout).toBe(`${pkg.version}\n`);
+    const help = await cli(['--help']);
+    expect(help.code).toBe(0);
+    for (const cmd of ['validate', 'schema', 'collect', 'evaluate', 'evidence', 'run', 'worker', 'scheduler', 'jobs', 'rules', 'dashboards']) {
+      expect(help.stdout).toMatch(new RegExp(`^  ${cmd}\\b`, 'm'));
+      const sub = await cli([cmd, '--help']);
+      expect(sub.stdout, cmd).toContain('-c, --config <file>');
+    }
+    const schema = await cli(['schema', '-c', config()]);
+    expect(schema.code, schema.stderr).toBe(0);
+    expect((JSON.parse(schema.stdout) as { type: string }).type).toBe('object');
+  }, 60_000);
 
   it('collect → evaluate (json, csv) → evidence, computed by hand', async () => {
     const c = config();
@@ -130,15 +184,35 @@ describe('isms-kpi CLI', () => {
     expect(Object.keys(out.objectives[0]!).sort()).toEqual(['denominator', 'direction', 'id', 'kpi', 'numerator', 'period', 'status', 'target', 'value']);
     expect(Object.keys(out.objectives[0]!.period as object).sort()).toEqual(['from', 'to']);
 
+    // CSV for Excel: a BOM, and the title that starts with "=" neutralised with a leading quote.
     const csv = await cli(['evaluate', '-c', c, '--at', '2026-03-20T12:00:00+01:00', '--format', 'csv']);
-    expect(csv.stdout.split('\n')[0]).toBe('objective,title,kpi,value,target,status,numerator,denominator,period_from,period_to');
-    expect(csv.stdout.split('\n')[1]).toMatch(/^leavers,Leaver accounts removed,stale-account-deletion-rate,0,1,missed,0,1,/);
+    expect(csv.stdout.startsWith(BOM)).toBe(true);
+    const lines = csv.stdout.slice(1).split('\n');
+    expect(lines[0]).toBe('objective,title,kpi,value,target,status,numerator,denominator,period from,period to');
+    // The quarter containing 2026-03-20 in Berlin starts 2026-01-01 00:00 +01:00.
+    expect(lines[1]).toBe('leavers,Leaver accounts removed,stale-account-deletion-rate,0,1,missed,0,1,2026-01-01T00:00:00.000+01:00,2026-03-20T12:00:00.000+01:00');
+    expect(lines[2]).toMatch(/^mfa,'=MFA on every account,mfa-coverage,0\.6666666666666666,1,at risk,2,3,/);
 
     const evid = await cli(['evidence', 'leavers', '-c', c, '--at', '2026-03-20T12:00:00+01:00', '--format', 'json']);
     const r = JSON.parse(evid.stdout) as { failing: { id: string; details: Record<string, unknown> }[] };
     expect(r.failing.map((f) => f.id)).toEqual(['bob@corp.example']);
     // Deadline 2026-03-12 00:00, T 2026-03-20 12:00 → 8.5 days, rounded up to 9.
     expect(r.failing[0]!.details.daysOverdue).toBe(9);
+
+    // The same as columns: bob left 03-10, stale from 03-11 00:00 Berlin, deadline 03-12 00:00.
+    const table = await cli(['evidence', 'leavers', '-c', c, '--at', '2026-03-20T12:00:00+01:00']);
+    expect(table.code, table.stderr).toBe(0);
+    const rows = table.stdout.split('\n');
+    expect(rows[0]).toBe('leavers — Leaver accounts removed');
+    expect(rows[1]).toBe('stale-account-deletion-rate: value 0.0% (0/1), target ≥ 100.0%, status missed');
+    expect(rows[5]!.split(/\s{2,}/)).toEqual(['account', 'owner', 'department', 'kind', 'stale since', 'deadline', 'days overdue', 'source', 'reason']);
+    expect(rows[7]!.split(/\s{2,}/)).toEqual(['bob@corp.example', 'bob@corp.example', '@SUM(1+1)', 'leaver', '2026-03-11 00:00', '2026-03-12 00:00', '9', 'idp', "leaver's account still enabled, 9 day(s) past its deadline"]);
+
+    const grouped = await cli(['evidence', 'leavers', '-c', c, '--at', '2026-03-20T12:00:00+01:00', '--group-by', 'department', '--format', 'csv']);
+    expect(grouped.stdout).toBe(`${BOM}department,count,days overdue\n'@SUM(1+1),1,9\n`);
+    const byReason = await cli(['evidence', 'mfa', '-c', c, '--at', '2026-03-20T12:00:00+01:00', '--group-by', 'reason']);
+    // Bob's account is the one of the three without MFA.
+    expect(byReason.stdout.split('\n').slice(5)).toEqual(['reason           count', '---------------  -----', 'no MFA enrolled  1', '']);
 
     // Evaluating before the evidence was observed: nothing known yet → no_data, never 100 %.
     const early = await cli(['evaluate', '-c', c, '--at', '2026-03-01T00:00:00Z', '--format', 'json']);
@@ -158,7 +232,7 @@ describe('isms-kpi CLI', () => {
 
   it('run: serves /metrics with the evaluated objectives, and SIGTERM exits 0', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'run', '-c', config(), '--port', String(port), '--log-level', 'warn'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'run', '-c', config(), '--port', String(port), '--log-level', 'warn'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     try {
@@ -187,6 +261,26 @@ describe('isms-kpi CLI', () => {
   }, 60_000);
 });
 
+describe('isms-kpi run and Ctrl-C', () => {
+  it('SIGINT (Ctrl-C) says it is stopping, drains, says it stopped, and exits 0', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [BIN, 'run', '-c', config(), '--port', String(port), '--log-level', 'silent'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    for (let i = 0; i < 150 && !stdout.includes('Leaver accounts removed'); i++) await new Promise((r) => setTimeout(r, 100));
+    // The banner: the organisation's time (Europe/Berlin, +01:00 or +02:00), then its name.
+    expect(stdout).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \+0[12]:00 {2}Corp$/m);
+    child.kill('SIGINT');
+    const code = await exited;
+    expect(stderr).toContain('Ctrl-C: stopping — taking no new jobs, letting the active one finish (up to 30 s)');
+    expect(stderr).toMatch(/isms-kpi: stopped\n$/);
+    expect(code).toBe(0);
+  }, 60_000);
+});
+
 describe('isms-kpi queue commands without Redis', () => {
   it('worker and scheduler need REDIS_URL (exit 2, saying so); jobs lists failed runs from the store', async () => {
     const env = { REDIS_URL: '' };
@@ -211,7 +305,7 @@ describe('isms-kpi worker --shards-only', () => {
     const redis = await TestRedis.start();
     const dataDir = join(dir, `shards-only-${Date.now()}`);
     const c = config().replace(/dataDir: .*/, `dataDir: ${dataDir} }`);
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'worker', '--shards-only', '-c', c, '--log-level', 'info'], {
+    const child = spawn(process.execPath, [BIN, 'worker', '--shards-only', '-c', c, '--log-level', 'info'], {
       cwd: REPO, env: { ...process.env, REDIS_URL: redis.url }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -109,3 +109,34 @@ describe('JSON Schema for editors', () => {
     expect(committed.required).toContain('organisation');
   });
 });
+
+describe('the evidence store setting', () => {
+  const withStorage = (storage: string) => `${valid}storage:\n${storage}\n`;
+  const url = 'postgres://isms:hunter2-secret@db.example:5432/isms';
+
+  it('switches to PostgreSQL when DATABASE_URL is set, and stays on SQLite without it', () => {
+    expect(parseConfig(valid, '/etc/isms/config.yaml', { DATABASE_URL: url }).env).toMatchObject({ databaseUrl: url, databaseUrlEnv: 'DATABASE_URL' });
+    expect(parseConfig(valid, '/etc/isms/config.yaml', {}).env.databaseUrl).toBeUndefined();
+  });
+
+  it('reads the variable storage.postgres.urlEnv names, which must then be set', () => {
+    const text = withStorage('  postgres: { urlEnv: ISMS_DB }');
+    expect(parseConfig(text, '/etc/isms/config.yaml', { ISMS_DB: url, DATABASE_URL: 'postgres://other/x' }).env.databaseUrl).toBe(url);
+    // `valid` is 29 lines, `storage:` line 30; on line 31 the value starts after
+    // "  postgres: { urlEnv: " (22 characters), in column 23.
+    expect(issuesOf(text, { DATABASE_URL: url })).toEqual([
+      { file: '/etc/isms/config.yaml', line: 31, column: 23, path: 'storage.postgres.urlEnv', message: 'environment variable ISMS_DB is not set (it names the PostgreSQL evidence store)' },
+    ]);
+  });
+
+  it('refuses a value that is not a PostgreSQL URL without printing it', () => {
+    const issues = issuesOf(valid, { DATABASE_URL: 'mysql://root:hunter2-secret@db/x' });
+    expect(issues.map((i) => [i.path, i.message])).toEqual([['storage', 'environment variable DATABASE_URL must hold a postgres:// or postgresql:// URL (its value is not shown)']]);
+    expect(JSON.stringify(issues)).not.toContain('hunter2');
+  });
+
+  it('takes a retention such as 7y, and names the field of a bad one', () => {
+    expect(parseConfig(withStorage('  retention: 7y'), '/etc/isms/config.yaml', {}).storage.retention).toBe('7y');
+    expect(issuesOf(withStorage('  retention: 7 weeks')).map((i) => [i.path, i.message])).toEqual([['storage.retention', 'a duration such as 7y, 18m or 400d']]);
+  });
+});

@@ -33,13 +33,30 @@ describe('stack files', () => {
 
   it('docker-compose.yml has the whole stack, with the config files mounted', () => {
     const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'));
-    expect(Object.keys(compose.services).sort()).toEqual(['alertmanager', 'elasticsearch', 'grafana', 'isms-kpi', 'isms-kpi-worker', 'prometheus', 'redis']);
+    expect(Object.keys(compose.services).sort()).toEqual(['alertmanager', 'elasticsearch', 'grafana', 'isms-kpi', 'isms-kpi-worker', 'postgres', 'prometheus', 'redis']);
     const mounts = (s: string) => (compose.services[s].volumes as string[]).join('\n');
     expect(mounts('prometheus')).toContain('./config/prometheus.yml:/etc/prometheus/prometheus.yml');
     expect(mounts('prometheus')).toContain('./config/rules:/etc/prometheus/rules');
     expect(mounts('alertmanager')).toContain('./config/alertmanager.yml:/etc/alertmanager/alertmanager.yml');
     expect(mounts('grafana')).toContain('./config/grafana/provisioning:/etc/grafana/provisioning');
     expect(mounts('grafana')).toContain('./config/grafana/dashboards:/var/lib/grafana/dashboards/isms-kpi');
+  });
+
+  it('isms-kpi processes share no volume: the evidence is in the postgres service, which they all name', () => {
+    // With the anchors' merge keys resolved, as docker-compose reads them.
+    const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { volumes?: string[]; environment?: Record<string, string>; depends_on?: Record<string, unknown> }> };
+    const ours = ['isms-kpi', 'isms-kpi-worker'];
+    const writable = (s: string) => (compose.services[s]!.volumes ?? []).filter((v) => !v.endsWith(':ro'));
+    // Only `run` keeps state of its own (its notifier's), in a volume no other service mounts.
+    expect(writable('isms-kpi-worker')).toEqual([]);
+    expect(writable('isms-kpi')).toEqual(['isms-run-state:/app/data']);
+    const others = Object.keys(compose.services).filter((s) => s !== 'isms-kpi');
+    for (const s of others) expect((compose.services[s]!.volumes ?? []).some((v) => v.startsWith('isms-run-state:'))).toBe(false);
+    for (const s of ours) {
+      expect(compose.services[s]!.environment!.DATABASE_URL).toMatch(/^postgres:\/\/isms:.*@postgres:5432\/isms$/);
+      expect(Object.keys(compose.services[s]!.depends_on!)).toContain('postgres');
+    }
+    expect(compose.services.postgres!.volumes).toEqual(['pg-data:/var/lib/postgresql/data']);
   });
 
   it('a broken compose file fails the same check (so the check can fail)', () => {

@@ -3,9 +3,9 @@
  * and placing exactly the populations test/fixtures/example-expected.md counts on. Files are read
  * back here with plain parsing (iconv-lite, csv-parse, JSON.parse), not with the collectors.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, type Dirent } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,8 +32,8 @@ afterAll(() => {
 });
 
 const bytes = (d: string, f: string): Buffer => readFileSync(join(d, f));
-/** Every file below a directory (the Trivy reports sit in a folder of their own), sorted. */
-const filesIn = (d: string): string[] => (readdirSync(d, { recursive: true, withFileTypes: true }) as Dirent[]).filter((e) => e.isFile()).map((e) => relative(d, join(e.parentPath, e.name))).sort();
+/** Every file below `d` (the mail journal is a Maildir folder), as relative paths. */
+const filesUnder = (d: string): string[] => (readdirSync(d, { recursive: true }) as string[]).filter((f) => statSync(join(d, f)).isFile()).sort();
 
 function hrRows(d: string): Record<string, string>[] {
   return parse(iconv.decode(bytes(d, 'hr-roster.csv'), 'cp932'), { columns: true }) as Record<string, string>[];
@@ -58,15 +58,16 @@ describe('determinism', () => {
     cleanup.push(again, other);
     generateOrganisation({ ...DEMO, outDir: again });
     generateOrganisation({ ...DEMO, seed: DEMO.seed + 1, outDir: other });
-    const files = filesIn(dir);
-    expect(filesIn(again)).toEqual(files);
+    const files = filesUnder(dir);
+    expect(files.filter((f) => f.startsWith('mail-journal/cur/'))).toHaveLength(11);
+    expect(filesUnder(again)).toEqual(files);
     for (const f of files) expect(bytes(again, f).equals(bytes(dir, f)), f).toBe(true);
     expect(bytes(other, 'hr-roster.csv').equals(bytes(dir, 'hr-roster.csv'))).toBe(false);
   });
 
   it('the committed demo data is exactly what `npm run example:generate` writes', () => {
-    const files = filesIn(dir);
-    expect(filesIn(COMMITTED)).toEqual(files);
+    const files = filesUnder(dir);
+    expect(filesUnder(COMMITTED)).toEqual(files);
     for (const f of files) expect(bytes(COMMITTED, f).equals(bytes(dir, f)), f).toBe(true);
   });
 
@@ -101,6 +102,21 @@ describe('encodings as the real systems write them', () => {
       'ID', 'Name', 'Email address', '情報セキュリティ研修（動画）', '情報セキュリティ研修（動画） - Completion date', '確認テスト', '確認テスト - Completion date', 'Course complete',
     ]);
     expect(first!.split('\t')[7]).toMatch(/^(\d{2}\/\d{2}\/\d{2}, \d{2}:\d{2})?$/);
+  });
+
+  it('mail journal: a Maildir (cur/) of 11 RFC 5322 messages with CRLF line ends, ASCII headers (RFC 2047 / 2231)', () => {
+    const cur = join(dir, 'mail-journal', 'cur');
+    const names = readdirSync(cur).sort();
+    expect(names).toHaveLength(11);
+    for (const n of names) {
+      expect(n).toMatch(/^\d{10}\.M\d{6}P\d+Q\d+\.mail\.example\.co\.jp:2,S$/);
+      const text = bytes(cur, n).toString('latin1');
+      expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+      expect(text).toMatch(/^[\x00-\x7f]*$/);
+      expect(text.split('\r\n\r\n')[0]).toMatch(/^Message-ID: <\d{14}\.[0-9A-F]{6}@mail\.example\.co\.jp>$/m);
+    }
+    const from = names.map((n) => /^From: .*<([^>]+)>$/m.exec(bytes(cur, n).toString('latin1'))?.[1] ?? '');
+    expect(from.filter((a) => a.endsWith('@example.co.jp'))).toHaveLength(10);
   });
 
   it('incident register: UTF-8 with BOM; Google and GoPhish: UTF-8; Okta: a JSON array', () => {
@@ -242,7 +258,7 @@ describe('populations by construction (example-expected.md)', () => {
   });
 
   it('issue 13: Trivy reports of five applications, the criticals placed as example-expected.md counts them', () => {
-    const reports = filesIn(dir).filter((f) => f.startsWith('trivy/'));
+    const reports = filesUnder(dir).filter((f) => f.startsWith('trivy/'));
     expect(reports).toHaveLength(20);
     const criticals = reports.map((f) => {
       const doc = JSON.parse(bytes(dir, f).toString('utf8')) as { SchemaVersion: number; CreatedAt: string; Results: { Vulnerabilities?: { VulnerabilityID: string; Severity: string }[] }[] };

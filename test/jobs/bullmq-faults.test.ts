@@ -2,6 +2,10 @@
  * Faults, each against a real redis-server started here: a worker SIGKILLed mid-job, SIGTERM
  * drains (finish, or give back at the timeout) and exits 0, Redis restarted mid-run. Workers
  * that must die are child processes running runWorker, as `isms-kpi worker` does.
+ *
+ * The faults that test the store (a kill before or after the write, a merge killed after its
+ * write, a false stall) run on both stores: SQLite shared through one directory, and PostgreSQL
+ * with every process in a directory of its own, as on separate hosts.
  */
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +14,9 @@ import { collectJobId } from '../../src/jobs/bullmq/options.ts';
 import { startWorkers } from '../../src/jobs/bullmq/worker.ts';
 import type { FailedJob } from '../../src/jobs/driver.ts';
 import { spawnWorker } from './helpers/child.ts';
-import { cleanup, depsFor, makeDir, syntheticLines } from './helpers/deps.ts';
+import { cleanup, depsFor, hostDir, makeDir, syntheticLines } from './helpers/deps.ts';
+import type { JobDeps } from '../../src/jobs/run-collection.ts';
+import { pgDatabase } from '../helpers/pg-database.ts';
 import { factsOf, fakeOps } from './helpers/fake-ops.ts';
 import { TestRedis, uniquePrefix } from './helpers/redis.ts';
 
@@ -45,19 +51,35 @@ async function jobState(url: string, prefix: string, id: string): Promise<string
   }
 }
 
-describe('worker faults', () => {
+/**
+ * The test's deps, and where a child worker runs: the same directory (SQLite file shared) or,
+ * on PostgreSQL, a directory of its own per worker.
+ */
+async function storeSetup(store: 'sqlite' | 'postgres'): Promise<{ dir: string; deps: JobDeps; child: () => { JOBS_DIR: string; TEST_DATABASE_URL?: string } }> {
+  const dir = makeDir();
+  dirs.push(dir);
+  const url = store === 'postgres' ? await pgDatabase('faults') : undefined;
+  const deps = depsFor(dir, [{ id: 'web', lines: syntheticLines(105) }], undefined, url);
+  const child = () => {
+    if (!url) return { JOBS_DIR: dir };
+    const own = hostDir(dir);
+    dirs.push(own);
+    return { JOBS_DIR: own, TEST_DATABASE_URL: url };
+  };
+  return { dir, deps, child };
+}
+
+for (const store of ['sqlite', 'postgres'] as const) describe(`worker faults touching the store (${store})`, () => {
   for (const when of ['before', 'after'] as const) {
     it(`recovers a job whose worker was SIGKILLed ${when} its write, without double-counting`, async () => {
-      const dir = makeDir();
-      dirs.push(dir);
-      const deps = depsFor(dir, [{ id: 'web', lines: syntheticLines(105) }]);
+      const { dir, deps, child } = await storeSetup(store);
       const prefix = uniquePrefix(`kill-${when}`);
       const failures: FailedJob[] = [];
       const driver = new BullmqDriver(deps, { failed: (f) => failures.push(f) }, { redisUrl: redis.url, prefix, ...fast }, fakeOps({ dir }));
       await driver.start();
 
       const doomed = spawnWorker({
-        REDIS_URL: redis.url, PREFIX: prefix, JOBS_DIR: dir, TIMINGS: fast,
+        REDIS_URL: redis.url, PREFIX: prefix, ...child(), TIMINGS: fast,
         FAKE: when === 'before' ? { beforeWriteMs: 60_000 } : { afterWriteMs: 60_000 },
       });
       await doomed.waitFor(isLog('worker ready'));
@@ -68,7 +90,7 @@ describe('worker faults', () => {
       expect(await jobState(redis.url, prefix, collectJobId('web', at))).toBe('active');
 
       // A healthy worker's stalled check takes the job back once its lock expires.
-      const healthy = spawnWorker({ REDIS_URL: redis.url, PREFIX: prefix, JOBS_DIR: dir, TIMINGS: fast });
+      const healthy = spawnWorker({ REDIS_URL: redis.url, PREFIX: prefix, ...child(), TIMINGS: fast });
       await healthy.waitFor(isLog('stalled job taken back'));
       await healthy.waitFor(isType('written'));
       await driver.drain();
@@ -83,21 +105,19 @@ describe('worker faults', () => {
   }
 
   it('a flow whose merge was SIGKILLed after its write is finished by another worker without adding the shards twice', async () => {
-    const dir = makeDir();
-    dirs.push(dir);
-    const deps = depsFor(dir, [{ id: 'web', lines: syntheticLines(105) }]);
+    const { dir, deps, child } = await storeSetup(store);
     const prefix = uniquePrefix('kill-merge');
     const failures: FailedJob[] = [];
     const driver = new BullmqDriver(deps, { failed: (f) => failures.push(f) }, { redisUrl: redis.url, prefix, ...fast }, fakeOps({ dir, shards: 3 }));
     await driver.start();
-    const doomed = spawnWorker({ REDIS_URL: redis.url, PREFIX: prefix, JOBS_DIR: dir, TIMINGS: fast, FAKE: { shards: 3, afterWriteMs: 60_000 } });
+    const doomed = spawnWorker({ REDIS_URL: redis.url, PREFIX: prefix, ...child(), TIMINGS: fast, FAKE: { shards: 3, afterWriteMs: 60_000 } });
     await doomed.waitFor(isLog('worker ready'));
     await driver.enqueueCollect('web', { observedAt: at });
     await doomed.waitFor(isType('written'));
     doomed.proc.kill('SIGKILL');
     await doomed.exited;
 
-    const healthy = spawnWorker({ REDIS_URL: redis.url, PREFIX: prefix, JOBS_DIR: dir, TIMINGS: fast, FAKE: { shards: 3 } });
+    const healthy = spawnWorker({ REDIS_URL: redis.url, PREFIX: prefix, ...child(), TIMINGS: fast, FAKE: { shards: 3 } });
     await healthy.waitFor(isLog('stalled job taken back'));
     await driver.drain();
     // Completed, hence removed (its partials name accounts).
@@ -113,19 +133,17 @@ describe('worker faults', () => {
   });
 
   it('a job wrongly taken for stalled (its worker blocked) is not run twice at once', async () => {
-    const dir = makeDir();
-    dirs.push(dir);
-    const deps = depsFor(dir, [{ id: 'web', lines: syntheticLines(105) }]);
+    const { dir, deps, child } = await storeSetup(store);
     const prefix = uniquePrefix('false-stall');
     // BullMQ's job lock (1 s) lapses while the worker blocks for 2.5 s; the source lock (10 s) does not.
     const timings = { lockDuration: 1000, stalledInterval: 300, backoffMs: 100, sourceLockTtlMs: 10_000, lockWaitMs: 100 };
     const driver = new BullmqDriver(deps, {}, { redisUrl: redis.url, prefix, ...timings }, fakeOps({ dir }));
     await driver.start();
-    const blocked = spawnWorker({ REDIS_URL: redis.url, PREFIX: prefix, JOBS_DIR: dir, TIMINGS: timings, FAKE: { blockMs: 2500 } });
+    const blocked = spawnWorker({ REDIS_URL: redis.url, PREFIX: prefix, ...child(), TIMINGS: timings, FAKE: { blockMs: 2500 } });
     await blocked.waitFor(isLog('worker ready'));
     await driver.enqueueCollect('web', { observedAt: at });
     await blocked.waitFor(isType('attempt'));
-    const other = spawnWorker({ REDIS_URL: redis.url, PREFIX: prefix, JOBS_DIR: dir, TIMINGS: timings });
+    const other = spawnWorker({ REDIS_URL: redis.url, PREFIX: prefix, ...child(), TIMINGS: timings });
     await other.waitFor(isLog('stalled job taken back'));
     await driver.drain();
     await blocked.waitFor(isType('written'));
@@ -137,6 +155,9 @@ describe('worker faults', () => {
     await deps.store.close();
   });
 
+});
+
+describe('worker faults', () => {
   it('SIGTERM lets the active job finish, then exits 0', async () => {
     const dir = makeDir();
     dirs.push(dir);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AttachmentInfo, MailRecord } from '../../src/evidence/records.ts';
-import { createMemoryStore } from '../../src/evidence/memory-store.ts';
+import { STORE_FACTORIES } from '../evidence/helpers/stores.ts';
 import { emptyBundle } from '../../src/kpi/bundle.ts';
 import { EncryptionMissAccumulator, encryptionMissRate, encryptionMissRateKpi } from '../../src/kpi/encryption-miss-rate.ts';
 import { ctx, objective } from './helpers.ts';
@@ -64,10 +64,11 @@ describe('encryption-miss-rate', () => {
         unencryptedAttachments: ['contract.docx (application/vnd.openxmlformats-officedocument.wordprocessingml.document)'],
         reasons: ['zip: entry not encrypted (11 file entries)'],
         tooLarge: false,
+        notInspectable: null,
         where: null,
       },
     });
-    expect(r.failing.find((f) => f.id === 'big')!.reason).toBe('too large to inspect; counted as not encrypted');
+    expect(r.failing.find((f) => f.id === 'big')!.reason).toBe('not inspectable: too large; counted as not encrypted');
   });
 
   it('all protected or encrypted → 0, met; no message in the population → no_data, never 0', () => {
@@ -83,8 +84,9 @@ describe('encryption-miss-rate', () => {
     expect([r.value, r.status]).toEqual([0.05, 'at_risk']);
   });
 
-  it('evaluateStream over the store gives the same result as the accumulator', async () => {
-    const store = createMemoryStore();
+  for (const factory of STORE_FACTORIES) it(`evaluateStream over the ${factory.name} store gives the same result as the accumulator`, async () => {
+    const handle = await factory.create();
+    const store = handle.store;
     await store.writeFacts({ source: 'journal', kind: 'mail', observedAt: new Date('2026-11-20T00:00:00Z'), facts: RECORDS.slice(0, 9).map((d) => ({ key: d.messageId, data: d })) });
     await store.writeFacts({ source: 'journal2', kind: 'mail', observedAt: new Date('2026-11-20T00:00:00Z'), facts: RECORDS.slice(9).map((d) => ({ key: d.messageId, data: d })) });
     const c = ctx(OBJ, AT);
@@ -93,6 +95,35 @@ describe('encryption-miss-rate', () => {
     const acc = new EncryptionMissAccumulator(c);
     for (const m of RECORDS) acc.add(m);
     expect(acc.result().failing.map((f) => f.id).sort()).toEqual(r.failing.map((f) => f.id).sort());
-    await store.close();
+    await handle.cleanup();
+  });
+});
+
+describe('encryption-miss-rate: messages that could not be inspected whole (issue 12, item 4)', () => {
+  const hidden = (id: string, over: Partial<MailRecord>) => mail(id, { attachments: [], notInspectable: 'more than 10000 MIME parts', ...over });
+  const recs: MailRecord[] = [
+    hidden('parts', {}), //                                                      population, miss (no attachment visible)
+    hidden('depth', { notInspectable: 'MIME parts nested deeper than 64 levels', attachments: [encZip] }), // population, miss: the visible one is encrypted, the rest unseen
+    hidden('unclosed', { notInspectable: 'a multipart/mixed part whose closing boundary is missing', attachments: [pdf] }), // population, miss
+    hidden('smime', { protected: true, protection: 'S/MIME enveloped-data', notInspectable: undefined }), // population, protected
+    hidden('internal', { externalRecipientDomains: [] }), //                     out: no external recipient
+    hidden('outside-period', { date: '2026-10-01T10:00:00+09:00' }), //          out: before the month
+    mail('enc', { attachments: [encZip] }), //                                   population, no miss
+  ];
+  // Population: parts, depth, unclosed, smime, enc = 5; misses: parts, depth, unclosed = 3.
+
+  it('counts them in the population as misses, never absent and never encrypted', () => {
+    const r = encryptionMissRate(recs, ctx(OBJ, AT));
+    expect([r.numerator, r.denominator]).toEqual([3, 5]);
+    expect(r.failing.map((f) => f.id).sort()).toEqual(['depth', 'parts', 'unclosed']);
+  });
+
+  it('names why in the reason, with any unencrypted attachment that was seen', () => {
+    const r = encryptionMissRate(recs, ctx(OBJ, AT));
+    const by = new Map(r.failing.map((f) => [f.id, f]));
+    expect(by.get('parts')!.reason).toBe('not inspectable: more than 10000 MIME parts; counted as not encrypted');
+    expect(by.get('depth')!.reason).toBe('not inspectable: MIME parts nested deeper than 64 levels; counted as not encrypted');
+    expect(by.get('unclosed')!.reason).toBe('not inspectable: a multipart/mixed part whose closing boundary is missing; counted as not encrypted; 1 unencrypted attachment sent outside: plan.pdf (application/pdf)');
+    expect(by.get('unclosed')!.details.notInspectable).toBe('a multipart/mixed part whose closing boundary is missing');
   });
 });

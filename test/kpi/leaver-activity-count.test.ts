@@ -4,6 +4,7 @@
  * worked out by hand from the rows and the definition.
  */
 import { describe, expect, it } from 'vitest';
+import { STORE_FACTORIES } from '../evidence/helpers/stores.ts';
 import { configSchema, parseObjective } from '../../src/config/schema.ts';
 import type { AccessDayRecord, AccountRecord, PersonRecord, Versioned } from '../../src/evidence/records.ts';
 import { emptyBundle, type EvidenceBundle } from '../../src/kpi/bundle.ts';
@@ -148,15 +149,15 @@ describe('accessLastSuccessByLogin', () => {
 });
 
 describe('leaver-activity-count end to end', () => {
-  it('collects an access log through the job runner and evaluates the objective from the store', async () => {
+  for (const factory of STORE_FACTORIES) it(`collects an access log through the job runner and evaluates the objective from the ${factory.name} store`, async () => {
     const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { createMemoryStore } = await import('../../src/evidence/memory-store.ts');
     const { runCollection } = await import('../../src/jobs/run-collection.ts');
     const { evaluateObjectives } = await import('../../src/kpi/evaluate.ts');
     const dir = await mkdtemp(join(tmpdir(), 'leaver-e2e-'));
-    const store = createMemoryStore();
+    const handle = await factory.create();
+    const store = handle.store;
     try {
       await writeFile(join(dir, 'access.log'), [
         '192.0.2.1 - ken.ito [10/Mar/2026:18:00:00 +0900] "GET / HTTP/1.1" 200 1 "-" "-"', // last working day
@@ -192,7 +193,7 @@ describe('leaver-activity-count end to end', () => {
       const [early] = await evaluateObjectives(store, config, new Date('2026-03-11T12:00:00Z'));
       expect(early!.status).toBe('no_data');
     } finally {
-      await store.close();
+      await handle.cleanup();
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -94,4 +94,30 @@ describe('/metrics over HTTP', () => {
     const ev = await fetch(`http://127.0.0.1:${port}/objectives/leavers/evidence`, { headers: { authorization: 'Bearer s3cret' } });
     expect(((await ev.json()) as KpiResult).failing).toHaveLength(1);
   });
+
+  it('/objectives serves the same JSON contract as `evaluate --format json` (README "JSON contract")', async () => {
+    const m = new IsmsMetrics({ objectives, sourceIds: [], timeZone: 'UTC', defaultMetrics: false });
+    const server = buildServer({ metrics: () => m.render(), results: () => [leavers, phishingNoData], health: async () => ({}) });
+    await listen(server, '127.0.0.1', 0);
+    const port = (server.address() as AddressInfo).port;
+    close = () => server.close();
+    const body = (await (await fetch(`http://127.0.0.1:${port}/objectives`)).json()) as Record<string, unknown>;
+    // Written out from the two results above, key by key, as DESIGN.md's contract lists them.
+    expect(body).toEqual({
+      evaluatedAt: '2026-11-20T03:00:00.000Z',
+      objectives: [
+        { id: 'leavers', kpi: 'stale-account-deletion-rate', value: 0.75, numerator: 3, denominator: 4, target: 1, direction: 'at_least', status: 'missed', period: { from: '2026-10-01T00:00:00+09:00', to: '2026-11-20T12:00:00+09:00' } },
+        { id: 'phishing', kpi: 'phishing-click-rate', value: null, numerator: 0, denominator: 0, target: 0.1, direction: 'at_most', status: 'no_data', period: { from: '2026-10-01T00:00:00+09:00', to: '2026-11-20T12:00:00+09:00' } },
+      ],
+    });
+  });
+
+  it('/objectives before the first evaluation: no instant, no objectives', async () => {
+    const m = new IsmsMetrics({ objectives, sourceIds: [], timeZone: 'UTC', defaultMetrics: false });
+    const server = buildServer({ metrics: () => m.render(), results: () => undefined, health: async () => ({}) });
+    await listen(server, '127.0.0.1', 0);
+    const port = (server.address() as AddressInfo).port;
+    close = () => server.close();
+    expect(await (await fetch(`http://127.0.0.1:${port}/objectives`)).json()).toEqual({ evaluatedAt: null, objectives: [] });
+  });
 });

@@ -8,8 +8,10 @@ import { createDriver } from '../../jobs/bullmq/create-driver.ts';
 import type { JobDriver, JobEvents } from '../../jobs/driver.ts';
 import type { KpiResult } from '../../kpi/types.ts';
 import { buildServer, listen } from '../../http/server.ts';
+import { messages } from '../../i18n/catalogue.ts';
 import { createApp, type App } from '../app.ts';
 import { formatEvaluation } from '../format.ts';
+import { localSecond, viewFor } from '../view.ts';
 import type { GlobalOptions } from './options.ts';
 
 export interface RunOptions extends GlobalOptions {
@@ -28,8 +30,13 @@ const defaultDriver = (concurrency: number): DriverFactory => (app, events) =>
   createDriver(app.deps, { ...events, queueCounts: (c) => app.metrics.setQueueCounts(c) }, { schedules: true, workers: true, concurrency });
 
 export async function runCommand(opts: RunOptions, makeDriver: DriverFactory = defaultDriver(Number(opts.concurrency ?? 1))): Promise<number> {
+  // Signals are caught from the very start: a Ctrl-C while the first collection runs still
+  // drains instead of killing the process half-way through a write.
+  const signals = catchSignals();
   const app = createApp({ configFile: opts.config, logLevel: opts.logLevel ?? 'info' });
   const { config, metrics, store, log } = app;
+  const say = messages(config.organisation.language).cli.run;
+  const view = viewFor(config);
   let latest: KpiResult[] | undefined;
   let lastTable = '';
   // The in-app notifier: alerts without an Alertmanager (webhooks from the config). Delivery runs
@@ -47,10 +54,10 @@ export async function runCommand(opts: RunOptions, makeDriver: DriverFactory = d
         .lastSuccess()
         .then((lastSuccess) => notifier.evaluate({ results, lastSuccess }))
         .catch((e: unknown) => log.error({ err: (e as Error).message }, 'notifier failed'));
-      const text = formatEvaluation('table', new Date(), results, config.objectives);
+      const text = formatEvaluation('table', new Date(), results, config.objectives, view);
       if (text !== lastTable) {
         lastTable = text;
-        process.stdout.write(`\n${new Date().toISOString()}  ${config.organisation.name}\n${text}`);
+        process.stdout.write(`\n${localSecond(Date.now(), config.organisation.timeZone)}  ${config.organisation.name}\n${text}`);
       }
     },
   };
@@ -66,7 +73,7 @@ export async function runCommand(opts: RunOptions, makeDriver: DriverFactory = d
   const port = opts.port !== undefined ? Number(opts.port) : config.http.port;
   const bound = await listen(server, host, port);
   log.info({ host: bound.host, port: bound.port, driver: driver.name }, 'serving /metrics and /healthz');
-  process.stderr.write(`isms-kpi: metrics on http://${bound.host}:${bound.port}/metrics (driver ${driver.name})\n`);
+  process.stderr.write(`isms-kpi: ${say.serving(`http://${bound.host}:${bound.port}/metrics`, driver.name)}\n`);
 
   // Freshness comes from the store too: with REDIS_URL, workers in other processes collect, and
   // their runs reach this process only through the evidence store.
@@ -84,26 +91,52 @@ export async function runCommand(opts: RunOptions, makeDriver: DriverFactory = d
   await driver.enqueueEvaluate();
 
   const timeoutMs = Number(opts.shutdownTimeout ?? 30_000);
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      log.info({ signal }, 'shutting down');
-      clearInterval(queueTimer);
-      void (async () => {
-        await driver.stop({ timeoutMs });
-        await notifier.flush();
-        await new Promise<void>((r) => server.close(() => r()));
-        server.closeAllConnections();
-        await app.close();
-        resolve(0);
-      })().catch((e: unknown) => {
-        log.error({ err: (e as Error).message }, 'shutdown failed');
-        resolve(1);
-      });
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+  const signal = await signals.first;
+  log.info({ signal }, 'shutting down');
+  process.stderr.write(`isms-kpi: ${say.stopping(signal === 'SIGINT' ? 'Ctrl-C' : signal, Math.round(timeoutMs / 1000))}\n`);
+  signals.onAgain((again) => {
+    process.stderr.write(`isms-kpi: ${say.forced(again === 'SIGINT' ? 'Ctrl-C' : again)}\n`);
+    process.exit(130);
   });
+  clearInterval(queueTimer);
+  try {
+    await driver.stop({ timeoutMs });
+    await notifier.flush();
+    await new Promise<void>((r) => server.close(() => r()));
+    server.closeAllConnections();
+    await app.close();
+    process.stderr.write(`isms-kpi: ${say.stopped}\n`);
+    return 0;
+  } catch (e) {
+    log.error({ err: (e as Error).message }, 'shutdown failed');
+    return 1;
+  } finally {
+    signals.release();
+  }
+}
+
+/** SIGINT / SIGTERM, caught from the start of `run`: the first resolves `first`; later ones go to `onAgain`. */
+function catchSignals(): { first: Promise<string>; onAgain(f: (signal: string) => void): void; release(): void } {
+  let resolveFirst: (s: string) => void = () => {};
+  const first = new Promise<string>((r) => (resolveFirst = r));
+  let seen = false;
+  let again: (signal: string) => void = () => {};
+  const on = (signal: string) => () => {
+    if (!seen) {
+      seen = true;
+      resolveFirst(signal);
+    } else again(signal);
+  };
+  const int = on('SIGINT');
+  const term = on('SIGTERM');
+  process.on('SIGINT', int);
+  process.on('SIGTERM', term);
+  return {
+    first,
+    onAgain: (f) => (again = f),
+    release: () => {
+      process.off('SIGINT', int);
+      process.off('SIGTERM', term);
+    },
+  };
 }

@@ -31,6 +31,8 @@ export interface FileEntry {
   headLen: number;
   headHash: string;
   gz?: boolean;
+  /** The last read of this `.gz` failed (corrupt): it is read again until it reads or goes. */
+  failed?: boolean;
   /** When the file was found gone or replaced (ISO); dropped after ORPHAN_TTL_MS. */
   orphanedAt?: string;
 }
@@ -118,8 +120,15 @@ export function planFiles(prev: CheckpointState, seen: readonly SeenFile[], obse
       unknown.push(f);
       continue;
     }
-    if (f.gz && e.gz) {
+    if (f.gz && e.gz && !e.failed) {
       files[f.identity] = { ...e, path: f.path }; // read once, never again
+      continue;
+    }
+    if (f.gz && e.gz) {
+      // Its last read failed: read it again from where it was to start (a taken-over offset stays).
+      const { failed: _failed, ...rest } = e;
+      files[f.identity] = { ...rest, path: f.path };
+      plans.push({ path: f.path, identity: f.identity, gz: true, mtimeMs: f.mtimeMs, start: e.offset, startLine: e.lines, headLen: e.headLen, headHash: e.headHash });
       continue;
     }
     if (!f.gz && !e.gz && f.size >= e.offset && headMatches(e, f.head)) {
@@ -154,6 +163,15 @@ export function planFiles(prev: CheckpointState, seen: readonly SeenFile[], obse
   }
   for (const [id, o] of orphans) files[id] = o;
   return { plans, state: { v: 1, files } };
+}
+
+/**
+ * A planned file that could not be read: its entry keeps its offset (nothing of it is counted),
+ * and a `.gz` is marked so that the next run plans it again rather than taking it as read.
+ */
+export function failState(state: CheckpointState, identity: string): void {
+  const e = state.files[identity];
+  if (e?.gz) e.failed = true;
 }
 
 /** Record what was read of a planned file: its new end offset and the lines read. */

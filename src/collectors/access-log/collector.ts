@@ -16,10 +16,11 @@ import { glob } from 'tinyglobby';
 import type { SourceOf } from '../../config/source-kinds.ts';
 import { EvidenceInputError, TransientError } from '../../errors.ts';
 import type { AccessDayRecord } from '../../evidence/records.ts';
+import type { FailedFile } from '../../evidence/store.ts';
 import type { CollectContext, Collector, FactsOutput, ShardSpec } from '../types.ts';
 import { AccessDayAggregator, accessDayKey, mergeAccessDay, mergeAccessDays } from './aggregate.ts';
 import {
-  CHECKPOINT_NAME, HEAD_BYTES, completeState, parseCheckpoint, planFiles,
+  CHECKPOINT_NAME, HEAD_BYTES, completeState, failState, parseCheckpoint, planFiles,
   type CheckpointState, type FilePlan, type SeenFile,
 } from './checkpoint.ts';
 import { lineHandler, type LineCounts } from './lines.ts';
@@ -42,6 +43,8 @@ export interface AccessLogShard extends ShardSpec {
   } | null;
   /** The checkpoint to commit once every shard is read (JSON of CheckpointState). */
   state: string;
+  /** Files that could not even be looked at while planning (carried by the first shard only). */
+  unseen?: FailedFile[];
 }
 
 /** A shard's result; merge with mergeAccessLogPartials. JSON-serialisable. */
@@ -51,6 +54,8 @@ export interface AccessLogPartial {
   records: AccessDayRecord[];
   /** Per file identity: end offset reached and lines read. */
   files: Record<string, { end: number; lines: number }>;
+  /** Files this shard could not read (nothing of theirs is in `records`). */
+  failed?: (FailedFile & { identity?: string })[];
 }
 
 /** Share of rejected lines above which a file is taken to be in another format. */
@@ -98,13 +103,23 @@ async function seeFile(path: string): Promise<SeenFile | undefined> {
   }
 }
 
-/** The files to consider now, including a known file renamed to `<name>.1` outside the globs. */
-async function seeFiles(source: Source, ctx: CollectContext, prev: CheckpointState): Promise<SeenFile[]> {
+/**
+ * The files to consider now, including a known file renamed to `<name>.1` outside the globs, and
+ * those that could not be looked at (a `.gz` whose head does not decompress, an unreadable file).
+ */
+async function seeFiles(source: Source, ctx: CollectContext, prev: CheckpointState): Promise<{ seen: SeenFile[]; unseen: FailedFile[] }> {
   const paths = await resolvePaths(source.paths, ctx.config.baseDir);
   const seen: SeenFile[] = [];
+  const unseen: FailedFile[] = [];
   const ids = new Set<string>();
   for (const p of paths) {
-    const f = await seeFile(p);
+    let f: SeenFile | undefined;
+    try {
+      f = await seeFile(p);
+    } catch (err) {
+      unseen.push({ file: p, error: fileError(err) });
+      continue;
+    }
     // A symlink or hard link to a file already listed is the same file: read it once.
     if (f && !ids.has(f.identity)) {
       seen.push(f);
@@ -113,16 +128,22 @@ async function seeFiles(source: Source, ctx: CollectContext, prev: CheckpointSta
   }
   for (const [id, e] of Object.entries(prev.files)) {
     if (id.includes('#') || ids.has(id) || e.gz) continue;
-    const f = await seeFile(`${e.path}.1`);
+    const f = await seeFile(`${e.path}.1`).catch(() => undefined);
     if (f && f.identity === id) {
       seen.push(f);
       ids.add(id);
     }
   }
-  if (seen.length === 0 && Object.keys(prev.files).length === 0) {
+  if (seen.length === 0 && unseen.length === 0 && Object.keys(prev.files).length === 0) {
     throw new EvidenceInputError(source.paths.join(', '), 'no log file matches');
   }
-  return seen;
+  return { seen, unseen };
+}
+
+/** The message of a file's read error, without the path (the failed file names it). */
+function fileError(err: unknown): string {
+  const msg = (err as Error).message ?? String(err);
+  return msg.replace(/^.*?: cannot read: /, '');
 }
 
 /** Split the plan into shards of about `total / count` bytes, cut at line starts. */
@@ -160,16 +181,24 @@ async function shardPlan(plans: FilePlan[], count: number, state: CheckpointStat
 
 async function plan(source: Source, ctx: CollectContext, count: number): Promise<AccessLogShard[]> {
   const prev = parseCheckpoint(await ctx.store.getCheckpoint(source.id, CHECKPOINT_NAME));
-  const seen = await seeFiles(source, ctx, prev);
+  const { seen, unseen } = await seeFiles(source, ctx, prev);
   const { plans, state } = planFiles(prev, seen, ctx.observedAt);
-  return shardPlan(plans, count, state);
+  const shards = await shardPlan(plans, count, state);
+  if (unseen.length) shards[0]!.unseen = unseen;
+  return shards;
 }
 
 /** Read one shard into a partial. */
 export async function collectAccessLogShard(source: Source, shard: AccessLogShard, ctx: CollectContext): Promise<AccessLogPartial> {
-  const partial: AccessLogPartial = { v: 1, state: shard.state, records: [], files: {} };
+  const partial: AccessLogPartial = { v: 1, state: shard.state, records: [], files: {}, ...(shard.unseen ? { failed: [...shard.unseen] } : {}) };
   const f = shard.file;
   if (!f) return partial;
+  // One file that cannot be read (a corrupt rotated .gz) is a failed file of the run, not a
+  // failed source: nothing of it is counted, the other files are, and the run says `partial`.
+  const fail = (error: string): AccessLogPartial => {
+    ctx.log.warn({ source: source.id, shard: shard.id }, 'log file could not be read');
+    return { ...partial, failed: [...(partial.failed ?? []), { file: f.path, error, identity: f.identity }] };
+  };
   const agg = new AccessDayAggregator(ctx.config.organisation.timeZone);
   const counts: LineCounts = { lines: 0, rejected: 0, events: 0 };
   const fn = lineHandler(agg, {
@@ -190,10 +219,10 @@ export async function collectAccessLogShard(source: Source, shard: AccessLogShar
     else end = f.start + (await readPlainRange(f.path, f.start, f.end ?? f.start, fn, ctx.signal, f.identity));
   } catch (cause) {
     if ((cause as Error).name === 'AbortError' || cause instanceof TransientError) throw cause;
-    throw new EvidenceInputError(f.path, `cannot read: ${(cause as Error).message}`, { cause });
+    return fail(f.gz ? `not a readable gzip file: ${(cause as Error).message}` : `cannot read: ${(cause as Error).message}`);
   }
   if (counts.lines >= WRONG_FORMAT_MIN_LINES && counts.rejected > counts.lines * WRONG_FORMAT_SHARE) {
-    throw new EvidenceInputError(f.path, `${counts.rejected} of ${counts.lines} lines are not ${source.format} log lines; is the source's format right?`);
+    return fail(`${counts.rejected} of ${counts.lines} lines are not ${source.format} log lines; is the source's format right?`);
   }
   ctx.progress(counts.lines);
   partial.records = agg.records();
@@ -201,28 +230,49 @@ export async function collectAccessLogShard(source: Source, shard: AccessLogShar
   return partial;
 }
 
-/** Merge partials (associative and commutative). */
+/**
+ * Merge partials (associative and commutative). A file that failed in any shard counts in none:
+ * the records of its other byte ranges are left out too, and its offset does not move.
+ */
 export function mergeAccessLogPartials(partials: readonly AccessLogPartial[]): AccessLogPartial {
+  const failed = partials.flatMap((p) => p.failed ?? []);
+  const failedIds = new Set(failed.flatMap((f) => (f.identity ? [f.identity] : [])));
+  const good = partials.filter((p) => !(p.failed ?? []).some((f) => f.identity) && !Object.keys(p.files).some((id) => failedIds.has(id)));
   const files: AccessLogPartial['files'] = {};
-  for (const p of partials) {
+  for (const p of good) {
     for (const [id, f] of Object.entries(p.files)) {
       const old = files[id];
       files[id] = old ? { end: Math.max(old.end, f.end), lines: old.lines + f.lines } : { ...f };
     }
   }
-  return { v: 1, state: partials[0]?.state ?? '', records: mergeAccessDays(partials.map((p) => p.records)), files };
+  const byFile = new Map(failed.map((f) => [f.file, f]));
+  return { v: 1, state: partials[0]?.state ?? '', records: mergeAccessDays(good.map((p) => p.records)), files, ...(byFile.size ? { failed: [...byFile.values()] } : {}) };
 }
 
-/** The facts and checkpoint of merged partials. */
+/**
+ * The facts and checkpoint of merged partials. When some files failed and others were read, the
+ * output names the failed ones (the run is `partial`); when no file could be read at all, the
+ * source fails with their errors.
+ */
 export function accessLogOutput(partials: readonly AccessLogPartial[]): FactsOutput<'access-day'> {
   const m = mergeAccessLogPartials(partials);
   const state = parseCheckpoint(m.state);
   for (const [id, f] of Object.entries(m.files)) completeState(state, id, f.end, f.lines);
+  const failed = m.failed ?? [];
+  for (const f of failed) if (f.identity) failState(state, f.identity);
+  const present = Object.keys(state.files).filter((id) => !id.includes('#')).length;
+  const unseen = failed.filter((f) => !f.identity).length;
+  // Every file failed (the ones seen now and the ones that could not even be looked at).
+  if (failed.length > 0 && failed.length - unseen >= present) {
+    if (failed.length === 1) throw new EvidenceInputError(failed[0]!.file, failed[0]!.error);
+    throw new EvidenceInputError(failed[0]!.file, `no log file could be read: ${failed.map((f) => `${f.file}: ${f.error}`).join('; ')}`);
+  }
   return {
     type: 'facts',
     facts: m.records.map((r) => ({ key: accessDayKey(r), data: r })),
     merge: mergeAccessDay,
     checkpoints: { [CHECKPOINT_NAME]: JSON.stringify(state) },
+    ...(failed.length ? { failedFiles: failed.map((f) => ({ file: f.file, error: f.error })) } : {}),
   };
 }
 

@@ -34,6 +34,17 @@ export interface LineCounts {
 
 export type LineFn = (buf: Buffer, start: number, end: number) => void;
 
+/**
+ * Why a user name read from a line cannot be an account: a NUL byte (a log damaged by a crash
+ * holds runs of them) or bytes that were not UTF-8 (read as U+FFFD). Such a line is rejected
+ * rather than counted for a made-up account.
+ */
+export function badUserName(user: string): string | undefined {
+  if (user.includes('\0')) return 'NUL byte in the user name';
+  if (user.includes('\uFFFD')) return 'user name is not valid UTF-8';
+  return undefined;
+}
+
 export function lineHandler(agg: AccessDayAggregator, opts: LineOptions, counts: LineCounts): LineFn {
   switch (opts.format) {
     case 'combined':
@@ -48,6 +59,12 @@ export function lineHandler(agg: AccessDayAggregator, opts: LineOptions, counts:
           counts.rejected++;
           opts.reject(n, r);
         } else if (r && r.user && r.outcome !== 'none') {
+          const bad = badUserName(r.user);
+          if (bad) {
+            counts.rejected++;
+            opts.reject(n, bad);
+            return;
+          }
           agg.add(r.user, r.time, r.outcome === 'success', r.count, opts.where);
           counts.events += r.count;
         }
@@ -60,6 +77,12 @@ export function lineHandler(agg: AccessDayAggregator, opts: LineOptions, counts:
           counts.rejected++;
           opts.reject(n, r);
         } else if (r) {
+          const bad = badUserName(r.user);
+          if (bad) {
+            counts.rejected++;
+            opts.reject(n, bad);
+            return;
+          }
           agg.add(r.user, r.time, r.outcome === 'success', 1, opts.where);
           counts.events++;
         }
@@ -156,7 +179,15 @@ function webHandler(agg: AccessDayAggregator, opts: LineOptions, counts: LineCou
       }
     }
     if (acc === undefined) {
-      acc = agg.account(buf.toString('utf8', us, ue));
+      // Checked once per distinct user: a rejected name is never interned, so it is checked again.
+      const name = buf.toString('utf8', us, ue);
+      const bad = badUserName(name);
+      if (bad) {
+        counts.rejected++;
+        opts.reject(n, bad);
+        return;
+      }
+      acc = agg.account(name);
       bucket.push({ bytes: Buffer.from(buf.subarray(us, ue)), acc });
     }
     agg.addTo(acc, ms, success, 1, where);

@@ -82,6 +82,8 @@ interface OpenTable {
   encoding: string;
   delimiter: string;
   rows: Iterable<CsvValues> | AsyncGenerator<CsvValues>;
+  /** The text holds a NUL character somewhere (rows are then checked one by one). */
+  nul: boolean;
 }
 
 async function openTable(file: string, opts: CsvOpenOptions): Promise<OpenTable> {
@@ -96,9 +98,9 @@ async function openTable(file: string, opts: CsvOpenOptions): Promise<OpenTable>
   if (fast) {
     const headers = fast.header.map((h) => h.trim());
     while (headers.length > 1 && headers[headers.length - 1] === '') headers.pop();
-    return { headers, encoding: decoded.encoding, delimiter, rows: checkedRows(fast.rows, headers.length, file, opts.reject) };
+    return { headers, encoding: decoded.encoding, delimiter, rows: checkedRows(fast.rows, headers.length, file, opts.reject), nul: text.includes('\0') };
   }
-  return tolerantTable(file, text, delimiter, sep !== null, decoded.encoding, opts);
+  return { ...(await tolerantTable(file, text, delimiter, sep !== null, decoded.encoding, opts)), nul: text.includes('\0') };
 }
 
 /** The header row and the data rows after it, each with the line it starts on. */
@@ -206,7 +208,7 @@ function blank(record: readonly string[]): boolean {
 }
 
 /** csv-parse, for the files quickParse leaves to it. */
-async function tolerantTable(file: string, text: string, delimiter: string, sep: boolean, encoding: string, opts: CsvOpenOptions): Promise<OpenTable> {
+async function tolerantTable(file: string, text: string, delimiter: string, sep: boolean, encoding: string, opts: CsvOpenOptions): Promise<Omit<OpenTable, 'nul'>> {
   let lastLine = 0;
   // csv-parse may run ahead of the consumer, so lines are tracked in its callbacks: a record
   // starts on the line after the previous one ended, plus the empty lines it skipped since.
@@ -336,11 +338,35 @@ export async function readCsvRows<F extends string>(
     }
     return out;
   }
+  // A NUL inside a field is no text anyone wrote (a damaged export, binary data): the record is
+  // rejected, naming the column, rather than stored with it.
+  const nulColumn = (values: readonly string[]): string | undefined => {
+    for (let i = 0; i < values.length; i++) if (values[i]!.includes('\0')) return table.headers[i] ?? `column ${i + 1}`;
+    return undefined;
+  };
+  const fieldOf = (header: string): string => fields[at.indexOf(table.headers.indexOf(header))] ?? header;
+  const nul = table.nul;
+  function checked(line: number, values: string[]): CsvRow<F> | undefined {
+    if (nul) {
+      const col = nulColumn(values);
+      if (col !== undefined) {
+        opts.reject({ file, line, field: fieldOf(col), reason: `NUL byte in the field ("${col}")` });
+        return undefined;
+      }
+    }
+    return { line, record: record(values) };
+  }
   async function* asyncRows(rows: AsyncIterable<CsvValues>): AsyncGenerator<CsvRow<F>> {
-    for await (const { line, values } of rows) yield { line, record: record(values) };
+    for await (const { line, values } of rows) {
+      const r = checked(line, values);
+      if (r) yield r;
+    }
   }
   function* syncRows(rows: Iterable<CsvValues>): Generator<CsvRow<F>> {
-    for (const { line, values } of rows) yield { line, record: record(values) };
+    for (const { line, values } of rows) {
+      const r = checked(line, values);
+      if (r) yield r;
+    }
   }
   return { headers: table.headers, encoding: table.encoding, rows: Symbol.asyncIterator in source ? asyncRows(source) : syncRows(source) };
 }

@@ -39,23 +39,59 @@ export function usersOf(doc: unknown): unknown[] | undefined {
   return undefined;
 }
 
-async function readJsonUsers(file: string, encoding: string | undefined, bytes?: Buffer): Promise<unknown[]> {
+/**
+ * A NUL byte inside a field (raw, which JSON does not allow in a string, or as `\u0000`) rejects
+ * that user, not the file: a raw one is read as the escape, and the parsed user is checked.
+ */
+function mayHoldNul(text: string): boolean {
+  return text.includes('\0') || text.includes('\\u0000');
+}
+
+function parseJsonText(text: string): unknown {
+  return JSON.parse(text.includes('\0') ? text.replaceAll('\0', '\\u0000') : text);
+}
+
+/** The dotted path of the first string holding a NUL (object keys included), if any. */
+export function nulPath(v: unknown, path = ''): string | undefined {
+  if (typeof v === 'string') return v.includes('\0') ? path || '(value)' : undefined;
+  if (v === null || typeof v !== 'object') return undefined;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const p = nulPath(v[i], `${path}[${i}]`);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  for (const [k, x] of Object.entries(v)) {
+    const here = path ? `${path}.${k}` : k;
+    if (k.includes('\0')) return here;
+    const p = nulPath(x, here);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+async function readJsonUsers(file: string, encoding: string | undefined, bytes?: Buffer): Promise<{ users: unknown[]; nul: boolean }> {
   const { text } = bytes ? decodeBytes(bytes, file, encoding) : await readTextFile(file, encoding);
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = parseJsonText(text);
   } catch (e) {
     throw new EvidenceInputError(file, `not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   const users = usersOf(doc);
   if (!users) throw new EvidenceInputError(file, 'expected a JSON array of users (or an object with "value" or "users")');
-  return users;
+  return { users, nul: mayHoldNul(text) };
 }
 
 /** A user's parse result, or what the parser threw (rethrown when the user's turn comes). */
 type Parsed = RowResult<AccountRecord> | { ok: 'thrown'; error: unknown };
 
-function parseSafely(u: unknown, parse: JsonParser, zone: string): Parsed {
+function parseSafely(u: unknown, parse: JsonParser, zone: string, nul: boolean): Parsed {
+  if (nul) {
+    const field = nulPath(u);
+    if (field) return { ok: false, field, reason: `NUL byte in the field ("${field}")` };
+  }
   try {
     return parse(u, zone);
   } catch (e) {
@@ -84,7 +120,8 @@ async function readJsonAccounts(file: string, encoding: string | undefined, pars
     const bounds = splitJsonArray(bytes);
     if (bounds) return { count: bounds.length / 2, users: eachElement(file, { bytes }, bounds, parse, zone) };
   }
-  const users = (await readJsonUsers(file, encoding, bytes)).map((u) => parseSafely(u, parse, zone));
+  const { users: raw, nul } = await readJsonUsers(file, encoding, bytes);
+  const users = raw.map((u) => parseSafely(u, parse, zone, nul));
   return { count: users.length, users };
 }
 
@@ -94,13 +131,16 @@ async function readJsonAccounts(file: string, encoding: string | undefined, pars
  *   holds the generators until its write is done, so the bytes are let go once read.
  */
 function* eachElement(file: string, src: { bytes?: Buffer }, bounds: readonly number[], parse: JsonParser, zone: string): Generator<Parsed> {
-  for (let i = 0; i < bounds.length; i += 2) yield parseSafely(element(file, src.bytes!, bounds, i), parse, zone);
+  for (let i = 0; i < bounds.length; i += 2) {
+    const text = src.bytes!.toString('utf8', bounds[i], bounds[i + 1]);
+    yield parseSafely(element(file, text, src.bytes!, bounds, i), parse, zone, mayHoldNul(text));
+  }
   src.bytes = undefined;
 }
 
-function element(file: string, bytes: Buffer, bounds: readonly number[], i: number): unknown {
+function element(file: string, text: string, bytes: Buffer, bounds: readonly number[], i: number): unknown {
   try {
-    return JSON.parse(bytes.toString('utf8', bounds[i], bounds[i + 1]));
+    return parseJsonText(text);
   } catch (e) {
     const line = lineAt(bytes, bounds[i]!);
     throw new EvidenceInputError(file, `not valid JSON: user ${i / 2 + 1} (line ${line}): ${(e as Error).message}`, { cause: e });

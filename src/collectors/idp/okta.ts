@@ -26,26 +26,26 @@ export function parseOktaUser(u: unknown, zone: string): RowResult<AccountRecord
   return guard(() => {
     const user = obj(u);
     if (!user) throw new FieldError('user', 'not a JSON object');
-    const id = text(user.id);
+    const id = text(user.id, 'id');
     if (!id) throw new FieldError('id', 'missing');
-    const status = text(user.status);
-    if (!status || !KNOWN.has(status)) throw new FieldError('status', `unknown Okta status "${String(user.status)}"`);
+    const status = text(user.status, 'status');
+    if (!status || !KNOWN.has(status)) throw new FieldError('status', `unknown Okta status "${status ?? ''}"`);
     const profile = obj(user.profile) ?? {};
-    const login = text(profile.login);
+    const login = text(profile.login, 'profile.login');
     if (!login) throw new FieldError('profile.login', 'missing');
     const credentials = obj(user.credentials);
-    const provider = text(obj(credentials?.provider)?.type);
+    const provider = text(obj(credentials?.provider)?.type, 'credentials.provider.type');
     let hasPassword: boolean | undefined;
     if (credentials && 'password' in credentials) hasPassword = true;
     else if (provider === 'OKTA' || provider === 'FEDERATION' || provider === 'SOCIAL') hasPassword = false;
-    const first = text(profile.firstName);
-    const last = text(profile.lastName);
+    const first = text(profile.firstName, 'profile.firstName');
+    const last = text(profile.lastName, 'profile.lastName');
     const account: AccountRecord = compact({
       accountId: id,
       login,
-      email: text(profile.email)?.toLowerCase(),
-      employeeId: text(profile.employeeNumber),
-      displayName: text(profile.displayName) ?? ([first, last].filter(Boolean).join(' ') || undefined),
+      email: text(profile.email, 'profile.email')?.toLowerCase(),
+      employeeId: text(profile.employeeNumber, 'profile.employeeNumber'),
+      displayName: text(profile.displayName, 'profile.displayName') ?? ([first, last].filter(Boolean).join(' ') || undefined),
       enabled: ENABLED.has(status),
       rawStatus: status,
       statusChangedAt: instant(user.statusChanged, zone, 'statusChanged'),
@@ -55,8 +55,8 @@ export function parseOktaUser(u: unknown, zone: string): RowResult<AccountRecord
       mfaEnrolled: undefined,
       hasPassword,
       passwordChangedAt: instant(user.passwordChanged, zone, 'passwordChanged'),
-      accountType: text(obj(user.type)?.id),
-      department: text(profile.department),
+      accountType: text(obj(user.type)?.id, 'type.id'),
+      department: text(profile.department, 'profile.department'),
     });
     return { ok: true, key: id, data: account };
   });

@@ -25,10 +25,19 @@ export function guard<T>(parse: () => RowResult<T>): RowResult<T> {
 const TRUE = new Set(['true', 'yes', 'y', '1', 'on', 'enabled', 'active', 'enrolled', '有効', 'はい', '○']);
 const FALSE = new Set(['false', 'no', 'n', '0', 'off', 'disabled', 'inactive', 'not enrolled', '無効', 'いいえ', '×', '-']);
 
+/**
+ * An object or array where a JSON export should hold a plain value is a field that cannot be
+ * read (String() of `{"toString": ""}` would even throw a TypeError out of the collector).
+ */
+function notScalar(v: unknown, field: string, expected: string): void {
+  if (v !== null && typeof v === 'object') throw new FieldError(field, `expected ${expected}, found ${Array.isArray(v) ? 'an array' : 'an object'}`);
+}
+
 /** A boolean cell; undefined when empty. */
 export function bool(v: unknown, field: string): boolean | undefined {
   if (v === undefined || v === null || v === '') return undefined;
   if (typeof v === 'boolean') return v;
+  notScalar(v, field, 'true or false');
   // Exports' own spellings, without a lower-cased copy per cell.
   if (v === 'True' || v === 'true') return true;
   if (v === 'False' || v === 'false') return false;
@@ -55,6 +64,7 @@ export function isNever(v: string): boolean {
 /** An optional instant (ISO, or epoch ms when a number) as ISO with offset; undefined for "never". */
 export function instant(v: unknown, zone: string, field: string, format?: string): string | undefined {
   if (v === undefined || v === null) return undefined;
+  notScalar(v, field, 'a timestamp');
   if (typeof v === 'number') {
     if (v <= 0) return undefined;
     v = String(Math.trunc(v));
@@ -66,9 +76,10 @@ export function instant(v: unknown, zone: string, field: string, format?: string
   return r.value;
 }
 
-/** A non-empty trimmed string, or undefined. */
-export function text(v: unknown): string | undefined {
+/** A non-empty trimmed string, or undefined; `field` names it when it is not a plain value. */
+export function text(v: unknown, field = 'value'): string | undefined {
   if (v === undefined || v === null) return undefined;
+  notScalar(v, field, 'text');
   const s = String(v).trim();
   return s === '' ? undefined : s;
 }

@@ -67,6 +67,9 @@ export function classify(p: ParsedMessage, o: ClassifyOptions): Classified {
     }
   }
 
+  // What could not be seen counts against the objective: the reason goes with the record.
+  const notInspectable = protection ? undefined : o.tooLarge ? `larger than maxMessageBytes: only its first bytes were read` : p.uninspectable;
+
   const rawId = (p.headers.messageId ?? '').replace(/^[\s<]+|[\s>]+$/g, '');
   const messageId = rawId || `sha256:${p.headerHash}`;
   if (!rawId) problems.push('message-id');
@@ -83,6 +86,7 @@ export function classify(p: ParsedMessage, o: ClassifyOptions): Classified {
     ...(protection ? { protection } : {}),
     attachments,
     ...(o.tooLarge ? { tooLarge: true } : {}),
+    ...(notInspectable ? { notInspectable } : {}),
     ...(o.where ? { where: o.where } : {}),
   };
   return { kind: 'record', key: messageId, record, problems };

@@ -364,7 +364,7 @@ export async function mailShards(source: Source, ctx: CollectContext): Promise<M
   const rel = relative(ctx.config.baseDir, root) || root;
   const name = mboxCheckpointName(rel);
   const { start, size, next } = await mboxStart(root, name, ctx, source.id);
-  const cuts = source.shards > 1 && size - start > 1024 * 1024 ? await messageBoundaries(root, Array.from({ length: source.shards - 1 }, (_, i) => start + Math.floor(((size - start) * (i + 1)) / source.shards)), size) : [];
+  const cuts = source.shards > 1 && size - start > 1024 * 1024 ? await messageBoundaries(root, Array.from({ length: source.shards - 1 }, (_, i) => start + Math.floor(((size - start) * (i + 1)) / source.shards)), size, start) : [];
   const bounds = [...new Set([start, ...cuts.filter((c) => c > start && c < size)])].sort((a, b) => a - b);
   const value = JSON.stringify(next);
   return bounds.map((b, i) => ({ id: `mbox:${b}`, unit: { kind: 'mbox-range', file: root, start: b, end: bounds[i + 1] ?? null, checkpoint: name, checkpointValue: value } }));

@@ -54,6 +54,11 @@ export interface ParsedMessage {
   problems: string[];
   /** The message came out of an Exchange journal report (its envelope recipients added). */
   journalReport?: boolean;
+  /**
+   * Why the structure could not be followed to every part (a limit reached, a boundary never
+   * closed or missing): attachments may be hidden, so the message cannot count as inspected.
+   */
+  uninspectable?: string;
 }
 
 /** Envelope recipients a journal may add as headers. */
@@ -77,12 +82,24 @@ type Node = mailsplit.MimeNode;
 const SPLIT_CONFIG = { maxHeadSize: 2 * 1024 * 1024 };
 
 /** Nesting deeper than this is not followed (a crafted message cannot recurse without bound). */
-const MAX_DEPTH = 64;
-const MAX_PARTS = 10_000;
+export const MAX_DEPTH = 64;
+/** MIME parts (every node, multipart or leaf) followed in one message. */
+export const MAX_PARTS = 10_000;
 
 interface Leaf {
   node: Node;
   body: Buffer;
+}
+
+/** The walk's state: leaves found, nodes seen, and the first reason the structure was not followed. */
+interface Walk {
+  leaves: Leaf[];
+  nodes: number;
+  uninspectable?: string;
+}
+
+function limit(w: Walk, reason: string): void {
+  w.uninspectable ??= reason;
 }
 
 /**
@@ -105,18 +122,22 @@ export async function parseMessage(input: Buffer | AsyncIterable<Buffer>, opts: 
 }
 
 function parseBytes(buf: Buffer, opts: ParseOptions, unwrapJournal: boolean): ParsedMessage {
-  const leaves: Leaf[] = [];
-  const root = walk(buf, skipFromLine(buf), buf.length, false, 0, leaves);
+  const w: Walk = { leaves: [], nodes: 0 };
+  const root = walk(buf, skipFromLine(buf), buf.length, false, 0, w);
   if (unwrapJournal && root.headers && root.headers.hasHeader('x-ms-journal-report')) {
-    const inner = journaledMessage(leaves);
+    const inner = journaledMessage(w.leaves);
     if (inner) {
       const parsed = parseBytes(inner.message, opts, false);
       parsed.headers.envelope.push(...inner.recipients);
       parsed.journalReport = true;
+      // The report's own structure matters too: a recipient list cut short hides recipients.
+      if (w.uninspectable && !parsed.uninspectable) parsed.uninspectable = `journal report: ${w.uninspectable}`;
       return parsed;
     }
   }
-  return describe(root, leaves, opts);
+  const parsed = describe(root, w.leaves, opts);
+  if (w.uninspectable) parsed.uninspectable = w.uninspectable;
+  return parsed;
 }
 
 /**
@@ -166,14 +187,21 @@ function headerEnd(buf: Buffer, start: number, end: number): number {
   }
 }
 
-function walk(buf: Buffer, start: number, end: number, parent: Node | false, depth: number, leaves: Leaf[]): Node {
+function walk(buf: Buffer, start: number, end: number, parent: Node | false, depth: number, w: Walk): Node {
   const node = new mailsplit.MimeNode(parent, SPLIT_CONFIG);
   const hEnd = headerEnd(buf, start, end);
   node.addHeaderChunk(buf.subarray(start, hEnd));
   node.parseHeaders();
+  w.nodes++;
   const boundary = node._boundary;
-  if (!node.multipart || !boundary || depth >= MAX_DEPTH) {
-    if (leaves.length < MAX_PARTS) leaves.push({ node, body: buf.subarray(hEnd, end) });
+  const type = (node.contentType || '').toLowerCase();
+  if (node.multipart && !boundary) limit(w, `a ${type} part without a boundary parameter`);
+  if (!node.multipart || !boundary) {
+    w.leaves.push({ node, body: buf.subarray(hEnd, end) });
+    return node;
+  }
+  if (depth >= MAX_DEPTH) {
+    limit(w, `MIME parts nested deeper than ${MAX_DEPTH} levels`);
     return node;
   }
   const delim = Buffer.concat([Buffer.from('--'), boundary]);
@@ -191,18 +219,29 @@ function walk(buf: Buffer, start: number, end: number, parent: Node | false, dep
     const rest = buf.toString('latin1', closing ? pos + 2 : pos, lineEnd);
     if (!/^[ \t\r]*$/.test(rest)) continue;
     if (partStart >= 0) {
+      if (w.nodes >= MAX_PARTS) {
+        limit(w, `more than ${MAX_PARTS} MIME parts`);
+        return node;
+      }
       // The line break before a delimiter belongs to the delimiter.
       let partEnd = i;
       if (partEnd > partStart && buf[partEnd - 1] === 0x0a) partEnd--;
       if (partEnd > partStart && buf[partEnd - 1] === 0x0d) partEnd--;
-      walk(buf, partStart, Math.max(partStart, partEnd), node, depth + 1, leaves);
+      walk(buf, partStart, Math.max(partStart, partEnd), node, depth + 1, w);
     }
     if (closing) return node;
     partStart = Math.min(end, lineEnd + 1);
     pos = partStart;
   }
-  // No closing delimiter (truncated message): the last part runs to the end.
-  if (partStart >= 0 && partStart < end) walk(buf, partStart, end, node, depth + 1, leaves);
+  if (partStart < 0) {
+    limit(w, `a ${type} part whose boundary never appears`);
+    return node;
+  }
+  // No closing delimiter (a truncated or broken message): the last part runs to the end, but
+  // what follows it cannot be known.
+  limit(w, `a ${type} part whose closing boundary is missing`);
+  if (w.nodes >= MAX_PARTS) limit(w, `more than ${MAX_PARTS} MIME parts`);
+  else if (partStart < end) walk(buf, partStart, end, node, depth + 1, w);
   return node;
 }
 

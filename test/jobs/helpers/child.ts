@@ -13,9 +13,9 @@ export interface ChildWorker {
 
 const script = fileURLToPath(new URL('./worker-child.ts', import.meta.url));
 
-export function spawnWorker(env: { REDIS_URL: string; PREFIX: string; JOBS_DIR: string; FAKE?: object; TIMINGS?: object }): ChildWorker {
+export function spawnWorker(env: { REDIS_URL: string; PREFIX: string; JOBS_DIR: string; FAKE?: object; TIMINGS?: object; TEST_DATABASE_URL?: string }): ChildWorker {
   const proc = spawn(process.execPath, ['--import', 'tsx', script], {
-    env: { ...process.env, ...env, FAKE: JSON.stringify(env.FAKE ?? {}), TIMINGS: JSON.stringify(env.TIMINGS ?? {}) },
+    env: { ...process.env, TEST_DATABASE_URL: '', ...env, FAKE: JSON.stringify(env.FAKE ?? {}), TIMINGS: JSON.stringify(env.TIMINGS ?? {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: Record<string, unknown>[] = [];

@@ -1,8 +1,14 @@
-/** A temp directory with input logs, a config naming them, and a file-backed store (shared with child processes). */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+/**
+ * A temp directory with input logs, a config naming them, and a file-backed store (shared with
+ * child processes) — or, given a database URL, the PostgreSQL store, so each process can have a
+ * directory of its own (`hostDir`) as on separate hosts.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../../src/config/load.ts';
+import { PostgresStore } from '../../../src/evidence/postgres-store.ts';
+import type { EvidenceStore } from '../../../src/evidence/store.ts';
 import { SqliteStore } from '../../../src/evidence/sqlite-store.ts';
 import type { JobDeps } from '../../../src/jobs/run-collection.ts';
 import { silentLogger } from '../../../src/log.ts';
@@ -29,10 +35,21 @@ export function writeSources(dir: string, sources: readonly TestSource[]): strin
   return file;
 }
 
-export function depsFor(dir: string, sources: readonly TestSource[], dbName = 'evidence.sqlite'): JobDeps {
+function storeOf(dir: string, dbName: string, databaseUrl: string | undefined): EvidenceStore {
+  return databaseUrl ? new PostgresStore(databaseUrl) : new SqliteStore(join(dir, dbName));
+}
+
+export function depsFor(dir: string, sources: readonly TestSource[], dbName = 'evidence.sqlite', databaseUrl?: string): JobDeps {
   const file = writeSources(dir, sources);
   const config = parseConfig(readFileSync(file, 'utf8'), file, {});
-  return { config, store: new SqliteStore(join(dir, dbName)), log: silentLogger };
+  return { config, store: storeOf(dir, dbName, databaseUrl), log: silentLogger };
+}
+
+/** Another "host": a directory of its own with a copy of the config and the inputs (no store file). */
+export function hostDir(from: string): string {
+  const dir = makeDir();
+  cpSync(from, dir, { recursive: true, filter: (src) => !/evidence\.sqlite/.test(src) });
+  return dir;
 }
 
 export function cleanup(dir: string): void {
@@ -46,8 +63,8 @@ export function syntheticLines(n: number): string[] {
   return out;
 }
 
-/** The deps of a directory prepared by depsFor (for child processes). */
-export function depsFromDir(dir: string, dbName = 'evidence.sqlite'): JobDeps {
+/** The deps of a directory prepared by depsFor (for child processes): PostgreSQL when a URL is given. */
+export function depsFromDir(dir: string, dbName = 'evidence.sqlite', databaseUrl?: string): JobDeps {
   const file = join(dir, 'isms.yaml');
-  return { config: parseConfig(readFileSync(file, 'utf8'), file, {}), store: new SqliteStore(join(dir, dbName)), log: silentLogger };
+  return { config: parseConfig(readFileSync(file, 'utf8'), file, {}), store: storeOf(dir, dbName, databaseUrl), log: silentLogger };
 }

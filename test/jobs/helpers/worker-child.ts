@@ -18,7 +18,7 @@ const timings = JSON.parse(process.env.TIMINGS ?? '{}') as Record<string, number
 const say = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
 const line = (level: string) => (o: object | string, msg?: string) => say({ type: 'log', level, msg: typeof o === 'string' ? o : msg, ...(typeof o === 'object' ? o : {}) });
-const deps = { ...depsFromDir(dir), log: { info: line('info'), warn: line('warn'), error: line('error'), debug() {} } };
+const deps = { ...depsFromDir(dir, undefined, process.env.TEST_DATABASE_URL || undefined), log: { info: line('info'), warn: line('warn'), error: line('error'), debug() {} } };
 const ops = fakeOps({ ...behaviour, dir, onEvent: (e) => say(e) });
 const result = await runWorker(deps, { redisUrl: env('REDIS_URL'), prefix: env('PREFIX'), ...timings }, ops);
 say({ type: 'exit', ...result });
