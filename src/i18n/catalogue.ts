@@ -6,6 +6,7 @@
  */
 import { cliTexts } from './cli.ts';
 import { commonTexts } from './common.ts';
+import { kpiReasonTexts } from './kpi-reasons.ts';
 import type { Language, Texts } from './language.ts';
 
 export type { Language } from './language.ts';
@@ -15,6 +16,7 @@ export { LANGUAGES } from './language.ts';
 export const CATALOGUE = {
   common: commonTexts,
   cli: cliTexts,
+  kpiReasons: kpiReasonTexts,
 } satisfies Record<string, Texts<object>>;
 
 export type Catalogue = typeof CATALOGUE;

@@ -28,6 +28,7 @@
  * in which only its reports are read, sorted and replayed.
  */
 import type { FactRow } from '../evidence/store.ts';
+import { messages, type Language } from '../i18n/catalogue.ts';
 import type { RecordKinds } from '../evidence/records.ts';
 
 type ScanRecord = RecordKinds['asset-scan'];
@@ -264,11 +265,12 @@ export class PerAsset<T> {
 }
 
 /** Reports left out because parts were missing, as notes of a result. */
-export function incompleteNotes(outcome: ReplayOutcome): { type: 'asset'; id: string; reason: string; details: Record<string, string> }[] {
+export function incompleteNotes(outcome: ReplayOutcome, lang: Language): { type: 'asset'; id: string; reason: string; details: Record<string, string> }[] {
+  const say = messages(lang).kpiReasons.asset;
   return outcome.incomplete.map((i) => ({
     type: 'asset',
     id: i.asset,
-    reason: `a report scanned ${i.scanAt} is incomplete (parts missing: a collection interrupted half-way, read again by the next run) and was left out`,
+    reason: say.incompleteReport(i.scanAt),
     details: { source: i.source, scanAt: i.scanAt, file: i.file },
   }));
 }

@@ -10,6 +10,7 @@
  * none collected — is no_data, while a register with no incident of the kind this period is 0.
  */
 import { z } from 'zod';
+import { messages } from '../i18n/catalogue.ts';
 import type { EvidenceBundle } from './bundle.ts';
 import { nameList } from './param-fields.ts';
 import { normText } from './params.ts';
@@ -30,6 +31,7 @@ export function incidentCount(bundle: EvidenceBundle, ctx: KpiContext): KpiResul
   const params = ctx.objective.params as { categories?: string[]; severities?: string[] };
   const categories = params.categories && params.categories.length > 0 ? new Set(params.categories.map(foldText)) : undefined;
   const severities = params.severities && params.severities.length > 0 ? new Set(params.severities.map(foldText)) : undefined;
+  const say = messages(ctx.organisation.language).kpiReasons.incident;
   const failing: FailingSubject[] = [];
   for (const inc of bundle.incidents) {
     const detected = toMillis(inc.detectedAt, zone);
@@ -39,7 +41,7 @@ export function incidentCount(bundle: EvidenceBundle, ctx: KpiContext): KpiResul
     failing.push({
       type: 'incident',
       id: inc.incidentId,
-      reason: `${inc.category ?? 'no category'}${inc.severity ? `, severity ${inc.severity}` : ''}, detected ${isoInZone(detected, zone).slice(0, 16).replace('T', ' ')}`,
+      reason: say.counted(inc.category, inc.severity, isoInZone(detected, zone).slice(0, 16).replace('T', ' ')),
       details: { detectedAt: isoInZone(detected, zone), category: inc.category ?? null, severity: inc.severity ?? null, title: inc.title ?? null },
     });
   }

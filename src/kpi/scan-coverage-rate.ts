@@ -11,6 +11,7 @@
  * are listed apart.
  */
 import { z } from 'zod';
+import { messages } from '../i18n/catalogue.ts';
 import type { EvidenceBundle } from './bundle.ts';
 import { currentOf } from './bundle.ts';
 import { normAsset } from './findings.ts';
@@ -59,7 +60,8 @@ export async function scanCoverageRate(bundle: EvidenceBundle, facts: Pick<FactS
   let numerator = 0;
   const failing: FailingSubject[] = [];
   const notes: FailingSubject[] = [];
-  const lastScanText = (ms: number | undefined) => (ms === undefined ? 'never scanned' : `last scanned ${isoInZone(ms, zone).slice(0, 10)}`);
+  const say = messages(ctx.organisation.language).kpiReasons.asset;
+  const day = (ms: number | undefined) => (ms === undefined ? undefined : isoInZone(ms, zone).slice(0, 10));
 
   if (inventory.length > 0) {
     const active = inventory.filter((a) => (!a.activeFrom || dayStart(a.activeFrom, zone) <= T) && (!a.activeTo || T < dayAfterStart(a.activeTo, zone)));
@@ -78,13 +80,13 @@ export async function scanCoverageRate(bundle: EvidenceBundle, facts: Pick<FactS
       failing.push({
         type: 'asset',
         id: a.assetId,
-        reason: `no scan in the last ${maxAge} days (${lastScanText(last)})`,
+        reason: say.noRecentScan(maxAge, day(last)),
         details: { owner: a.owner ?? null, department: a.department ?? null, lastScan: last === undefined ? null : isoInZone(last, zone), hostnames: a.hostnames ?? [] },
       });
     }
     for (const [k, s] of reported) {
       if (known.has(k) || s.lastMs <= lookbackFrom) continue;
-      notes.push({ type: 'asset', id: s.name, reason: `scanned (${lastScanText(s.lastMs)}) but not in the asset inventory`, details: { lastScan: isoInZone(s.lastMs, zone) } });
+      notes.push({ type: 'asset', id: s.name, reason: say.notInInventory(day(s.lastMs)!), details: { lastScan: isoInZone(s.lastMs, zone) } });
     }
     failing.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     notes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -100,7 +102,7 @@ export async function scanCoverageRate(bundle: EvidenceBundle, facts: Pick<FactS
       numerator++;
       continue;
     }
-    failing.push({ type: 'asset', id: s.name, reason: `no scan in the last ${maxAge} days (${lastScanText(s.lastMs)})`, details: { lastScan: isoInZone(s.lastMs, zone) } });
+    failing.push({ type: 'asset', id: s.name, reason: say.noRecentScan(maxAge, day(s.lastMs)), details: { lastScan: isoInZone(s.lastMs, zone) } });
   }
   failing.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return buildResult('scan-coverage-rate', ctx, win.period, { numerator, denominator, failing });

@@ -119,7 +119,8 @@ for (const factory of STORE_FACTORIES) {
       expect(notes('quarterly-scans')).toEqual(['脆弱性スキャン 2026-10-01/2026-12-31']);
       expect(notes('log-review')).toEqual(['月次ログレビュー 2026-11-01/2026-11-30']);
       const late = results.find((x) => x.objective === 'log-review')!.failing.map((f) => f.reason);
-      expect(late).toEqual(['performed late on 2026-08-10', 'performed late on 2026-10-08']);
+      // The example organisation reads Japanese ("performed late on …").
+      expect(late).toEqual(['2026-08-10 に遅れて実施', '2026-10-08 に遅れて実施']);
     });
 
     it('the late leavers are 3 days 10 hours overdue, rounded up to 4 days', () => {

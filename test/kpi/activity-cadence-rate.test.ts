@@ -58,19 +58,21 @@ describe('activity-cadence-rate', () => {
   it('the year: 10 of 14 slots on time; running slots listed apart', async () => {
     const r = await activityCadenceRate(bundle({ current: { activity: register } }), facts, ctx(obj('year'), T));
     expect([r.numerator, r.denominator]).toEqual([10, 14]);
+    // The organisation reads Japanese: "performed late on <date>".
     expect(r.failing.map((f) => [f.id, f.reason])).toEqual([
-      ['月次ログレビュー 2026-09-01/2026-09-30', 'performed late on 2026-10-06'],
-      ['quarterly scan 2026-07-01/2026-09-30', 'performed late on 2026-10-01'],
-      ['Account inventory 2026-06-30/2026-08-13', 'performed late on 2026-08-14'],
-      ['Account inventory 2026-09-28/2026-11-11', 'performed late on 2026-11-12'],
+      ['月次ログレビュー 2026-09-01/2026-09-30', '2026-10-06 に遅れて実施'],
+      ['quarterly scan 2026-07-01/2026-09-30', '2026-10-01 に遅れて実施'],
+      ['Account inventory 2026-06-30/2026-08-13', '2026-08-14 に遅れて実施'],
+      ['Account inventory 2026-09-28/2026-11-11', '2026-11-12 に遅れて実施'],
     ]);
+    expect(r.failing.map((f) => f.details.performedLateAt)).toEqual([at('2026-10-06T00:00'), at('2026-10-01T00:30'), at('2026-08-14T00:00'), at('2026-11-12T00:00')]);
     expect(r.notes?.map((n) => n.id)).toEqual([
       '月次ログレビュー 2026-11-01/2026-11-30',
       'quarterly scan 2026-10-01/2026-12-31',
       'Account inventory 2026-11-12/2026-12-26',
       'half-year training 2026-10-01/2027-03-31',
     ]);
-    expect(r.notes?.[0]?.reason).toMatch(/not due yet.*2026-12-06 00:00; performed 2026-11-10/);
+    expect(r.notes?.[0]?.reason).toBe('期限前: 実施枠と猶予は 2026-12-06 00:00 まで。2026-11-10 に実施済み');
   });
 
   it('the quarter (from 10-01): Sep\'s slot ends where the quarter starts and is out; Oct ✓, the 45-day slot from 09-28 ✗ → 1/2', async () => {
@@ -88,9 +90,15 @@ describe('activity-cadence-rate', () => {
     expect(early.status).toBe('no_data');
   });
 
-  it('not performed at all', async () => {
-    const r = await activityCadenceRate(bundle({ current: { activity: [] } }), { performances: async function* () {} }, ctx(obj('quarter', [{ name: 'x', cadence: 'monthly' }]), T));
-    expect(r.failing.map((f) => f.reason)).toEqual(['not performed']);
+  it('not performed at all; the reasons follow organisation.language', async () => {
+    const none = { performances: async function* () {} };
+    const ja = await activityCadenceRate(bundle({ current: { activity: [] } }), none, ctx(obj('quarter', [{ name: 'x', cadence: 'monthly' }]), T));
+    expect(ja.failing.map((f) => f.reason)).toEqual(['未実施']);
+    const en = await activityCadenceRate(bundle({ current: { activity: register } }), facts, ctx(obj('year'), T, { org: { ...TOKYO, language: 'en' } }));
+    expect(en.failing[0]!.reason).toBe('performed late on 2026-10-06');
+    expect(en.notes?.[0]?.reason).toBe('not due yet: the slot and its grace run until 2026-12-06 00:00; performed 2026-11-10');
+    const x = await activityCadenceRate(bundle({}), none, ctx(obj('quarter', [{ name: 'x', cadence: 'monthly' }]), T, { org: { ...TOKYO, language: 'en' } }));
+    expect(x.failing.map((f) => f.reason)).toEqual(['not performed']);
   });
 
   it('records of a `from` source that name an activity count only for that activity', async () => {
