@@ -11,6 +11,7 @@ import { commonTexts } from './common.ts';
 import { pagesTexts } from './pages.ts';
 import { reasonGroupTexts, reasonTexts } from './reasons.ts';
 import { reportTexts } from './report.ts';
+import { kpiReasonTexts } from './kpi-reasons.ts';
 import type { Language, Texts } from './language.ts';
 
 export type { Language } from './language.ts';
@@ -26,6 +27,7 @@ export const CATALOGUE = {
   reasonGroups: reasonGroupTexts,
   pages: pagesTexts,
   report: reportTexts,
+  kpiReasons: kpiReasonTexts,
 } satisfies Record<string, Texts<object>>;
 
 export type Catalogue = typeof CATALOGUE;

@@ -11,3 +11,8 @@ export { passwordAgeComplianceKpi } from './password-age-compliance.ts';
 export { incidentReportSlaRateKpi } from './incident-report-sla-rate.ts';
 export { leaverActivityCountKpi } from './leaver-activity-count.ts';
 export { encryptionMissRateKpi } from './encryption-miss-rate.ts';
+export { vulnerabilityRemediationSlaRateKpi } from './vulnerability-remediation-sla-rate.ts';
+export { openVulnerabilityCountKpi } from './open-vulnerability-count.ts';
+export { scanCoverageRateKpi } from './scan-coverage-rate.ts';
+export { incidentCountKpi } from './incident-count.ts';
+export { activityCadenceRateKpi } from './activity-cadence-rate.ts';

@@ -110,9 +110,12 @@ describe('the whole stack on loopback', () => {
     // The example organisation, with the test's short windows and its own data directory and
     // port, plus one objective the test can break and fix through its own small IdP export.
     const example = parse(readFileSync(join(ROOT, 'config/example.yaml'), 'utf8')) as {
-      sources: { path?: string }[]; objectives: unknown[]; [k: string]: unknown;
+      sources: { path?: string; paths?: string[] }[]; objectives: unknown[]; [k: string]: unknown;
     };
-    for (const s of example.sources) if (s.path) s.path = join(ROOT, 'config', s.path);
+    for (const s of example.sources) {
+      if (s.path) s.path = join(ROOT, 'config', s.path);
+      if (s.paths) s.paths = s.paths.map((p) => join(ROOT, 'config', p));
+    }
     writeFileSync(configFile, stringify({
       ...example,
       http: { host: '127.0.0.1', port: appPort, externalUrl: `http://127.0.0.1:${appPort}` },

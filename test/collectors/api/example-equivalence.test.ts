@@ -55,6 +55,8 @@ const OKTA_USERS = JSON.parse(readFileSync(join(DATA, 'okta-users.json'), 'utf8'
 const exampleYaml = parseYaml(readFileSync(CONFIG, 'utf8')) as { sources: Raw[]; storage?: unknown };
 const fileSource = (id: string) => {
   const s = exampleYaml.sources.find((x) => x.id === id)!;
+  // A source reads one `path` or a list of `paths` (access logs, scan reports).
+  if (Array.isArray(s.paths)) return { ...s, paths: (s.paths as string[]).map((p) => join(REPO, 'config', p)) };
   return { ...s, path: join(REPO, 'config', String(s.path)) };
 };
 const REPLACED = ['okta', 'google-workspace', 'moodle', 'gophish-2026-03', 'gophish-2026-06', 'gophish-2026-10'];
