@@ -22,6 +22,7 @@ const BENCHES: Record<string, { file: string; what: string; args?: string[] }> =
   'metrics-http': { file: 'bench/metrics-http.ts', what: 'issue 12: /metrics at 100 and 1,000 concurrent scrapers, render per scrape vs cached exposition' },
   'scale-out': { file: 'bench/scale-out.ts', what: 'issue 3: a sharded source through BullMQ, 1 vs 2 worker processes' },
   'api-pull': { file: 'bench/api-pull.ts', what: 'issue 15: a 100,000-user Okta tenant through its API double, rate-limited, vs a plain fetch loop' },
+  vulnerability: { file: 'bench/vulnerability.ts', what: 'issue 13: 1,000 Trivy reports of 500 findings, collected and evaluated, at 250 and 1,000 reports, vs jq and a JSON.parse loop' },
   startup: { file: 'bench/startup.ts', what: 'issue 11: CLI start-up (--help, --version, validate) beside node -e 0' },
   trends: { file: 'bench/trends.ts', what: 'issue 10: 24 monthly trend points cold and cached, and a cached page, vs evaluateObjectives at each instant' },
 };

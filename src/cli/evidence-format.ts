@@ -29,7 +29,8 @@ const TABLE_HIDDEN = new Set(['accountId', 'disabledAtFrom', 'where', 'partialDa
 const KINDS: Record<string, Kind> = {
   staleSince: 'instant', deadline: 'instant', disabledAt: 'instant', lastEvent: 'instant', date: 'instant', detectedAt: 'instant',
   due: 'instant', reportedAt: 'instant', passwordChangedAt: 'instant', daysOverdue: 'number', count: 'number', kind: 'staleKind',
-  failedAt: 'instant', lastFailedAt: 'instant', completedAt: 'instant', firstAt: 'instant', lastAt: 'instant', decidedAt: 'instant', graceEnd: 'instant',
+  firstSeen: 'instant', fixedAt: 'instant', lastScan: 'instant', slotStart: 'instant', slotEnd: 'instant', graceEnd: 'instant', performedAt: 'instant', performedLateAt: 'instant',
+  failedAt: 'instant', lastFailedAt: 'instant', completedAt: 'instant', firstAt: 'instant', lastAt: 'instant', decidedAt: 'instant',
 };
 
 interface Column {

@@ -12,6 +12,9 @@ import { lmsSourceKind } from './lms/source.ts';
 import { mailSourceKind } from './mail/source.ts';
 import { phishingSourceKind } from './phishing/source.ts';
 import type { SourceKindDescriptor } from './source-kind.ts';
+import { vulnerabilityScanSourceKind } from './vulnerability-scan/source.ts';
+import { assetInventorySourceKind } from './asset-inventory/source.ts';
+import { activityRegisterSourceKind } from './activity-register/source.ts';
 import { deviceEventsSourceKind } from './device-events/source.ts';
 import { mediaApprovalsSourceKind } from './media-approvals/source.ts';
 import { accessReviewSourceKind } from './access-review/source.ts';
@@ -25,6 +28,9 @@ export const SOURCE_KINDS: readonly SourceKindDescriptor[] = [
   accessLogSourceKind,
   elasticsearchSourceKind,
   mailSourceKind,
+  vulnerabilityScanSourceKind,
+  assetInventorySourceKind,
+  activityRegisterSourceKind,
   deviceEventsSourceKind,
   mediaApprovalsSourceKind,
   accessReviewSourceKind,

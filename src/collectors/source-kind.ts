@@ -7,6 +7,7 @@
  */
 import type { z } from 'zod';
 import type { SourceKind } from '../config/source-kinds.ts';
+import type { PerformanceSource } from '../evidence/performances.ts';
 import type { RecordKind } from '../evidence/records.ts';
 import type { Collector } from './types.ts';
 
@@ -23,6 +24,13 @@ export interface SourceKindDescriptor<K extends SourceKind = SourceKind> {
    * removed); `accumulating`: each collection adds facts, with checkpoints.
    */
   semantics: 'snapshot' | 'accumulating';
+  /**
+   * Optional: the kind's records are dated performances of a recurring activity, so that an
+   * activity-cadence-rate objective can name a source of this kind in `from:` (see
+   * src/evidence/performances.ts).
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- typed by the kind's own record
+  performances?: PerformanceSource<any>;
   /** The collector, loaded on first use. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a kind writes its own record kind
   load(): Promise<Collector<K, any>>;

@@ -9,8 +9,8 @@ import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors.ts';
 import { SOURCE_KIND_IDS } from '../collectors/registry.ts';
 import { didYouMean } from '../did-you-mean.ts';
-import { KPI_IDS } from '../kpi/registry.ts';
-import { configSchema } from './schema.ts';
+import { KPI_IDS, KPI_REGISTRY } from '../kpi/registry.ts';
+import { configSchema, PERFORMANCE_KINDS } from './schema.ts';
 import type { Config, ParsedConfig, RuntimeEnv } from './types.ts';
 import { checkDataDir } from './data-dir.ts';
 
@@ -214,6 +214,14 @@ function semanticIssues(c: ParsedConfig): { path: Path; message: string }[] {
     (o.scope.sources ?? []).forEach((s, j) => {
       if (!seen.has(s)) out.push({ path: ['objectives', i, 'scope', 'sources', j], message: `no source with id "${s}"` });
     });
+    for (const ref of KPI_REGISTRY.get(o.kpi)?.sourceRefs?.(o.params as never) ?? []) {
+      const path = ['objectives', i, 'params', ...ref.path];
+      const at = seen.get(ref.source);
+      if (at === undefined) out.push({ path, message: `no source with id "${ref.source}"${didYouMean(ref.source, seen.keys())}` });
+      else if (ref.needs === 'performances' && !c.sourcePerformances[ref.source]) {
+        out.push({ path, message: `source "${ref.source}" (${c.sources[at]!.kind}) has no dated records to count as performances (kinds that have: ${PERFORMANCE_KINDS.join(', ')})` });
+      }
+    }
     if (o.warning !== undefined) {
       const wrongSide = o.direction === 'at_least' ? o.warning > o.target : o.warning < o.target;
       if (wrongSide) out.push({ path: ['objectives', i, 'warning'], message: `a warning must lie on the missing side of the target (${o.direction === 'at_least' ? '≤' : '≥'} ${o.target})` });

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { SOURCE_KINDS } from '../collectors/all.ts';
+import type { PerformanceSource } from '../evidence/performances.ts';
 import type { RecordKind } from '../evidence/records.ts';
 import { KPI_REGISTRY } from '../kpi/registry.ts';
 import { alertingSchema, httpSchema, identitySchema, objectiveFields, organisationSchema, reportSchema, storageSchema } from './fields.ts';
@@ -41,6 +42,10 @@ export const objectiveSchema = z.discriminatedUnion(
 );
 
 const recordKindOf = new Map<string, RecordKind>(SOURCE_KINDS.map((d) => [d.kind, d.records]));
+const performancesOf = new Map<string, PerformanceSource>(SOURCE_KINDS.flatMap((d) => (d.performances ? [[d.kind, d.performances as PerformanceSource] as const] : [])));
+
+/** The source kinds whose records are dated performances (for messages). */
+export const PERFORMANCE_KINDS: readonly string[] = [...performancesOf.keys()];
 
 export const configSchema = z
   .strictObject({
@@ -70,8 +75,21 @@ export const configSchema = z
     const objectives = c.objectives.map((o) => withKpiDefaults(o as Record<string, unknown>));
     const sourceRecordKinds: Record<string, RecordKind> = {};
     for (const s of c.sources as { id: string; kind: string }[]) sourceRecordKinds[s.id] = recordKindOf.get(s.kind)!;
-    return { ...(c as unknown as ParsedConfig), objectives, sourceRecordKinds };
+    return { ...(c as unknown as ParsedConfig), objectives, sourceRecordKinds, sourcePerformances: sourcePerformancesOf(c.sources as { id: string; kind: string }[]) };
   });
+
+/**
+ * How each source's records count as performances of an activity (from its kind's descriptor).
+ * These are functions: a config sent to another thread goes without them and gets them back here.
+ */
+export function sourcePerformancesOf(sources: readonly { id: string; kind: string }[]): Record<string, PerformanceSource> {
+  const out: Record<string, PerformanceSource> = {};
+  for (const s of sources) {
+    const p = performancesOf.get(s.kind);
+    if (p) out[s.id] = p;
+  }
+  return out;
+}
 
 export type ConfigInput = z.input<typeof configSchema>;
 

@@ -1,3 +1,4 @@
+import type { PerformanceSource } from '../evidence/performances.ts';
 import type { RecordKind } from '../evidence/records.ts';
 import type { IdentityConfig, ObjectiveConfig, OrganisationConfig, ReportConfig, alertingSchema, httpSchema, storageSchema } from './fields.ts';
 import type { SourceConfig } from './source-kinds.ts';
@@ -22,6 +23,11 @@ export interface ParsedConfig {
   reports: ReportConfig[];
   /** The record kind each source writes, by source id (from its kind's descriptor). */
   sourceRecordKinds: Readonly<Record<string, RecordKind>>;
+  /**
+   * For each source whose kind's records are dated performances of a recurring activity (its
+   * descriptor's `performances`), how to read and date them; other sources are absent.
+   */
+  sourcePerformances: Readonly<Record<string, PerformanceSource>>;
 }
 
 /** Values read from the environment once, at load time; nothing else reads process.env. */

@@ -95,6 +95,8 @@ export interface IncidentRecord {
   reportedAt?: string;
   severity?: string;
   title?: string;
+  /** The register's own classification (誤送信, 紛失, mis-sent, …), as written. */
+  category?: string;
 }
 
 /**

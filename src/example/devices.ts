@@ -84,8 +84,8 @@ export function writeDevices(org: Organisation, outDir: string): Record<string, 
   defender.close();
   bytes[DEVICE_FILES.defender] = defender.bytes;
 
-  // Linux: a stick on the build server on 10-07 (nobody logged in; no asset inventory names its
-  // owner), and a keyboard receiver, which is no storage.
+  // Linux: a stick on the build server on 10-07 (nobody logged in; the asset inventory does not
+  // list the server), and a keyboard receiver, which is no storage.
   const k = (ms: number, uptime: string, msg: string) => `${jstIso(ms).replace('.000', '')} dev-build01 kernel: [${uptime}] ${msg}`;
   const t = at('2026-10-07', 9);
   const linux = [

@@ -9,6 +9,7 @@ import { writeDevices } from './devices.ts';
 import { buildMailJournal } from './mail.ts';
 import { writePhishingFollowUp } from './phishing-follow-up.ts';
 import { buildOrganisation, type Organisation } from './model.ts';
+import { INVENTORY_FILE, REGISTER_FILE, buildScans, writeInventory, writeRegister, writeScans } from './scans.ts';
 import { FILES, campaignFile, writeCampaign, writeGoogle, writeHr, writeIncidents, writeMoodle, writeOkta } from './writers.ts';
 
 export interface GenerateOptions {
@@ -32,6 +33,10 @@ export interface GeneratedFiles {
   mail: string;
   /** One GoPhish results CSV per campaign, oldest first. */
   phishing: { file: string; name: string; launchedAt: string }[];
+  /** Trivy reports (one per application and scan, oldest first), the asset inventory and the activity register. */
+  scans: string[];
+  inventory: string;
+  register: string;
 }
 
 export interface GenerateResult {
@@ -60,6 +65,11 @@ export function generateOrganisation(opts: GenerateOptions): GenerateResult {
     bytes[campaignFile(c)] = writeCampaign(c, opts.outDir);
     return { file: campaignFile(c), name: c.name, launchedAt: new Date(c.launchedAt).toISOString() };
   });
+  // Vulnerability scans, asset inventory, activity register (issue 13): a PRNG of their own.
+  const scans = buildScans(organisation, opts.seed);
+  Object.assign(bytes, writeScans(scans, opts.outDir));
+  bytes[INVENTORY_FILE] = writeInventory(organisation, opts.outDir);
+  bytes[REGISTER_FILE] = writeRegister(organisation, opts.outDir);
   // Issue 14's evidence (an access review, removable media, the phishing follow-up): from its own
   // seeded generator, after everything above, so the exports above are unchanged by it.
   if (organisation.people.filter((p) => p.case === 'regular').length >= 130) {
@@ -68,7 +78,7 @@ export function generateOrganisation(opts: GenerateOptions): GenerateResult {
     Object.assign(bytes, writeDevices(organisation, opts.outDir));
     Object.assign(bytes, writePhishingFollowUp(organisation, opts.seed, opts.outDir));
   }
-  return { organisation, files: { ...FILES, mail: MAIL_JOURNAL, phishing }, bytes };
+  return { organisation, files: { ...FILES, mail: MAIL_JOURNAL, phishing, scans: scans.map((s) => s.file), inventory: INVENTORY_FILE, register: REGISTER_FILE }, bytes };
 }
 
 /** The mail journal's Maildir, relative to the output directory. */

@@ -108,6 +108,8 @@ export interface Incident {
   detectedAt: number;
   reportedAt: number | null;
   state: '対応中' | '完了';
+  /** The register's classification (incident-count's `categories`). */
+  category: string;
 }
 
 export interface Organisation {
@@ -163,19 +165,19 @@ const IN_PERIOD_LEAVERS: readonly { days: number; outcome: 'on-time' | 'on-time-
 const EARLIER_LEAVERS: readonly number[] = [100, 125, 150, 175, 200, 225, 250, 280, 310, 350];
 
 /** Incidents: days before the export date, time of detection, minutes until reported (null: never). */
-const INCIDENTS: readonly { days: number; hhmm: string; reportMin: number | null; title: string; severity: Incident['severity'] }[] = [
-  { days: 230, hhmm: '10:15', reportMin: 120, title: 'ノートPCの紛失（営業部）', severity: '高' },
-  { days: 200, hhmm: '14:00', reportMin: 1440, title: 'メール誤送信（顧客リスト添付）', severity: '中' },
-  { days: 180, hhmm: '09:30', reportMin: 300, title: 'マルウェア検知（開発部端末）', severity: '中' },
-  { days: 150, hhmm: '16:45', reportMin: 60, title: '不審なログイン試行の多発', severity: '低' },
-  { days: 120, hhmm: '11:00', reportMin: 1800, title: 'USBメモリの紛失', severity: '中' },
-  { days: 100, hhmm: '08:20', reportMin: 45, title: '標的型メールの添付ファイル開封', severity: '高' },
-  { days: 80, hhmm: '13:10', reportMin: 600, title: 'クラウドストレージの公開設定ミス', severity: '高' },
-  { days: 60, hhmm: '22:40', reportMin: 660, title: '夜間バッチの不正アクセス検知', severity: '中' },
-  { days: 40, hhmm: '10:00', reportMin: 90, title: '書類の誤廃棄', severity: '低' },
-  { days: 20, hhmm: '15:30', reportMin: 240, title: 'FAX誤送信', severity: '低' },
-  { days: 9, hhmm: '09:00', reportMin: null, title: '退職者アカウントによるログイン', severity: '高' },
-  { days: 3, hhmm: '17:20', reportMin: 20, title: 'フィッシングサイトへの認証情報入力', severity: '中' },
+const INCIDENTS: readonly { days: number; hhmm: string; reportMin: number | null; title: string; severity: Incident['severity']; category: string }[] = [
+  { days: 230, hhmm: '10:15', reportMin: 120, title: 'ノートPCの紛失（営業部）', category: '紛失', severity: '高' },
+  { days: 200, hhmm: '14:00', reportMin: 1440, title: 'メール誤送信（顧客リスト添付）', category: '誤送信', severity: '中' },
+  { days: 180, hhmm: '09:30', reportMin: 300, title: 'マルウェア検知（開発部端末）', category: 'マルウェア', severity: '中' },
+  { days: 150, hhmm: '16:45', reportMin: 60, title: '不審なログイン試行の多発', category: '不正アクセス', severity: '低' },
+  { days: 120, hhmm: '11:00', reportMin: 1800, title: 'USBメモリの紛失', category: '紛失', severity: '中' },
+  { days: 100, hhmm: '08:20', reportMin: 45, title: '標的型メールの添付ファイル開封', category: '標的型攻撃', severity: '高' },
+  { days: 80, hhmm: '13:10', reportMin: 600, title: 'クラウドストレージの公開設定ミス', category: '設定ミス', severity: '高' },
+  { days: 60, hhmm: '22:40', reportMin: 660, title: '夜間バッチの不正アクセス検知', category: '不正アクセス', severity: '中' },
+  { days: 40, hhmm: '10:00', reportMin: 90, title: '書類の誤廃棄', category: '誤廃棄', severity: '低' },
+  { days: 20, hhmm: '15:30', reportMin: 240, title: 'FAX誤送信', category: '誤送信', severity: '低' },
+  { days: 9, hhmm: '09:00', reportMin: null, title: '退職者アカウントによるログイン', category: '不正アクセス', severity: '高' },
+  { days: 3, hhmm: '17:20', reportMin: 20, title: 'フィッシングサイトへの認証情報入力', category: 'フィッシング', severity: '中' },
 ];
 
 const CAMPAIGNS: readonly { name: string; month: string; day: string; size: number; errors: number; clicked: number; submitted: number; reported: number }[] = [
@@ -600,13 +602,13 @@ function buildIncidents(scale: number, rng: Rng, t: { D: number; fyStart: number
   const fy = Number(jstDate(t.fyStart).slice(0, 4));
   for (let copy = 0; copy < scale; copy++) {
     // Before the fiscal year: one detected 30 minutes before it began (reported inside it), one in February.
-    out.push({ id: '', title: 'ランサムウェア感染の疑い', severity: '高', detectedAt: t.fyStart - 30 * MINUTE_MS, reportedAt: t.fyStart + 8 * HOUR_MS, state: '完了' });
-    out.push({ id: '', title: '委託先からの情報漏えい報告', severity: '中', detectedAt: t.fyStart - 46 * DAY_MS + 10 * HOUR_MS, reportedAt: t.fyStart - 43 * DAY_MS + 10 * HOUR_MS, state: '完了' });
+    out.push({ id: '', title: 'ランサムウェア感染の疑い', severity: '高', detectedAt: t.fyStart - 30 * MINUTE_MS, reportedAt: t.fyStart + 8 * HOUR_MS, state: '完了', category: 'マルウェア' });
+    out.push({ id: '', title: '委託先からの情報漏えい報告', severity: '中', detectedAt: t.fyStart - 46 * DAY_MS + 10 * HOUR_MS, reportedAt: t.fyStart - 43 * DAY_MS + 10 * HOUR_MS, state: '完了', category: '情報漏えい' });
     for (const i of INCIDENTS) {
       const [hh, mm] = i.hhmm.split(':').map(Number) as [number, number];
       const detectedAt = t.D - i.days * DAY_MS + hh * HOUR_MS + mm * MINUTE_MS + (copy > 0 ? rng.int(-30, 30) * MINUTE_MS : 0);
       const reportedAt = i.reportMin === null ? null : detectedAt + i.reportMin * MINUTE_MS;
-      out.push({ id: '', title: i.title, severity: i.severity, detectedAt, reportedAt, state: reportedAt === null || i.days < 15 ? '対応中' : '完了' });
+      out.push({ id: '', title: i.title, severity: i.severity, detectedAt, reportedAt, state: reportedAt === null || i.days < 15 ? '対応中' : '完了', category: i.category });
     }
   }
   out.sort((a, b) => a.detectedAt - b.detectedAt);

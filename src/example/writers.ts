@@ -217,13 +217,14 @@ export function writeCampaign(c: Campaign, dir: string): number {
   return sink.bytes;
 }
 
-export const INCIDENT_HEADERS = ['インシデント番号', '件名', '重大度', '検知日時', '報告日時', 'ステータス'] as const;
+/** 分類 (the incident's category, for incident-count) was added last, after the columns existing registers have. */
+export const INCIDENT_HEADERS = ['インシデント番号', '件名', '重大度', '検知日時', '報告日時', 'ステータス', '分類'] as const;
 
 export function writeIncidents(org: Organisation, dir: string): number {
   const sink = new FileSink(join(dir, FILES.incidents), 'utf8-bom');
   sink.write(csvLine(INCIDENT_HEADERS));
   for (const i of org.incidents) {
-    sink.write(csvLine([i.id, i.title, i.severity, jstSlashMinute(i.detectedAt), i.reportedAt === null ? '' : jstSlashMinute(i.reportedAt), i.state]));
+    sink.write(csvLine([i.id, i.title, i.severity, jstSlashMinute(i.detectedAt), i.reportedAt === null ? '' : jstSlashMinute(i.reportedAt), i.state, i.category]));
   }
   sink.close();
   return sink.bytes;

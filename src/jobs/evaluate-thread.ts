@@ -85,7 +85,10 @@ export class EvaluationThread {
       ? `import(${JSON.stringify(entry)})`
       : `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
     const boot = `${load}.catch((e) => { console.error(e); process.exit(${CANNOT_START}); });`;
-    const workerData: EvaluationThreadData = { config: this.data.config, storeFile: this.data.storeFile };
+    // Plain data only: the functions of the config (how sources count as performances) are
+    // rebuilt on the thread from the source kinds.
+    const { sourcePerformances: _fns, ...plain } = this.data.config;
+    const workerData: EvaluationThreadData = { config: plain, storeFile: this.data.storeFile };
     const w = new Worker(boot, { eval: true, workerData });
     w.on('message', (reply: EvaluationReply) => this.receive(reply));
     const fail = (err: Error) => {

@@ -6,6 +6,7 @@
  * thread, then an end.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { sourcePerformancesOf } from '../config/schema.ts';
 import type { Config } from '../config/types.ts';
 import { SqliteStore } from '../evidence/sqlite-store.ts';
 import { evaluateObjectives } from '../kpi/evaluate.ts';
@@ -13,7 +14,8 @@ import { Trends } from '../trends/trends.ts';
 import { SUBJECTS_PER_MESSAGE, type EvaluationReply, type EvaluationRequest, type EvaluationThreadData } from './evaluate-thread.ts';
 
 const data = workerData as EvaluationThreadData;
-const config = data.config as Config;
+const received = data.config as Omit<Config, 'sourcePerformances'>;
+const config: Config = { ...received, sourcePerformances: sourcePerformancesOf(received.sources) };
 const store = new SqliteStore(data.storeFile);
 const port = parentPort!;
 const send = (reply: EvaluationReply) => port.postMessage(reply);

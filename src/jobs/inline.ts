@@ -47,7 +47,9 @@ export class InlineDriver implements JobDriver {
   /** Fire at each instant of `cron` in `zone`, re-armed from the instant just fired. */
   private schedule(sourceId: string, cron: string, zone: string, after?: Date): void {
     if (this.stopping) return;
-    const now = (this.deps.now ?? (() => new Date()))();
+    // Timers run on the wall clock, not on deps.now: a clock frozen for a demo (`run --at`) must
+    // not replay every tick between that instant and today.
+    const now = new Date();
     const from = after && after > now ? after : now;
     const at = nextRun(cron, zone, from);
     // setTimeout holds at most ~24.8 days; a later instant is reached in steps.

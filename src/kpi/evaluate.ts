@@ -5,6 +5,7 @@
  */
 import type { Config } from '../config/types.ts';
 import type { RecordKind, RecordKinds, Versioned } from '../evidence/records.ts';
+import type { Performance } from '../evidence/performances.ts';
 import type { EvidenceStore } from '../evidence/store.ts';
 import { IsmsError, UsageError } from '../errors.ts';
 import { didYouMean } from '../did-you-mean.ts';
@@ -19,7 +20,7 @@ export interface EvaluateOptions {
   objectives?: readonly string[];
 }
 
-type ConfigLike = Pick<Config, 'organisation' | 'identity' | 'sources' | 'objectives' | 'sourceRecordKinds'>;
+type ConfigLike = Pick<Config, 'organisation' | 'identity' | 'sources' | 'objectives' | 'sourceRecordKinds'> & Partial<Pick<Config, 'sourcePerformances'>>;
 
 /** Evaluate the configured objectives at `at`, in config order. */
 export async function evaluateObjectives(store: EvidenceStore, config: ConfigLike, at: Date, opts: EvaluateOptions = {}): Promise<KpiResult[]> {
@@ -35,6 +36,7 @@ export async function evaluateObjectives(store: EvidenceStore, config: ConfigLik
   for (const s of config.sources) if (s.kind === 'hr-roster') leftStatuses[s.id] = (s as { leftStatuses: string[] }).leftStatuses;
 
   const loader = new BundleLoader(store, config, at);
+  const performances = (sourceId: string) => readPerformances(store, config, sourceId, at);
   const plans = objectives.map((objective): Plan => {
     const def = KPI_REGISTRY.get(objective.kpi);
     if (!def) {
@@ -53,7 +55,7 @@ export async function evaluateObjectives(store: EvidenceStore, config: ConfigLik
     // Keep only what this and the later objectives read: peak memory is one objective's
     // evidence plus what later ones share, not everything the register needs.
     loader.retain(new Set(order.slice(n).flatMap((j) => keysOf[j]!)));
-    results[i] = await evaluateOne(loader, store, plans[i]!, at);
+    results[i] = await evaluateOne(loader, store, plans[i]!, at, performances);
   }
   return results;
 }
@@ -62,12 +64,36 @@ export async function evaluateObjectives(store: EvidenceStore, config: ConfigLik
  * One objective, in a call of its own: its bundle is unreachable once the call returns (a
  * local of the loop above would stay alive while the next objective's evidence is read).
  */
-async function evaluateOne(loader: BundleLoader, store: EvidenceStore, plan: Plan, at: Date): Promise<KpiResult> {
+async function evaluateOne(loader: BundleLoader, store: EvidenceStore, plan: Plan, at: Date, performances: FactStream['performances']): Promise<KpiResult> {
   const { def, ctx, sourcesOf, reads } = plan;
   const bundle = await loader.bundle(reads, sourcesOf);
   if (def.evaluate) return def.evaluate(bundle, ctx);
-  const facts: FactStream = { readFacts: (kind) => store.readFacts(kind, at, sourcesOf(kind)) };
+  const facts: FactStream = { readFacts: (kind) => store.readFacts(kind, at, sourcesOf(kind)), performances };
   return def.evaluateStream!(bundle, facts, ctx);
+}
+
+/**
+ * One source's dated records as performances, as of T (FactStream.performances): its facts or
+ * its snapshot records present at T, each dated by its kind's `performances` (from the source
+ * kind's descriptor, through the config). Nothing for a source that offers none.
+ */
+async function* readPerformances(store: EvidenceStore, config: ConfigLike, sourceId: string, at: Date): AsyncGenerator<Performance> {
+  const how = config.sourcePerformances?.[sourceId];
+  const kind = config.sourceRecordKinds[sourceId];
+  if (!how || !kind) return;
+  if (how.read === 'facts') {
+    for await (const row of store.readFacts(kind, at, [sourceId])) {
+      const p = how.performance(row.data);
+      if (p) yield p;
+    }
+    return;
+  }
+  for await (const batch of store.readSnapshotBatches(kind, at, [sourceId])) {
+    for (const v of batch) {
+      const p = v.current === null ? undefined : how.performance(v.current);
+      if (p) yield p;
+    }
+  }
 }
 
 interface Plan {

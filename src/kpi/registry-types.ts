@@ -6,6 +6,7 @@
  * dashboards and pages read everything else from here.
  */
 import type { z } from 'zod';
+import type { Performance } from '../evidence/performances.ts';
 import type { RecordKind } from '../evidence/records.ts';
 import type { FactRow } from '../evidence/store.ts';
 import type { Texts } from '../i18n/language.ts';
@@ -18,6 +19,21 @@ import type { Direction, KpiContext, KpiResult } from './types.ts';
  */
 export interface FactStream {
   readFacts<K extends RecordKind>(kind: K): AsyncIterable<FactRow<K>>;
+  /**
+   * The dated records of one source, as performances of a recurring activity (the source's
+   * kind says how, in its descriptor's `performances`; see src/evidence/performances.ts): its
+   * facts, or its snapshot records present at T. Empty for a source that offers none.
+   */
+  performances?(sourceId: string): AsyncIterable<Performance>;
+}
+
+/** A source an objective's params name (`from: <source id>`), checked when the config is loaded. */
+export interface SourceReference {
+  /** Where in `params` it is written, e.g. ['activities', 0, 'from']. */
+  path: (string | number)[];
+  source: string;
+  /** `performances`: the source's kind must offer dated records (a descriptor's `performances`). */
+  needs?: 'performances';
 }
 
 /**
@@ -55,6 +71,8 @@ export interface KpiDefinition<P extends Record<string, unknown> = Record<string
   /** The evidence to load (or stream); a function can make it depend on the objective. */
   reads: readonly EvidenceRead[] | ((ctx: KpiContext) => readonly EvidenceRead[]);
   texts: Texts<KpiTexts>;
+  /** Sources the objective's params name, so that a wrong id is a config error with its line. */
+  sourceRefs?: (params: P) => readonly SourceReference[];
   /** The KPI as a pure function of the evidence. */
   evaluate?: (bundle: EvidenceBundle, ctx: KpiContext) => KpiResult;
   /** The KPI for evidence too large to load: the bundle holds the loaded reads, `facts` streams the rest. */

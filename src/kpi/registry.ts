@@ -7,7 +7,7 @@ import { didYouMean } from '../did-you-mean.ts';
 import * as definitions from './definitions.ts';
 import type { KpiDefinition } from './registry-types.ts';
 
-export type { EvidenceRead, FactStream, KpiDefinition, KpiTexts } from './registry-types.ts';
+export type { EvidenceRead, FactStream, KpiDefinition, KpiTexts, SourceReference } from './registry-types.ts';
 export { defineKpi, readsOf } from './registry-types.ts';
 
 function build(): ReadonlyMap<string, KpiDefinition> {

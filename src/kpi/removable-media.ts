@@ -32,21 +32,18 @@ import { buildResult } from './result.ts';
 import { dayAfterStart, dayStart, isoInZone, toMillis } from './time.ts';
 import type { FailingSubject, KpiContext, KpiResult } from './types.ts';
 
-/**
- * What the KPIs read. The host owners come from an asset inventory (the `asset` record kind,
- * added with the asset-inventory source kind): once that kind exists, add
- * `{ kind: 'asset', as: 'current' }` here and hostOwnersOf() finds its records in the bundle.
- */
+/** What the KPIs read; the host owners come from an asset inventory (its `asset` records), when there is one. */
 export const REMOVABLE_MEDIA_READS: readonly EvidenceRead[] = [
   { kind: 'person', as: 'history' },
   { kind: 'media-approval', as: 'current' },
+  { kind: 'asset', as: 'current' },
   { kind: 'device-day', as: 'facts' },
 ];
 
-/** The host owners in the bundle: the asset inventory's records when the KPI read them, else none. */
+/** The host owners in the bundle: the asset inventory's records, else none. */
 export function hostOwnersOf(bundle: EvidenceBundle, zone: string): HostOwners {
-  const assets = (bundle.current as Record<string, AssetLike[] | undefined>)['asset'];
-  return assets && assets.length > 0 ? hostOwnersFromAssets(assets, zone) : NO_HOST_OWNERS;
+  const assets: AssetLike[] = currentOf(bundle, 'asset');
+  return assets.length > 0 ? hostOwnersFromAssets(assets, zone) : NO_HOST_OWNERS;
 }
 
 type DeviceDayRecord = RecordKinds['device-day'];

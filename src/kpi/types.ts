@@ -17,8 +17,8 @@ export interface Period {
 
 /** Something that fails the objective, with enough to act on it. */
 export interface FailingSubject {
-  /** What kind of thing: account, person, message, incident, recipient, device (a device-day). */
-  type: 'account' | 'person' | 'message' | 'incident' | 'recipient' | 'device';
+  /** What kind of thing: account, person, message, incident, recipient, finding, asset, activity, device (a device-day). */
+  type: 'account' | 'person' | 'message' | 'incident' | 'recipient' | 'finding' | 'asset' | 'activity' | 'device';
   /** Its identifier (account login, person email / id, message id, incident id). */
   id: string;
   /** Why it fails, in one line, in English (the JSON contract). */

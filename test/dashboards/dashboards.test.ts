@@ -60,7 +60,10 @@ describe('generated dashboards', () => {
   it('overview has one value stat and one trend per objective, coloured by its direction', () => {
     const overview = dashboards.find((d) => d.uid === 'isms-objectives')!;
     const stats = panels(overview).filter((p) => p.type === 'stat') as (Panel & { fieldConfig: { defaults: { thresholds: { steps: { value: number | null; color: string }[] } } } })[];
-    expect(stats.map((p) => p.title)).toEqual(['退職者アカウントの削除率 100%', 'Security training completion', '退職後のログイン 0 件']);
+    expect(stats.map((p) => p.title)).toEqual([
+      '退職者アカウントの削除率 100%', 'Security training completion', '退職後のログイン 0 件',
+      '脆弱性の期限内修正率', '期限超過の緊急脆弱性 0 件', 'Quarterly vulnerability scans', 'メール誤送信 0 件', '月次ログレビュー',
+    ]);
     // at_least 1 with warning 0.95: red below 0.95, orange from 0.95, green from 1.
     expect(stats[0]!.fieldConfig.defaults.thresholds.steps).toEqual([{ value: null, color: 'red' }, { value: 0.95, color: 'orange' }, { value: 1, color: 'green' }]);
     // at_least 0.9 without warning.
@@ -71,7 +74,9 @@ describe('generated dashboards', () => {
     expect(steps[1]!.color).toBe('red');
     expect(steps[1]!.value).toBeGreaterThan(0);
     expect(steps[1]!.value).toBeLessThan(1e-6);
-    expect(panels(overview).filter((p) => p.type === 'timeseries')).toHaveLength(3);
+    // The count KPIs of issue 13 are coloured like leaver-logins: 0 green, anything above red.
+    for (const i of [4, 6]) expect(stats[i]!.fieldConfig.defaults.thresholds.steps.map((x) => x.color)).toEqual(['green', 'red']);
+    expect(panels(overview).filter((p) => p.type === 'timeseries')).toHaveLength(8);
     expect(panels(overview).filter((p) => p.type === 'table')).toHaveLength(1);
   });
 

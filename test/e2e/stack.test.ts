@@ -110,10 +110,11 @@ describe('the whole stack on loopback', () => {
     // The example organisation, with the test's short windows and its own data directory and
     // port, plus one objective the test can break and fix through its own small IdP export.
     const example = parse(readFileSync(join(ROOT, 'config/example.yaml'), 'utf8')) as {
-      sources: { path?: string; outputDir?: string }[]; objectives: unknown[]; [k: string]: unknown;
+      sources: { path?: string; paths?: string[]; outputDir?: string }[]; objectives: unknown[]; [k: string]: unknown;
     };
     for (const s of example.sources) {
       if (s.path) s.path = join(ROOT, 'config', s.path);
+      if (s.paths) s.paths = s.paths.map((p) => join(ROOT, 'config', p));
       // The access review's campaigns folder is a path too.
       if (s.outputDir) s.outputDir = join(ROOT, 'config', s.outputDir);
     }

@@ -32,7 +32,13 @@ const EXPECTED = {
   'incident-reporting': { kpi: 'incident-report-sla-rate', numerator: 10, denominator: 12, status: 'at_risk', from: '2026-04-01' },
   // Section 6: messages #2, #3, #5, #7, #10, #11 in the population; #3, #7, #11 miss.
   'attachment-encryption': { kpi: 'encryption-miss-rate', numerator: 3, denominator: 6, status: 'missed', from: '2026-10-01' },
-  // Sections 7–12: the access review, removable media, the phishing follow-up.
+  // Issue 13 (example-expected.md §7–11). Count KPIs give their count as the value.
+  'scan-coverage': { kpi: 'scan-coverage-rate', numerator: 4, denominator: 6, status: 'missed', from: '2026-10-01' },
+  'quarterly-scans': { kpi: 'activity-cadence-rate', numerator: 2, denominator: 2, status: 'met', from: '2026-04-01' },
+  'open-criticals': { kpi: 'open-vulnerability-count', numerator: 3, denominator: 5, status: 'missed', from: '2026-10-01', value: 3 },
+  'mis-sent': { kpi: 'incident-count', numerator: 2, denominator: 14, status: 'missed', from: '2026-04-01', value: 2 },
+  'log-review': { kpi: 'activity-cadence-rate', numerator: 5, denominator: 7, status: 'missed', from: '2026-04-01' },
+  // Issue 14 (example-expected.md §12–17): the access review, removable media, the phishing follow-up.
   'access-review': { kpi: 'access-review-completion-rate', numerator: 282, denominator: 290, status: 'at_risk', from: '2026-10-01' },
   'access-review-removals': { kpi: 'access-review-removal-rate', numerator: 3, denominator: 6, status: 'missed', from: '2026-10-01' },
   'unapproved-usb': { kpi: 'unapproved-removable-media-count', numerator: 4, denominator: 9, value: 4, status: 'missed', from: '2026-10-01' },
@@ -41,8 +47,8 @@ const EXPECTED = {
   'phishing-retraining': { kpi: 'post-click-training-rate', numerator: 9, denominator: 14, status: 'missed', from: '2025-11-20T12:00' },
 } as const;
 
-/** A ratio's value is numerator / denominator; a count KPI says its value. */
-const expectedValue = (e: (typeof EXPECTED)[keyof typeof EXPECTED]): number => ('value' in e ? e.value : e.numerator / e.denominator);
+/** The value the definition gives: the ratio, or for a count KPI the count. */
+const valueOf = (e: { numerator: number; denominator: number; value?: number }): number => e.value ?? e.numerator / e.denominator;
 
 const at = (local: string): string => `${local}@example.co.jp`;
 const FAILING = {
@@ -57,7 +63,11 @@ const FAILING = {
   mfa: ['akemi.sasaki', 'megumi.suzuki', 'ai.kondo', 'aya.hashimoto', 'megumi.sato', 'naomi.watanabe', 'hiroshi.nakajima', 'test01', 'kenshu-user'].map(at),
   'incident-reporting': ['INC-2026-005', 'INC-2026-011'],
   'attachment-encryption': ['20261105143048.D7B11E', '20261112130016.0844D1', '20261118181029.ED2FA6'].map((id) => `${id}@mail.example.co.jp`),
-  // Sections 7–12.
+  'scan-coverage': ['APP-CRM', 'SRV-FS01'],
+  'open-criticals': ['ghcr.io/sample-kk/api: CVE-2026-2001 (libc6)', 'ghcr.io/sample-kk/batch: CVE-2026-3001 (curl)', 'ghcr.io/sample-kk/legacy-crm: CVE-2026-5001 (struts2-core (WEB-INF/lib/struts2-core-2.5.30.jar))'],
+  'mis-sent': ['INC-2026-002', 'INC-2026-010'],
+  'log-review': ['月次ログレビュー 2026-07-01/2026-07-31', '月次ログレビュー 2026-09-01/2026-09-30'],
+  // Issue 14 (§12–17).
   'access-review': ['akemi.hasegawa', 'hina.inoue', 'makoto.matsumoto', 'akemi.yoshida', 'hiroshi.mori', 'mayumi.ogawa', 'aya.yoshida2', 'ken.hashimoto'].map(at),
   'access-review-removals': ['mayumi.yamazaki', 'mayumi.hasegawa', 'test01'].map(at),
   'unapproved-usb': ['host dev-build01', at('naomi.mori'), at('ken.hashimoto2'), at('sakura.kimura')],
@@ -97,7 +107,7 @@ for (const factory of STORE_FACTORIES) {
         expect({ kpi: r!.kpi, numerator: r!.numerator, denominator: r!.denominator, status: r!.status }).toEqual({
           kpi: e.kpi, numerator: e.numerator, denominator: e.denominator, status: e.status,
         });
-        expect(r!.value).toBeCloseTo(expectedValue(e), 12);
+        expect(r!.value).toBeCloseTo(valueOf(e), 12);
         expect(Date.parse(r!.period.from)).toBe(Date.parse(e.from.includes('T') ? `${e.from}:00+09:00` : `${e.from}T00:00:00+09:00`));
         expect(Date.parse(r!.period.to)).toBe(Date.parse(T));
       });
@@ -117,7 +127,7 @@ for (const factory of STORE_FACTORIES) {
       expect(perCampaign).toEqual({ '2026年6月 標的型メール訓練（賞与明細）': 18, '2026年10月 標的型メール訓練（パスワード期限切れ）': 15 });
     });
 
-    it('the access review\'s reasons and the removal exactly at its grace\'s end (sections 7, 8)', () => {
+    it('the access review\'s reasons and the removal exactly at its grace\'s end (sections 12, 13)', () => {
       const r = results.find((x) => x.objective === 'access-review')!;
       const reasons = Object.fromEntries(r.failing.map((f) => [f.id, f.reason]));
       expect([reasons[at('akemi.yoshida')], reasons[at('hiroshi.mori')], reasons[at('mayumi.ogawa')]]).toEqual([1, 2, 5].map((d) => `decided late, ${d} day(s) after the deadline`));
@@ -126,9 +136,19 @@ for (const factory of STORE_FACTORIES) {
       expect(removals.failing.map((f) => [f.id, f.details.daysOverdue]).sort()).toEqual([[at('mayumi.hasegawa'), 45], [at('mayumi.yamazaki'), 2], [at('test01'), 42]]);
     });
 
-    it('the device used on two hosts is one device-day listing both (section 9)', () => {
+    it('the device used on two hosts is one device-day listing both (section 14)', () => {
       const r = results.find((x) => x.objective === 'unapproved-usb')!;
       expect(r.failing.find((f) => f.id === at('ken.hashimoto2'))!.details.hosts).toEqual(['pc-1005.example.co.jp', 'pc-share01.example.co.jp']);
+    });
+
+    it('issue 13: what is listed apart — legacy-crm not scanned recently, the running quarter and month', () => {
+      const notes = (id: string) => results.find((x) => x.objective === id)!.notes?.map((n) => n.id) ?? [];
+      expect(notes('open-criticals')).toEqual(['ghcr.io/sample-kk/legacy-crm']);
+      expect(notes('quarterly-scans')).toEqual(['脆弱性スキャン 2026-10-01/2026-12-31']);
+      expect(notes('log-review')).toEqual(['月次ログレビュー 2026-11-01/2026-11-30']);
+      const late = results.find((x) => x.objective === 'log-review')!.failing.map((f) => f.reason);
+      // The example organisation reads Japanese ("performed late on …").
+      expect(late).toEqual(['2026-08-10 に遅れて実施', '2026-10-08 に遅れて実施']);
     });
 
     it('the late leavers are 3 days 10 hours overdue, rounded up to 4 days', () => {
@@ -152,6 +172,7 @@ describe('the example organisation through the CLI', () => {
     config = join(dir, 'example.yaml');
     const text = readFileSync(CONFIG, 'utf8')
       .replaceAll('path: example-data/', `path: ${join(REPO, 'config', 'example-data')}/`)
+      .replaceAll('paths: [example-data/', `paths: [${join(REPO, 'config', 'example-data')}/`)
       .replaceAll('outputDir: example-data/', `outputDir: ${join(REPO, 'config', 'example-data')}/`)
       .replace(/dataDir: .*/, `dataDir: ${join(dir, 'data')}`);
     writeFileSync(config, text);
@@ -177,7 +198,7 @@ describe('the example organisation through the CLI', () => {
       expect({ id: o.id, kpi: o.kpi, numerator: o.numerator, denominator: o.denominator, status: o.status }).toEqual({
         id: o.id, kpi: e.kpi, numerator: e.numerator, denominator: e.denominator, status: e.status,
       });
-      expect(o.value).toBeCloseTo(expectedValue(e), 12);
+      expect(o.value).toBeCloseTo(valueOf(e), 12);
     }
   }, 60_000);
 });

@@ -257,6 +257,49 @@ describe('populations by construction (example-expected.md)', () => {
     expect(exactly24h.map((r) => r['インシデント番号'])).toEqual(['INC-2026-002']);
   });
 
+  it('issue 13: Trivy reports of five applications, the criticals placed as example-expected.md counts them', () => {
+    const reports = filesUnder(dir).filter((f) => f.startsWith('trivy/'));
+    expect(reports).toHaveLength(20);
+    const criticals = reports.map((f) => {
+      const doc = JSON.parse(bytes(dir, f).toString('utf8')) as { SchemaVersion: number; CreatedAt: string; Results: { Vulnerabilities?: { VulnerabilityID: string; Severity: string }[] }[] };
+      expect(doc.SchemaVersion).toBe(2);
+      // Written at 03:00–03:30 JST on the day the file is named after.
+      expect(new Date(Date.parse(doc.CreatedAt) + 9 * 3_600_000).toISOString().slice(0, 13)).toBe(`${f.slice(6, 16)}T03`);
+      const ids = doc.Results.flatMap((r) => r.Vulnerabilities ?? []).filter((v) => v.Severity === 'CRITICAL').map((v) => v.VulnerabilityID);
+      return ids.length ? `${f} ${ids.join(' ')}` : undefined;
+    }).filter((x) => x !== undefined);
+    expect(criticals).toEqual([
+      'trivy/2026-06-12-batch.json CVE-2026-3001',
+      'trivy/2026-06-14-legacy-crm.json CVE-2026-5001',
+      'trivy/2026-07-14-legacy-crm.json CVE-2026-5001',
+      'trivy/2026-09-10-web.json CVE-2026-1001',
+      'trivy/2026-10-11-api.json CVE-2026-2001',
+      'trivy/2026-10-12-batch.json CVE-2026-3001',
+      'trivy/2026-11-10-web.json CVE-2026-1002',
+      'trivy/2026-11-11-api.json CVE-2026-2001',
+      'trivy/2026-11-18-api.json CVE-2026-2001',
+    ]);
+    const last = (app: string) => reports.filter((f) => f.endsWith(`-${app}.json`)).pop();
+    expect(['web', 'api', 'batch', 'intranet', 'legacy-crm'].map(last)).toEqual([
+      'trivy/2026-11-10-web.json', 'trivy/2026-11-18-api.json', 'trivy/2026-10-12-batch.json', 'trivy/2026-09-13-intranet.json', 'trivy/2026-07-14-legacy-crm.json',
+    ]);
+  });
+
+  it('issue 13: the asset inventory (7 assets, one retired) and the activity register', () => {
+    const assets = csvUtf8(dir, 'asset-inventory.csv');
+    expect(assets.map((r) => [r['資産番号'], r['利用終了日']])).toEqual([
+      ['APP-WEB', ''], ['APP-API', ''], ['APP-BATCH', ''], ['APP-INTRA', ''], ['APP-CRM', ''], ['SRV-FS01', ''], ['APP-PORTAL', '2026/03/31'],
+    ]);
+    const reviews = csvUtf8(dir, 'activity-register.csv').filter((r) => r['実施項目'] === '月次ログレビュー').map((r) => r['実施日時']);
+    expect(reviews).toEqual(['2026/04/06 10:00', '2026/06/03 10:00', '2026/08/10 10:00', '2026/10/08 10:00', '2026/11/04 10:00']);
+  });
+
+  it('issue 13: incidents carry a category (分類, the last column); 誤送信 twice in FY2026', () => {
+    const rows = csvUtf8(dir, 'incidents.csv');
+    expect(Object.keys(rows[0]!).pop()).toBe('分類');
+    expect(rows.filter((r) => r['分類'] === '誤送信' && r['検知日時']! >= '2026/04/01').map((r) => r['インシデント番号'])).toEqual(['INC-2026-002', 'INC-2026-010']);
+  });
+
   it('a larger organisation repeats the design: 1,200 people hold 4 copies of each case', () => {
     const big = tmp();
     cleanup.push(big);

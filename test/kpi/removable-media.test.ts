@@ -94,6 +94,14 @@ describe('unapproved-removable-media-count', () => {
     expect(r.failing.map((f) => f.id)).toContain('host pc-0099.example.co.jp');
   });
 
+  it('the host owners come from the asset inventory\'s records the KPI reads', async () => {
+    const b = bundle({ people, current: { 'media-approval': approvals, asset: [{ assetId: 'PC-0099', owner: at('ken') }] } });
+    const r = await unapprovedRemovableMediaCount(b, stream(facts) as never, ctx(objective({ kpi: 'unapproved-removable-media-count', target: 0, direction: 'at_most' }), T));
+    // As with `assets` above, except lab-01, which this inventory does not list: still 5.
+    expect([r.value, r.denominator]).toEqual([5, 13]);
+    expect(r.failing.map((f) => f.id)).not.toContain('host pc-0099.example.co.jp');
+  });
+
   it('no device-days in the period: no_data', async () => {
     const r = await count(facts.filter((f) => f.firstAt < '2026-10-01'));
     expect([r.value, r.denominator, r.status]).toEqual([null, 0, 'no_data']);

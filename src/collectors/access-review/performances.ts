@@ -4,16 +4,12 @@
  * performed at its closing — the last decision, once every account has one. Every record of a
  * campaign carries the same `closedAt`, so the campaign is one performance however many records
  * stand for it. An open campaign performs nothing yet.
- *
- * Shaped as the activity-cadence KPI's `PerformanceSource` (`read: 'current'`, `performance(record)`
- * → `{ at, activity?, by?, evidence? }`), so the source kind's descriptor can offer it once that
- * KPI is on the branch: `performances: accessReviewPerformances`.
+ * The source kind's descriptor offers it (`performances`), so an activity-cadence-rate objective can
+ * name an access-review source in `from:`.
  */
-import type { AccessReviewRecord } from './records.ts';
+import type { PerformanceSource } from '../../evidence/performances.ts';
 
-export const accessReviewPerformances = {
-  read: 'current' as const,
-  performance(r: AccessReviewRecord): { at: string; evidence: string } | undefined {
-    return r.closedAt ? { at: r.closedAt, evidence: `access review ${r.campaign}` } : undefined;
-  },
+export const accessReviewPerformances: PerformanceSource<'access-review'> = {
+  read: 'current',
+  performance: (r) => (r.closedAt ? { at: r.closedAt, evidence: `access review ${r.campaign}` } : undefined),
 };

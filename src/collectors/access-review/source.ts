@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { commonSourceFields, dateFormatField, pathField } from '../../config/fields.ts';
 import { defineSourceKind } from '../source-kind.ts';
+import { accessReviewPerformances } from './performances.ts';
 export type { AccessReviewRecord } from './records.ts';
 
 export const accessReviewSourceSchema = z.strictObject({
@@ -49,5 +50,7 @@ export const accessReviewSourceKind = defineSourceKind({
   config: accessReviewSourceSchema,
   records: 'access-review',
   semantics: 'snapshot',
+  // A closed campaign is a performance of "the account inventory" (activity-cadence-rate `from:`).
+  performances: accessReviewPerformances,
   load: async () => (await import('./collector.ts')).accessReviewCollector,
 });

@@ -4,7 +4,7 @@ import type { FieldSpecs } from '../csv/columns.ts';
 import type { RowResult } from '../csv/source.ts';
 import { parseTimestamp } from '../time.ts';
 
-export type IncidentField = 'id' | 'detectedAt' | 'reportedAt' | 'severity' | 'title';
+export type IncidentField = 'id' | 'detectedAt' | 'reportedAt' | 'severity' | 'title' | 'category';
 
 export const INCIDENT_FIELDS: FieldSpecs<IncidentField> = {
   id: { defaults: ['id', 'incidentId', 'incident id', 'incident no', 'ticket', 'インシデントID', 'インシデント番号', '管理番号', '番号'], required: true },
@@ -12,6 +12,8 @@ export const INCIDENT_FIELDS: FieldSpecs<IncidentField> = {
   reportedAt: { defaults: ['reportedAt', 'reported at', 'reported', 'report time', '報告日時', '報告日'] },
   severity: { defaults: ['severity', 'priority', 'level', '重大度', '深刻度', '重要度', 'レベル'] },
   title: { defaults: ['title', 'summary', 'subject', 'description', '件名', '概要', 'タイトル'] },
+  /** Optional: the kind of incident (誤送信, 紛失, …), for incident-count's `categories`. */
+  category: { defaults: ['category', 'incident type', 'classification', '分類', 'カテゴリ', 'カテゴリー', '種別', 'インシデント種別', '事象分類'] },
 };
 
 export interface IncidentRowOptions {
@@ -33,5 +35,6 @@ export function parseIncidentRow(row: Partial<Record<IncidentField, string>>, op
   }
   if (row.severity) data.severity = row.severity;
   if (row.title) data.title = row.title;
+  if (row.category) data.category = row.category;
   return { ok: true, key: id, data };
 }

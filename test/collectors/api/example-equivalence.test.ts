@@ -55,8 +55,11 @@ const OKTA_USERS = JSON.parse(readFileSync(join(DATA, 'okta-users.json'), 'utf8'
 const exampleYaml = parseYaml(readFileSync(CONFIG, 'utf8')) as { sources: Raw[]; storage?: unknown };
 const fileSource = (id: string) => {
   const s = exampleYaml.sources.find((x) => x.id === id)!;
-  // The access review's campaigns folder is a path too.
-  return { ...s, path: join(REPO, 'config', String(s.path)), ...(s.outputDir ? { outputDir: join(REPO, 'config', String(s.outputDir)) } : {}) };
+  // A source reads one `path` or a list of `paths` (access logs, scan reports); the access
+  // review's campaigns folder is a path too.
+  const outputDir = s.outputDir ? { outputDir: join(REPO, 'config', String(s.outputDir)) } : {};
+  if (Array.isArray(s.paths)) return { ...s, paths: (s.paths as string[]).map((p) => join(REPO, 'config', p)), ...outputDir };
+  return { ...s, path: join(REPO, 'config', String(s.path)), ...outputDir };
 };
 const REPLACED = ['okta', 'google-workspace', 'moodle', 'gophish-2026-03', 'gophish-2026-06', 'gophish-2026-10'];
 

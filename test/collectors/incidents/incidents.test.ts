@@ -55,3 +55,13 @@ describe('incidents collector', () => {
     await expect(run).rejects.toThrow(/register-en\.csv: missing required column\(s\) id .*; detectedAt .*: found headers "Ticket #", "Summary", "Opened", "Escalated", "Priority"/);
   });
 });
+
+describe('incident categories', () => {
+  it('an optional category column (分類) is kept as written; without one, incidents have none', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'incidents-'));
+    writeFileSync(path.join(dir, 'r.csv'), '管理番号,件名,分類,検知日時\r\nINC-1,顧客宛メール誤送信,誤送信,2026/05/01 10:00\r\nINC-2,USB紛失,ﾌﾝｼﾂ,2026/05/02 10:00\r\nINC-3,不明,,2026/05/03 10:00\r\n');
+    const { ctx } = testContext({ baseDir: dir });
+    const records = await collectAll(incidentsCollector, sourceOf({ kind: 'incidents', path: 'r.csv' }), ctx);
+    expect(records.map((r) => r.data.category ?? null)).toEqual(['誤送信', 'ﾌﾝｼﾂ', null]);
+  });
+});
