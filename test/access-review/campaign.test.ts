@@ -174,6 +174,12 @@ describe('worksheets and their return', () => {
     expect(records.every((r) => r.closedAt === undefined)).toBe(true);
   });
 
+  it('returned sheets with no campaigns folder where outputDir says fail the run, naming it (a typo must not empty the review)', async () => {
+    const { ctx: c } = testContext({ baseDir: dir });
+    const src = sourceOf({ kind: 'access-review', path: 'returned', outputDir: 'campaigns-typo', fallbackReviewer: at('ciso'), reviewers: review.reviewers });
+    await expect(collectAll(accessReviewCollector, src, c)).rejects.toThrow(/campaigns-typo: .*returned sheet\(s\).*the campaigns folder \(outputDir\) does not exist/);
+  });
+
   it('rejections name file, line and field', () => {
     const v2 = join(dir, 'returned', 'ciso-v2.csv');
     // Files in path order; a file that is no sheet at all is rejected while it is read.

@@ -11,6 +11,7 @@
  * reviewed_by; a file that cannot be read as a sheet is rejected as a whole (line 1), and the
  * other sheets still count. An account with no (accepted) decision is undecided.
  */
+import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { SourceOf } from '../../config/source-kinds.ts';
@@ -94,8 +95,14 @@ const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLow
 export async function collectAccessReviews(source: Source, ctx: CollectContext): Promise<SnapshotOutput<'access-review'>> {
   const base = ctx.config.baseDir;
   const zone = sourceZone(source, ctx);
-  const manifests = await readManifests(resolve(base, source.outputDir));
+  const outputDir = resolve(base, source.outputDir);
+  const manifests = await readManifests(outputDir);
   const files = (await resolvePaths([join(resolve(base, source.path), '**', '*.{xlsx,XLSX,csv,CSV}')], base)).filter((f) => !basename(f).startsWith('~$') && !basename(f).startsWith('.'));
+  // Sheets returned but no campaign folder where `access-review start` writes: a mistyped
+  // outputDir must not read as "no campaigns" (every decision would silently vanish).
+  if (manifests.length === 0 && files.length > 0 && !existsSync(outputDir)) {
+    throw new EvidenceInputError(outputDir, `${files.length} returned sheet(s) under ${source.path}, but the campaigns folder (outputDir) does not exist: set outputDir to where \`access-review start\` wrote the campaigns`);
+  }
 
   // Read every returned file and find whose sheet it is.
   const returned: Returned[] = [];

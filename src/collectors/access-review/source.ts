@@ -6,13 +6,14 @@
  * campaign's accounts with the decisions returned so far.
  */
 import { z } from 'zod';
-import { commonSourceFields, dateFormatField, pathField } from '../../config/fields.ts';
+import { commonSourceFields, dateFormatField, pathField, snapshotSourceFields } from '../../config/fields.ts';
 import { defineSourceKind } from '../source-kind.ts';
 import { accessReviewPerformances } from './performances.ts';
 export type { AccessReviewRecord } from './records.ts';
 
 export const accessReviewSourceSchema = z.strictObject({
   ...commonSourceFields,
+  ...snapshotSourceFields,
   kind: z.literal('access-review'),
   /** The folder reviewers (or a script) return the filled-in sheets into (XLSX or CSV, read recursively). */
   path: pathField,

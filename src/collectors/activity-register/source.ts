@@ -5,13 +5,14 @@
  * cadence.
  */
 import { z } from 'zod';
-import { columnsField, commonSourceFields, dateFormatField, pathField } from '../../config/fields.ts';
+import { columnsField, commonSourceFields, dateFormatField, pathField, snapshotSourceFields } from '../../config/fields.ts';
 import type { PerformanceSource } from '../../evidence/performances.ts';
 import { defineSourceKind } from '../source-kind.ts';
 export type { ActivityRecord } from './records.ts';
 
 export const activityRegisterSourceSchema = z.strictObject({
   ...commonSourceFields,
+  ...snapshotSourceFields,
   kind: z.literal('activity-register'),
   path: pathField,
   delimiter: z.string().optional(),

@@ -5,12 +5,13 @@
  * assets to scan, and the removable-media KPIs (issue 14) read it to find a host's owner.
  */
 import { z } from 'zod';
-import { columnsField, commonSourceFields, dateFormatField, pathField } from '../../config/fields.ts';
+import { columnsField, commonSourceFields, dateFormatField, pathField, snapshotSourceFields } from '../../config/fields.ts';
 import { defineSourceKind } from '../source-kind.ts';
 export type { AssetRecord } from './records.ts';
 
 export const assetInventorySourceSchema = z.strictObject({
   ...commonSourceFields,
+  ...snapshotSourceFields,
   kind: z.literal('asset-inventory'),
   path: pathField,
   delimiter: z.string().optional(),

@@ -4,12 +4,13 @@
  * `vendor:product` with `*` for any serial), valid from, valid to.
  */
 import { z } from 'zod';
-import { columnsField, commonSourceFields, dateFormatField, pathField } from '../../config/fields.ts';
+import { columnsField, commonSourceFields, dateFormatField, pathField, snapshotSourceFields } from '../../config/fields.ts';
 import { defineSourceKind } from '../source-kind.ts';
 export type { MediaApprovalRecord } from './records.ts';
 
 export const mediaApprovalsSourceSchema = z.strictObject({
   ...commonSourceFields,
+  ...snapshotSourceFields,
   kind: z.literal('removable-media-approvals'),
   path: pathField,
   delimiter: z.string().optional(),
