@@ -31,6 +31,13 @@ export interface SourceKindDescriptor<K extends SourceKind = SourceKind> {
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- typed by the kind's own record
   performances?: PerformanceSource<any>;
+  /**
+   * Snapshot kinds whose records depend on nothing but the file at the source's `path` and the
+   * config (not on the collection instant, nor on the store): a file byte-for-byte the one behind
+   * the newest observation is recorded as an unchanged observation without being parsed
+   * (src/jobs/unchanged-input.ts).
+   */
+  recordsFromFileOnly?: true;
   /** The collector, loaded on first use. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a kind writes its own record kind
   load(): Promise<Collector<K, any>>;

@@ -26,7 +26,7 @@ import { postgresCheck, postgresExport, postgresImport, postgresIsEmpty, postgre
 import { LOCK_SPACE, migratePostgres } from './postgres-schema.ts';
 import { redactDatabaseUrl, scrub } from './postgres-url.ts';
 import type { Keyed, RecordKind, RecordKinds, Versioned } from './records.ts';
-import type { FactRow, FactsWrite, RunRecord, SnapshotWrite } from './store.ts';
+import type { FactRow, FactsWrite, RunRecord, SnapshotWrite, SnapshotWritten } from './store.ts';
 import { editForObservation, evidenceStampOf, readExport, type StoredVersion } from './versioning.ts';
 
 const SNAPSHOT_BATCH = 5000;
@@ -166,7 +166,28 @@ export class PostgresStore implements MaintainedStore {
     await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_SPACE.source, source]);
   }
 
-  async writeSnapshot<K extends RecordKind>(w: SnapshotWrite<K>): Promise<{ added: number; changed: number; removed: number; unchanged: number }> {
+  async repeatObservation(r: { source: string; kind: RecordKind; observedAt: Date; digest: string }): Promise<number | undefined> {
+    const t = r.observedAt.getTime();
+    return this.tx(`repeat observation of ${r.source}`, async (c) => {
+      await this.lockSource(c, r.source);
+      const later = await c.query('SELECT 1 FROM observations WHERE source = $1 AND at > $2 LIMIT 1', [r.source, t]);
+      if (later.rows.length > 0) return undefined;
+      const newest = (await c.query<{ hash: string; records: number | null }>('SELECT hash, records FROM observations WHERE source = $1 AND at <= $2 ORDER BY at DESC LIMIT 1', [r.source, t])).rows[0];
+      if (!newest || newest.hash !== r.digest || newest.records === null) return undefined;
+      await c.query(
+        `INSERT INTO observations (source, kind, at, hash, records) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (source, at) DO UPDATE SET kind = EXCLUDED.kind, hash = EXCLUDED.hash, records = EXCLUDED.records`,
+        [r.source, r.kind, t, r.digest, newest.records],
+      );
+      return Number(newest.records);
+    });
+  }
+
+  async setCheckpoint(source: string, name: string, value: string): Promise<void> {
+    await this.query('write checkpoint', `INSERT INTO checkpoints (source, name, value) VALUES ($1, $2, $3) ON CONFLICT (source, name) DO UPDATE SET value = EXCLUDED.value`, [source, name, value]);
+  }
+
+  async writeSnapshot<K extends RecordKind>(w: SnapshotWrite<K>): Promise<SnapshotWritten> {
     const t = w.observedAt.getTime();
     const { incoming, sortedKeys, digest } = await readExport(w.records);
     return this.tx(`write snapshot of ${w.source}`, async (c) => {
@@ -175,7 +196,7 @@ export class PostgresStore implements MaintainedStore {
       const next = obs.find((o) => o.at > t)?.at;
       const prevObs = [...obs].reverse().find((o) => o.at < t);
       const same = obs.find((o) => o.at === t);
-      const counts = { added: 0, changed: 0, removed: 0, unchanged: 0 };
+      const counts = { added: 0, changed: 0, removed: 0, unchanged: 0, digest };
       if (w.check) {
         const previous = prevObs ? (prevObs.records ?? (await presentAt(c, w.source, prevObs.at))) : 0;
         w.check({ previous, incoming: incoming.size });

@@ -11,7 +11,7 @@ import type { MigrationResult } from './migrations.ts';
 import type { Keyed, RecordKind, RecordKinds, Versioned } from './records.ts';
 import { sqliteCheck, sqliteExport, sqliteImport, sqliteIsEmpty, sqlitePrune } from './sqlite-maintenance.ts';
 import { migrateSqlite, SQLITE_SCHEMA_VERSION, sqliteVersion } from './sqlite-schema.ts';
-import type { FactRow, FactsWrite, RunRecord, SnapshotWrite } from './store.ts';
+import type { FactRow, FactsWrite, RunRecord, SnapshotWrite, SnapshotWritten } from './store.ts';
 import { editForObservation, evidenceStampOf, readExport, type StoredVersion } from './versioning.ts';
 
 const SNAPSHOT_BATCH = 5000;
@@ -97,7 +97,7 @@ export class SqliteStore implements MaintainedStore {
     }
   }
 
-  async writeSnapshot<K extends RecordKind>(w: SnapshotWrite<K>): Promise<{ added: number; changed: number; removed: number; unchanged: number }> {
+  async writeSnapshot<K extends RecordKind>(w: SnapshotWrite<K>): Promise<SnapshotWritten> {
     if (this.damaged) throw this.damaged;
     try {
       return await this.writeSnapshotOnce(w);
@@ -106,7 +106,24 @@ export class SqliteStore implements MaintainedStore {
     }
   }
 
-  private async writeSnapshotOnce<K extends RecordKind>(w: SnapshotWrite<K>): Promise<{ added: number; changed: number; removed: number; unchanged: number }> {
+  async repeatObservation(r: { source: string; kind: RecordKind; observedAt: Date; digest: string }): Promise<number | undefined> {
+    return this.guard(() => {
+      const t = r.observedAt.getTime();
+      return this.db.transaction((): number | undefined => {
+        if (this.db.prepare('SELECT 1 FROM observations WHERE source = ? AND at > ?').get(r.source, t)) return undefined;
+        const newest = this.db.prepare('SELECT hash, records FROM observations WHERE source = ? AND at <= ? ORDER BY at DESC LIMIT 1').get(r.source, t) as { hash: string; records: number | null } | undefined;
+        if (!newest || newest.hash !== r.digest || newest.records === null) return undefined;
+        this.db.prepare('INSERT OR REPLACE INTO observations (source, kind, at, hash, records) VALUES (?, ?, ?, ?, ?)').run(r.source, r.kind, t, r.digest, newest.records);
+        return newest.records;
+      }).immediate();
+    });
+  }
+
+  async setCheckpoint(source: string, name: string, value: string): Promise<void> {
+    this.guard(() => this.db.prepare('INSERT OR REPLACE INTO checkpoints (source, name, value) VALUES (?, ?, ?)').run(source, name, value));
+  }
+
+  private async writeSnapshotOnce<K extends RecordKind>(w: SnapshotWrite<K>): Promise<SnapshotWritten> {
     const t = w.observedAt.getTime();
     const { incoming, sortedKeys, digest } = await readExport(w.records);
 
@@ -116,7 +133,7 @@ export class SqliteStore implements MaintainedStore {
     const next = obs.find((o) => o.at > t)?.at;
     const prevObs = [...obs].reverse().find((o) => o.at < t);
     const same = obs.find((o) => o.at === t);
-    const counts = { added: 0, changed: 0, removed: 0, unchanged: 0 };
+    const counts = { added: 0, changed: 0, removed: 0, unchanged: 0, digest };
     if (w.check) {
       w.check({ previous: prevObs ? (prevObs.records ?? this.presentAt(w.source, prevObs.at)) : 0, incoming: incoming.size });
     }

@@ -48,6 +48,12 @@ export interface RunRecord {
   refusedShrink?: { previous: number; incoming: number };
   /** For snapshot kinds: records added / changed / removed compared with the previous observation. */
   changes?: { added: number; changed: number; removed: number; unchanged: number };
+  /**
+   * Set when the source's input file was byte-for-byte the one behind its newest observation,
+   * with the same config and release: the observation is repeated without parsing the file,
+   * and the counts are those of the run that parsed it.
+   */
+  unchangedInput?: true;
   /** API sources: requests made and seconds waited for rate limits (failed runs too). */
   api?: { requests: number; rateLimitWaitSeconds: number };
 }
@@ -64,6 +70,9 @@ export interface SnapshotWrite<K extends RecordKind> {
    */
   check?: (counts: { previous: number; incoming: number }) => void;
 }
+
+/** What a snapshot write changed, and the export's digest (equal exports, equal digests). */
+export type SnapshotWritten = NonNullable<RunRecord['changes']> & { digest: string };
 
 export interface FactsWrite<K extends RecordKind> {
   source: string;
@@ -103,7 +112,19 @@ export interface EvidenceStore {
    * kept (a record's new version, or its absence), so re-collecting an unchanged export adds
    * nothing, and an export loaded out of order (backfill) lands in its place in the history.
    */
-  writeSnapshot<K extends RecordKind>(w: SnapshotWrite<K>): Promise<NonNullable<RunRecord['changes']>>;
+  writeSnapshot<K extends RecordKind>(w: SnapshotWrite<K>): Promise<SnapshotWritten>;
+
+  /**
+   * Record an observation of a snapshot source at `observedAt` identical to its newest one,
+   * without its records: only when no observation is later than `observedAt` and the newest one
+   * up to it has this digest. Returns that observation's record count, or undefined (nothing
+   * written) when the condition does not hold. An export whose file is byte-for-byte the one
+   * behind that observation is recorded this way without being parsed again.
+   */
+  repeatObservation(r: { source: string; kind: RecordKind; observedAt: Date; digest: string }): Promise<number | undefined>;
+
+  /** Set one checkpoint of a source on its own (facts commit theirs with the facts). */
+  setCheckpoint(source: string, name: string, value: string): Promise<void>;
 
   /** Add facts of an accumulating source (access-day aggregates, mail), with checkpoints, atomically. */
   writeFacts<K extends RecordKind>(w: FactsWrite<K>): Promise<{ inserted: number; merged: number; ignored: number }>;

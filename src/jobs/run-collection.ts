@@ -12,6 +12,7 @@ import { FAILED_FILE_SAMPLES, type EvidenceStore, type FailedFile, type Rejectio
 import type { KpiResult } from '../kpi/types.ts';
 import { messages } from '../i18n/catalogue.ts';
 import { redactSecrets } from '../redact.ts';
+import { INPUT_CHECKPOINT, inputFingerprint, parseMemo, type InputMemo } from './unchanged-input.ts';
 
 /** What the metrics layer learns from each run. */
 export interface CollectorMetrics {
@@ -135,14 +136,18 @@ interface Written {
   accepted: number;
   changes?: RunRecord['changes'];
   failedFiles?: FailedFile[];
+  /** The snapshot's digest (to remember with the input's fingerprint). */
+  digest?: string;
+  /** The input was recognised as unchanged: counts are those of the run that parsed it. */
+  unchanged?: InputMemo;
 }
 
 async function write(deps: JobDeps, source: SourceConfig, kind: RecordKind, observedAt: Date, out: CollectOutput<RecordKind>, opts: { acceptShrink?: boolean } = {}): Promise<Written> {
   if (out.type === 'snapshot') {
     const counter = { n: 0 };
     const check = shrinkCheck(deps, source, kind, opts.acceptShrink === true);
-    const changes = await deps.store.writeSnapshot({ source: source.id, kind, observedAt, records: counting(out.records, counter), check });
-    return { accepted: counter.n, changes };
+    const { digest, ...changes } = await deps.store.writeSnapshot({ source: source.id, kind, observedAt, records: counting(out.records, counter), check });
+    return { accepted: counter.n, changes, digest };
   }
   const counter = { n: 0 };
   const facts = out.merge ? increments(out.facts, observedAt) : out.facts;
@@ -162,11 +167,12 @@ async function recorded(
   const started = now();
   const base = { source: source.id, kind: collector.recordKind, startedAt: started.toISOString(), observedAt: observedAt.toISOString() };
   try {
-    const { accepted, changes, failedFiles } = await work();
+    const { accepted, changes, failedFiles, unchanged } = await work();
     // Some files unread: the evidence of the others is written and the KPI stays measured, but
     // the run says so (result `partial`), for the health page and isms_collector_runs_total.
     const failed = failedFiles?.length ? { failedFiles: failedFiles.slice(0, FAILED_FILE_SAMPLES), failedFileCount: failedFiles.length } : {};
-    const run: RunRecord = { ...base, finishedAt: now().toISOString(), result: failedFiles?.length ? 'partial' : 'success', accepted, rejected: tally.rejected, rejections: tally.rejections, changes, ...failed, ...apiCounts(tally) };
+    const counts = unchanged ? { rejected: unchanged.rejected, rejections: unchanged.rejections, unchangedInput: true as const } : { rejected: tally.rejected, rejections: tally.rejections };
+    const run: RunRecord = { ...base, finishedAt: now().toISOString(), result: failedFiles?.length ? 'partial' : 'success', accepted, ...counts, changes, ...failed, ...apiCounts(tally) };
     await deps.store.recordRun(run);
     deps.metrics?.observeRun(run, (now().getTime() - started.getTime()) / 1000);
     return run;
@@ -196,9 +202,22 @@ export async function runCollection(deps: JobDeps, sourceId: string, opts: { obs
   const observedAt = opts.observedAt ?? (deps.now ?? (() => new Date()))();
   const tally: Tally = { rejected: 0, rejections: [] };
   const ctx = context(deps, source, observedAt, tally, opts.signal);
-  return recorded(deps, source, collector, observedAt, tally, async () =>
-    write(deps, source, collector.recordKind, observedAt, await collector.collect(source as never, ctx), { acceptShrink: opts.acceptShrink }),
-  );
+  return recorded(deps, source, collector, observedAt, tally, async () => {
+    const fingerprint = await inputFingerprint(deps.config, source);
+    if (fingerprint) {
+      const memo = parseMemo(await deps.store.getCheckpoint(source.id, INPUT_CHECKPOINT));
+      if (memo?.fingerprint === fingerprint) {
+        const records = await deps.store.repeatObservation({ source: source.id, kind: collector.recordKind, observedAt, digest: memo.digest });
+        if (records !== undefined) return { accepted: memo.accepted, changes: { added: 0, changed: 0, removed: 0, unchanged: records }, unchanged: memo };
+      }
+    }
+    const written = await write(deps, source, collector.recordKind, observedAt, await collector.collect(source as never, ctx), { acceptShrink: opts.acceptShrink });
+    if (fingerprint && written.digest) {
+      const memo: InputMemo = { fingerprint, digest: written.digest, accepted: written.accepted, rejected: tally.rejected, rejections: tally.rejections };
+      await deps.store.setCheckpoint(source.id, INPUT_CHECKPOINT, JSON.stringify(memo));
+    }
+    return written;
+  });
 }
 
 /** A shard's partial, with the rejections seen while collecting it. */

@@ -59,6 +59,8 @@ export function historyView(inner: EvidenceStore, horizon: Date): EvidenceStore 
   return {
     writeSnapshot: () => Promise.reject(new Error('a history view is read-only')),
     writeFacts: () => Promise.reject(new Error('a history view is read-only')),
+    repeatObservation: () => Promise.reject(new Error('a history view is read-only')),
+    setCheckpoint: () => Promise.reject(new Error('a history view is read-only')),
     async *readSnapshot(kind, at, sources) {
       for await (const b of batches(kind, at, sources)) yield* b;
     },

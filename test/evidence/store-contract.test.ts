@@ -18,6 +18,10 @@ const day = (account: string, d: string, successes: number, failures = 0): Acces
 const add = (a: AccessDayRecord, b: AccessDayRecord): AccessDayRecord => ({ ...a, successes: a.successes + b.successes, failures: a.failures + b.failures });
 
 async function snap(store: EvidenceStore, at: Date, accounts: AccountRecord[], source = 'idp') {
+  const { digest: _digest, ...changes } = await snapWithDigest(store, at, accounts, source);
+  return changes;
+}
+function snapWithDigest(store: EvidenceStore, at: Date, accounts: AccountRecord[], source = 'idp') {
   return store.writeSnapshot({ source, kind: 'account', observedAt: at, records: accounts.map((a) => ({ key: a.accountId, data: a })) });
 }
 async function read(store: EvidenceStore, at: Date, sources?: string[]): Promise<Map<string, Versioned<AccountRecord>>> {
@@ -227,6 +231,49 @@ for (const factory of STORE_FACTORIES) {
         await Promise.all(writes);
         // Ten merges of one success each.
         expect((await facts(store, T1)).map((r) => r.data.successes)).toEqual([10]);
+      });
+    });
+
+    describe('repeating an unchanged observation', () => {
+      const T4 = new Date('2026-04-01T00:00:00Z');
+      it('equal exports have equal digests, whatever the order of their records', async () => {
+        const first = await snapWithDigest(store, T1, [acct('a', true), acct('b', true)]);
+        const second = await snapWithDigest(store, T2, [acct('b', true), acct('a', true)]);
+        const third = await snapWithDigest(store, T3, [acct('b', false), acct('a', true)]);
+        expect(second.digest).toBe(first.digest);
+        expect(third.digest).not.toBe(first.digest);
+      });
+
+      it('repeats the newest observation at a later instant: the same records, one more observation', async () => {
+        const { digest } = await snapWithDigest(store, T1, [acct('a', true), acct('b', false)]);
+        expect(await store.repeatObservation({ source: 'idp', kind: 'account', observedAt: T2, digest })).toBe(2);
+        expect(await store.observations('idp')).toEqual([T1.toISOString(), T2.toISOString()]);
+        const at2 = await read(store, T2);
+        expect([...at2.keys()].sort()).toEqual(['a', 'b']);
+        expect(at2.get('b')!.current!.enabled).toBe(false);
+        expect(at2.get('a')!.versions.map((v) => v.at)).toEqual([T1.toISOString()]); // no new version
+        // The next real export compares with the repeated observation as with any other.
+        expect(await snap(store, T3, [acct('a', true)])).toEqual({ added: 0, changed: 0, removed: 1, unchanged: 1 });
+      });
+
+      it('refuses (writes nothing) when the newest observation has another digest, or a later one exists', async () => {
+        const a = await snapWithDigest(store, T1, [acct('a', true)]);
+        await snap(store, T3, [acct('a', false)]);
+        // The newest (T3) is not what the digest describes.
+        expect(await store.repeatObservation({ source: 'idp', kind: 'account', observedAt: T4, digest: a.digest })).toBeUndefined();
+        // T2 lies before T3: a backfill is always parsed.
+        expect(await store.repeatObservation({ source: 'idp', kind: 'account', observedAt: T2, digest: a.digest })).toBeUndefined();
+        // Unknown source.
+        expect(await store.repeatObservation({ source: 'other', kind: 'account', observedAt: T4, digest: a.digest })).toBeUndefined();
+        expect(await store.observations('idp')).toEqual([T1.toISOString(), T3.toISOString()]);
+        expect(await store.observations('other')).toEqual([]);
+      });
+
+      it('keeps a checkpoint set on its own', async () => {
+        await store.setCheckpoint('idp', 'unchanged-input', 'x');
+        await store.setCheckpoint('idp', 'unchanged-input', 'y');
+        expect(await store.getCheckpoint('idp', 'unchanged-input')).toBe('y');
+        expect(await store.getCheckpoint('other', 'unchanged-input')).toBeUndefined();
       });
     });
 

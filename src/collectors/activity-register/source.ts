@@ -40,6 +40,7 @@ export const activityRegisterSourceKind = defineSourceKind({
   config: activityRegisterSourceSchema,
   records: 'activity',
   semantics: 'snapshot',
+  recordsFromFileOnly: true,
   performances: activityPerformances,
   load: async () => (await import('./collector.ts')).activityRegisterCollector,
 });

@@ -33,5 +33,6 @@ export const assetInventorySourceKind = defineSourceKind({
   config: assetInventorySourceSchema,
   records: 'asset',
   semantics: 'snapshot',
+  recordsFromFileOnly: true,
   load: async () => (await import('./collector.ts')).assetInventoryCollector,
 });

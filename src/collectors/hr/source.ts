@@ -28,5 +28,6 @@ export const hrSourceKind = defineSourceKind({
   config: hrSourceSchema,
   records: 'person',
   semantics: 'snapshot',
+  recordsFromFileOnly: true,
   load: async () => (await import('./collector.ts')).hrCollector,
 });

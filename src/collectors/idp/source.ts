@@ -118,5 +118,6 @@ export const idpSourceKind = defineSourceKind({
   config: idpSourceSchema,
   records: 'account',
   semantics: 'snapshot',
+  recordsFromFileOnly: true,
   load: async () => (await import('./collector.ts')).idpCollector,
 });

@@ -26,5 +26,6 @@ export const incidentsSourceKind = defineSourceKind({
   config: incidentSourceSchema,
   records: 'incident',
   semantics: 'snapshot',
+  recordsFromFileOnly: true,
   load: async () => (await import('./collector.ts')).incidentsCollector,
 });

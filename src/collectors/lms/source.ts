@@ -47,5 +47,6 @@ export const lmsSourceKind = defineSourceKind({
   config: lmsSourceSchema,
   records: 'completion',
   semantics: 'snapshot',
+  recordsFromFileOnly: true,
   load: async () => (await import('./collector.ts')).lmsCollector,
 });

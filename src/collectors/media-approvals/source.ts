@@ -31,5 +31,6 @@ export const mediaApprovalsSourceKind = defineSourceKind({
   config: mediaApprovalsSourceSchema,
   records: 'media-approval',
   semantics: 'snapshot',
+  recordsFromFileOnly: true,
   load: async () => (await import('./collector.ts')).mediaApprovalsCollector,
 });

@@ -46,5 +46,6 @@ export const phishingSourceKind = defineSourceKind({
   config: phishingSourceSchema,
   records: 'phishing',
   semantics: 'snapshot',
+  recordsFromFileOnly: true,
   load: async () => (await import('./collector.ts')).phishingCollector,
 });
