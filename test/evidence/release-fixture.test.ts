@@ -4,6 +4,7 @@
  * test/fixtures/example-expected.md; then moved to PostgreSQL through the archive, where the
  * same values come out.
  */
+import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,7 +84,16 @@ describe('a store written by release 0.1.0', () => {
     for await (const v of store.readSnapshot('account', T, ['okta'])) if (v.current) records.push({ key: v.key, data: v.current });
     const changes = await store.writeSnapshot({ source: 'okta', kind: 'account', observedAt: new Date('2026-11-19T11:00:00+09:00'), records, check: (c) => void seen.push(c.previous) });
     expect(seen).toEqual([308]);
-    expect(changes).toEqual({ added: 0, changed: 0, removed: 0, unchanged: 308 });
+    const { digest, ...counts } = changes;
+    expect(counts).toEqual({ added: 0, changed: 0, removed: 0, unchanged: 308 });
+    // The same records give the digest the release stored: canonical JSON has not changed.
+    const copy = join(dir, 'release-copy.sqlite');
+    writeFileSync(copy, gunzipSync(readFileSync(join(FIXTURE, 'data', 'evidence.sqlite.gz'))));
+    const db = new Database(copy, { readonly: true });
+    const stored = db.prepare("SELECT hash FROM observations WHERE source = 'okta' ORDER BY at DESC LIMIT 1").pluck().get();
+    db.close();
+    expect(stored).toMatch(/^[0-9a-f]{64}$/);
+    expect(digest).toBe(stored);
   });
 
   it('moves to PostgreSQL through the archive and evaluates the same there', async () => {
