@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseObjective } from '../../../src/config/schema.ts';
 import type { IncidentRecord } from '../../../src/evidence/records.ts';
 import { incidentReportSlaRate } from '../../../src/kpi/incident-report-sla-rate.ts';
-import { bundle, ctx } from '../helpers.ts';
+import { bundle, ctx, TOKYO } from '../helpers.ts';
 
 const T = '2026-05-20T12:00:00+09:00';
 const inc = (incidentId: string, detectedAt: string, reportedAt?: string): IncidentRecord => ({ incidentId, detectedAt, ...(reportedAt ? { reportedAt } : {}) });
@@ -35,4 +35,20 @@ describe('incident-report-sla-rate (audit)', () => {
     // Population I2 I3 I4 I7 = 4; compliant I2 I3 I7 = 3.
     expect([r.numerator, r.denominator]).toEqual([3, 4]);
   });
+
+  it('Europe/Berlin: the rolling start keeps the wall-clock time; slaHours are elapsed hours across the DST end', () => {
+    // T = 2026-11-10 12:00Z (13:00 CET); rolling 30 days starts 10-11 13:00 CEST = 10-11T11:00Z.
+    const berlin = { ...TOKYO, timeZone: 'Europe/Berlin', fiscalYearStartMonth: 1 };
+    const incidents = [
+      inc('B1', '2026-10-11T11:00:00Z', '2026-10-11T12:00:00Z'), // at the open start: out
+      inc('B2', '2026-10-11T11:00:00.001Z', '2026-10-11T12:00:00Z'), // just inside: on time
+      inc('B3', '2026-10-24T12:00:00Z', '2026-10-25T12:00:00Z'), // 24 elapsed hours (14:00 CEST → 13:00 CET): on time
+      inc('B4', '2026-10-24T12:00:00Z', '2026-10-25T12:00:00.001Z'), // 1 ms more: late
+    ];
+    const r = incidentReportSlaRate(bundle({ incidents }), ctx(obj(), '2026-11-10T12:00:00Z', { org: berlin }));
+    // Population B2 B3 B4 = 3; compliant B2 B3 = 2.
+    expect([r.numerator, r.denominator]).toEqual([2, 3]);
+    expect(r.failing.map((f) => f.id)).toEqual(['B4']);
+  });
 });
+

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseObjective } from '../../../src/config/schema.ts';
 import type { PersonRecord, Versioned } from '../../../src/evidence/records.ts';
 import { staleAccountDeletionRate } from '../../../src/kpi/stale-account-deletion-rate.ts';
-import { account, bundle, ctx, disabled, hr, identity, versioned } from '../helpers.ts';
+import { account, bundle, ctx, disabled, hr, identity, TOKYO, versioned } from '../helpers.ts';
 
 const T = '2026-05-20T12:00:00+09:00';
 const obj = (params: Record<string, unknown> = {}, period = 'quarter') =>
@@ -97,5 +97,23 @@ describe('stale-account-deletion-rate (audit)', () => {
     ]);
     const r = run([], [orphan], {}, 'rolling 30 days');
     expect([r.numerator, r.denominator]).toEqual([1, 1]);
+  });
+
+  it('Europe/Berlin: the day after a leave date and the grace day follow the zone\'s calendar across the DST end', () => {
+    // Fiscal year from January; T = 2026-11-10 12:00Z; Q4 from 2026-10-01 00:00 +02:00.
+    // Leave 10-24 → stale 10-25 00:00 +02:00 = 10-24T22:00Z. Clocks go back on 10-25, so the
+    // grace day is 25 hours: deadline 10-26 00:00 +01:00 = 10-25T23:00Z.
+    // a: disabled 10-25T22:30Z (24.5 h after stale-since) → on time. b: 10-25T23:00:00.001Z → late, 1 day.
+    const berlin = { ...TOKYO, timeZone: 'Europe/Berlin', fiscalYearStartMonth: 1 };
+    const people = [hr({ employeeId: 'A', email: 'a@example.co.jp', leaveDate: '2026-10-24' }), hr({ employeeId: 'B', email: 'b@example.co.jp', leaveDate: '2026-10-24' })];
+    const accounts = [
+      account('a@example.co.jp', {}, [['2026-10-25T22:30:00Z', disabled('a@example.co.jp')]]),
+      account('b@example.co.jp', {}, [['2026-10-25T23:00:00.001Z', disabled('b@example.co.jp')]]),
+    ];
+    const r = staleAccountDeletionRate(bundle({ people, accounts }), ctx(obj(), '2026-11-10T12:00:00Z', { org: berlin }));
+    expect([r.numerator, r.denominator]).toEqual([1, 2]);
+    expect(r.failing.map((f) => [f.id, f.details.staleSince, f.details.deadline, f.details.daysOverdue])).toEqual([
+      ['b@example.co.jp', '2026-10-25T00:00:00.000+02:00', '2026-10-26T00:00:00.000+01:00', 1],
+    ]);
   });
 });
