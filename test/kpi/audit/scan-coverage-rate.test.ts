@@ -43,4 +43,11 @@ describe('scan-coverage-rate (audit)', () => {
     const r = await scanCoverageRate(bundle({}), stream([]), ctx(obj(), T));
     expect([r.value, r.status]).toEqual([null, 'no_data']);
   });
+  it('a scan time without a zone is read in the organisation\'s zone', async () => {
+    // 2026-08-20T06:00:00 (no offset) = 06:00 JST ≤ T − 92 d (08-20 12:00 JST): not recent.
+    // (Read as UTC it would be 15:00 JST, recent.) 0 / 1.
+    const r = await scanCoverageRate(bundle({}), stream([scan('q', '2026-08-20T06:00', [], { scanAt: '2026-08-20T06:00:00' })]), ctx(obj(), T));
+    expect([r.numerator, r.denominator]).toEqual([0, 1]);
+  });
 });
+
