@@ -30,6 +30,7 @@
 import type { FactRow } from '../evidence/store.ts';
 import { messages, type Language } from '../i18n/catalogue.ts';
 import type { RecordKinds } from '../evidence/records.ts';
+import { toMillis } from './time.ts';
 
 type ScanRecord = RecordKinds['asset-scan'];
 type Finding = ScanRecord['findings'][number];
@@ -125,10 +126,12 @@ class Replayer {
     private readonly sink: ReplaySink,
     /** In the second pass every row is in order, so none can be out of order. */
     private readonly strict: boolean,
+    /** A scan time without an offset is read in this zone (the organisation's, KPIS.md). */
+    private readonly zone: string,
   ) {}
 
   row(source: string, r: ScanRecord): void {
-    const scanMs = Date.parse(r.scanAt);
+    const scanMs = toMillis(r.scanAt, this.zone);
     if (Number.isNaN(scanMs) || scanMs > this.atMs) return;
     const k = assetKey(source, r.asset);
     if (this.dirty.has(k)) return;
@@ -227,20 +230,21 @@ function refresh(e: FindingEpisode, f: Finding): void {
 
 /**
  * Replay every report as of `atMs`. `read` is called once, and once more when some asset's
- * reports came out of scan order (for that asset's reports only).
+ * reports came out of scan order (for that asset's reports only). A scan time without an offset
+ * is read in `zone` (pass the organisation's).
  */
-export async function replayFindings(read: () => AsyncIterable<FactRow<'asset-scan'>>, atMs: number, sink: ReplaySink): Promise<ReplayOutcome> {
-  const first = new Replayer(atMs, sink, false);
+export async function replayFindings(read: () => AsyncIterable<FactRow<'asset-scan'>>, atMs: number, sink: ReplaySink, zone = 'UTC'): Promise<ReplayOutcome> {
+  const first = new Replayer(atMs, sink, false, zone);
   for await (const row of read()) first.row(row.source, row.data);
   first.finish();
   const outcome: ReplayOutcome = { incomplete: first.incomplete, replayed: first.dirty.size };
   if (first.dirty.size === 0) return outcome;
   const rows: { source: string; data: ScanRecord; ms: number }[] = [];
   for await (const row of read()) {
-    if (first.dirty.has(assetKey(row.source, row.data.asset))) rows.push({ source: row.source, data: row.data, ms: Date.parse(row.data.scanAt) });
+    if (first.dirty.has(assetKey(row.source, row.data.asset))) rows.push({ source: row.source, data: row.data, ms: toMillis(row.data.scanAt, zone) });
   }
   rows.sort((a, b) => a.ms - b.ms || (a.data.report < b.data.report ? -1 : a.data.report > b.data.report ? 1 : a.data.part - b.data.part));
-  const second = new Replayer(atMs, sink, true);
+  const second = new Replayer(atMs, sink, true, zone);
   for (const r of rows) second.row(r.source, r.data);
   second.finish();
   outcome.incomplete.push(...second.incomplete);

@@ -19,7 +19,7 @@ import { days } from './param-fields.ts';
 import { inWindow, periodAt } from './period.ts';
 import { defineKpi, type FactStream } from './registry-types.ts';
 import { buildResult } from './result.ts';
-import { dayAfterStart, dayStart, isoInZone, plusDays } from './time.ts';
+import { dayAfterStart, dayStart, isoInZone, plusDays, toMillis } from './time.ts';
 import type { FailingSubject, KpiContext, KpiResult } from './types.ts';
 
 /** How far back reports name the population when there is no inventory (KPIS.md). */
@@ -44,7 +44,7 @@ export async function scanCoverageRate(bundle: EvidenceBundle, facts: Pick<FactS
   for await (const row of facts.readFacts('asset-scan')) {
     const r = row.data;
     if (r.part !== 0) continue;
-    const ms = Date.parse(r.scanAt);
+    const ms = toMillis(r.scanAt, zone);
     if (Number.isNaN(ms) || ms > T) continue;
     const main = normAsset(r.asset);
     const seen = reported.get(main);
