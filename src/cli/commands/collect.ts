@@ -51,7 +51,7 @@ export async function collectCommand(sources: string[], opts: CollectOptions): P
         const run = await runCollection(app.deps, id, { observedAt, acceptShrink: accept.has(id) });
         clearProgress();
         const c = run.changes;
-        rows.push([id, run.result === 'partial' ? 'PARTIAL' : 'ok', String(run.accepted), String(run.rejected), c ? `+${c.added} ~${c.changed} -${c.removed}` : '']);
+        rows.push([id, run.result === 'partial' ? 'PARTIAL' : 'ok', String(run.accepted), String(run.rejected), c ? `+${c.added} ~${c.changed} -${c.removed}${run.unchangedInput ? ' (file unchanged, not parsed)' : ''}` : '']);
         // Files that could not be read: their evidence is missing until they can be (exit 1).
         if (run.result === 'partial') failed++;
         for (const f of run.failedFiles ?? []) process.stderr.write(`${id}: could not read ${f.file}: ${f.error}\n`);
