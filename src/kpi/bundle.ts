@@ -25,6 +25,13 @@ export interface EvidenceBundle {
   history: { [K in RecordKind]?: Versioned<RecordKinds[K]>[] };
   /** Snapshot records present at T, by record kind (`reads: [{ kind, as: 'current' }]`). */
   current: { [K in RecordKind]?: RecordKinds[K][] };
+  /**
+   * For each snapshot kind read: how many of the objective's sources of it had been observed
+   * (collected) at or before T. An observed export with no records is evidence of none (an empty
+   * incident register); no observation at all is no evidence. Absent when not known (bundles
+   * built by hand): KPIs then treat no records as no evidence.
+   */
+  observed?: { [K in RecordKind]?: number };
 }
 
 export function emptyBundle(): EvidenceBundle {

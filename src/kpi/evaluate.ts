@@ -181,11 +181,13 @@ class BundleLoader {
 
   async bundle(reads: readonly EvidenceRead[], sourcesOf: (kind: RecordKind) => readonly string[] | undefined): Promise<EvidenceBundle> {
     const b = emptyBundle();
+    b.observed = {};
     for (const r of reads) {
       const sources = sourcesOf(r.kind);
-      if (r.as === 'history') (b.history as Record<string, unknown>)[r.kind] = await this.perSource(r.kind, sources, 'history');
-      else if (r.as === 'current') (b.current as Record<string, unknown>)[r.kind] = await this.perSource(r.kind, sources, 'current');
-      else if (r.as === 'last-success') {
+      if (r.as === 'history' || r.as === 'current') {
+        (b[r.as] as Record<string, unknown>)[r.kind] = await this.perSource(r.kind, sources, r.as);
+        b.observed[r.kind] = await this.memo(cacheKey(`${r.kind}:observed`, sources), () => this.observedSources(r.kind, sources));
+      } else if (r.as === 'last-success') {
         b.accessLastSuccess = await this.memo(cacheKey(`${r.kind}:last-success`, sources), () => this.lastSuccess(r.kind, sources));
       }
       // 'facts': streamed by the KPI itself
@@ -231,6 +233,15 @@ class BundleLoader {
     let joined = joins.get(sig) as T[] | undefined;
     if (!joined) joins.set(sig, (joined = parts.flat()));
     return joined;
+  }
+
+  /** How many of the sources of a kind had an observation at or before T. */
+  private async observedSources(kind: RecordKind, wanted: readonly string[] | undefined): Promise<number> {
+    let n = 0;
+    for (const source of await this.sources(kind, wanted)) {
+      if ((await this.store.observations(source)).some((iso) => Date.parse(iso) <= this.at.getTime())) n++;
+    }
+    return n;
   }
 
   private lastSuccess(kind: RecordKind, sources: readonly string[] | undefined): Promise<Map<string, string>> {

@@ -6,8 +6,9 @@
  * folding, so 誤送信 matches ｺﾞｿｳｼﾝ-style width variants of a katakana spelling and `Mis-sent`
  * matches `mis-sent` or `ＭＩＳ－ＳＥＮＴ`. Without `categories`, every category counts (the
  * incidents of given severities, or all). An incident without a category matches no category.
- * The denominator is the number of incidents in the register as of T: an empty register — or
- * none collected — is no_data, while a register with no incident of the kind this period is 0.
+ * The denominator is the number of incidents in the register as of T. No register collected by
+ * T is no_data; a collected register — even an empty one, a register that says "no incidents" —
+ * with no incident of the kind this period is 0.
  */
 import { z } from 'zod';
 import { messages } from '../i18n/catalogue.ts';
@@ -47,7 +48,9 @@ export function incidentCount(bundle: EvidenceBundle, ctx: KpiContext): KpiResul
   }
   failing.sort((a, b) => Date.parse(String(a.details.detectedAt)) - Date.parse(String(b.details.detectedAt)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const denominator = bundle.incidents.length;
-  return buildResult('incident-count', ctx, win.period, { numerator: failing.length, denominator, failing, value: denominator === 0 ? null : failing.length });
+  // No register collected by T is no evidence; a collected register with no rows says "none".
+  const evidence = denominator > 0 || (bundle.observed?.incident ?? 0) > 0;
+  return buildResult('incident-count', ctx, win.period, { numerator: failing.length, denominator, failing, value: evidence ? failing.length : null });
 }
 
 export const incidentCountKpi = defineKpi({

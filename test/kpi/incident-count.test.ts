@@ -55,9 +55,14 @@ describe('incident-count', () => {
     expect([none.value, none.status]).toEqual([0, 'met']);
   });
 
-  it('an empty register is no_data, not a reassuring 0', () => {
-    const r = incidentCount(bundle({ incidents: [] }), ctx(obj({ categories: ['誤送信'] }), T));
-    expect([r.value, r.status]).toEqual([null, 'no_data']);
+  it('no register collected by T is no_data, not a reassuring 0; a collected empty register is 0 and met', () => {
+    const none = incidentCount(bundle({ incidents: [] }), ctx(obj({ categories: ['誤送信'] }), T));
+    expect([none.value, none.status]).toEqual([null, 'no_data']);
+    const notObserved = incidentCount({ ...bundle({ incidents: [] }), observed: { incident: 0 } }, ctx(obj({ categories: ['誤送信'] }), T));
+    expect([notObserved.value, notObserved.status]).toEqual([null, 'no_data']);
+    // The register was exported at or before T and lists nothing: it says "no incidents".
+    const empty = incidentCount({ ...bundle({ incidents: [] }), observed: { incident: 1 } }, ctx(obj({ categories: ['誤送信'] }), T));
+    expect([empty.value, empty.denominator, empty.status]).toEqual([0, 0, 'met']);
   });
 
   it('folding: NFKC, then full case folding (ß is ss)', () => {
