@@ -12,7 +12,6 @@ import { commonTexts } from './common.ts';
 import { pagesTexts } from './pages.ts';
 import { reasonGroupTexts, reasonTexts } from './reasons.ts';
 import { reportTexts } from './report.ts';
-import { kpiReasonTexts } from './kpi-reasons.ts';
 import type { Language, Texts } from './language.ts';
 
 export type { Language } from './language.ts';
@@ -28,7 +27,6 @@ export const CATALOGUE = {
   reasonGroups: reasonGroupTexts,
   pages: pagesTexts,
   report: reportTexts,
-  kpiReasons: kpiReasonTexts,
   accessReview: accessReviewTexts,
 } satisfies Record<string, Texts<object>>;
 

@@ -58,6 +58,18 @@ export const reasonTexts = defineTexts({
     removalStillEnabled: (p: { days: number }) => `decided remove, still enabled ${p.days} day(s) after the grace`,
     removalNoAccount: () => 'decided remove, but its identity source holds no such account',
     removalPending: (p: { graceEnd: string }) => `decided remove, to be disabled by ${local(p.graceEnd)}`,
+    // Vulnerabilities, scan coverage, incident counts, recurring activities (issue 13).
+    findingOpenPast: (p: { severity: string; days: number; due: string; fixedIn: string | null }) => `${p.severity}, still open ${p.days} day(s) past its deadline ${p.due}${p.fixedIn ? `; fixed in ${p.fixedIn}` : ''}`,
+    findingFixedLate: (p: { severity: string; days: number; due: string }) => `${p.severity}, fixed ${p.days} day(s) after its deadline ${p.due}`,
+    findingOpen: (p: { severity: string; since: string; due: string | null; fixedIn: string | null }) => `${p.severity}, open since ${p.since} (${p.due === null ? 'no deadline' : `deadline ${p.due}`})${p.fixedIn ? `; fixed in ${p.fixedIn}` : ''}`,
+    assetNotScannedRecently: (p: { last: string; days: number; clean: boolean }) => `not scanned recently: newest report ${p.last}, more than ${p.days} days before T${p.clean ? ' (an old clean report does not show the asset clean now)' : ''}`,
+    assetNoRecentScan: (p: { days: number; last: string | null }) => `no scan in the last ${p.days} days (${p.last === null ? 'never scanned' : `last scanned ${p.last}`})`,
+    assetNotInInventory: (p: { last: string }) => `scanned (last ${p.last}) but not in the asset inventory`,
+    assetIncompleteReport: (p: { scanAt: string }) => `a report scanned ${p.scanAt} is incomplete (parts missing: a collection interrupted half-way, read again by the next run) and was left out`,
+    incidentCounted: (p: { category: string | null; severity: string | null; detected: string }) => `${p.category ?? 'no category'}${p.severity ? `, severity ${p.severity}` : ''}, detected ${p.detected}`,
+    activityNotPerformed: () => 'not performed',
+    activityPerformedLate: (p: { on: string }) => `performed late on ${p.on}`,
+    activityNotDueYet: (p: { until: string; withGrace: boolean; performed: string | null }) => `not due yet: ${p.withGrace ? 'the slot and its grace run' : 'the slot runs'} until ${p.until}${p.performed ? `; performed ${p.performed}` : ''}`,
   },
   ja: {
     staleStillEnabled: (p: { kind: StaleKind; daysOverdue: number }) =>
@@ -101,6 +113,17 @@ export const reasonTexts = defineTexts({
     removalStillEnabled: (p: { days: number }) => `削除判定後も有効のまま（猶予期間から${p.days}日超過）`,
     removalNoAccount: () => '削除判定されたが、IDソースに該当アカウントがない',
     removalPending: (p: { graceEnd: string }) => `削除判定済み（${local(p.graceEnd)} までに無効化）`,
+    findingOpenPast: (p: { severity: string; days: number; due: string; fixedIn: string | null }) => `${p.severity}、期限 ${p.due} を ${p.days}日超過して未修正${p.fixedIn ? `。修正版 ${p.fixedIn}` : ''}`,
+    findingFixedLate: (p: { severity: string; days: number; due: string }) => `${p.severity}、期限 ${p.due} の ${p.days}日後に修正`,
+    findingOpen: (p: { severity: string; since: string; due: string | null; fixedIn: string | null }) => `${p.severity}、${p.since} から未修正（${p.due === null ? '期限なし' : `期限 ${p.due}`}）${p.fixedIn ? `。修正版 ${p.fixedIn}` : ''}`,
+    assetNotScannedRecently: (p: { last: string; days: number; clean: boolean }) => `最近スキャンされていない: 最新の結果は ${p.last}（評価時点の${p.days}日より前）${p.clean ? '。古い結果で検出事項がなくても、現在も問題がないとは言えない' : ''}`,
+    assetNoRecentScan: (p: { days: number; last: string | null }) => `直近${p.days}日にスキャンなし（${p.last === null ? 'スキャン実績なし' : `最終スキャン ${p.last}`}）`,
+    assetNotInInventory: (p: { last: string }) => `スキャンされている（最終 ${p.last}）が資産台帳にない`,
+    assetIncompleteReport: (p: { scanAt: string }) => `${p.scanAt} のスキャン結果は一部しか読み込まれていない（収集が途中で中断され、次回の収集で読み直される）ため除外`,
+    incidentCounted: (p: { category: string | null; severity: string | null; detected: string }) => `${p.category ?? '分類なし'}${p.severity ? `、重大度 ${p.severity}` : ''}、検知 ${p.detected}`,
+    activityNotPerformed: () => '未実施',
+    activityPerformedLate: (p: { on: string }) => `${p.on} に遅れて実施`,
+    activityNotDueYet: (p: { until: string; withGrace: boolean; performed: string | null }) => `期限前: 実施枠${p.withGrace ? 'と猶予' : ''}は ${p.until} まで${p.performed ? `。${p.performed} に実施済み` : ''}`,
   },
 });
 

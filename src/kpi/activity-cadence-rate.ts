@@ -14,8 +14,8 @@
  * "performed late on <date>" when the first performance after the grace came before the end
  * of the next slot's grace (later ones are that slot's, not a late one of this).
  */
+import { reason } from './reason.ts';
 import { z } from 'zod';
-import { messages } from '../i18n/catalogue.ts';
 import { isoDate } from '../config/fields.ts';
 import { currentOf, type EvidenceBundle } from './bundle.ts';
 import { cadenceSchema, parseCadence, slotsBetween, type Slot } from './cadence.ts';
@@ -121,7 +121,6 @@ export async function activityCadenceRate(bundle: EvidenceBundle, facts: Pick<Fa
   const failing: FailingSubject[] = [];
   const notes: FailingSubject[] = [];
   const day = (ms: number) => isoInZone(ms, zone).slice(0, 10);
-  const say = messages(ctx.organisation.language).kpiReasons.activity;
   for (const p of plans) {
     for (const s of p.slots) {
       // Overlaps the period: ends after its start and starts no later than T.
@@ -138,7 +137,7 @@ export async function activityCadenceRate(bundle: EvidenceBundle, facts: Pick<Fa
         from: p.activity.from ?? null,
       };
       if (s.graceEndMs > T) {
-        notes.push({ type: 'activity', id: `${p.activity.name} ${slot}`, reason: say.notDueYet(isoInZone(s.graceEndMs, zone).slice(0, 16).replace('T', ' '), s.graceEndMs > s.endMs, s.firstInMs === undefined ? undefined : day(s.firstInMs)), details });
+        notes.push({ type: 'activity', id: `${p.activity.name} ${slot}`, ...reason('activityNotDueYet', { until: isoInZone(s.graceEndMs, zone).slice(0, 16).replace('T', ' '), withGrace: s.graceEndMs > s.endMs, performed: s.firstInMs === undefined ? null : day(s.firstInMs) }), details });
         continue;
       }
       denominator++;
@@ -146,7 +145,7 @@ export async function activityCadenceRate(bundle: EvidenceBundle, facts: Pick<Fa
         numerator++;
         continue;
       }
-      failing.push({ type: 'activity', id: `${p.activity.name} ${slot}`, reason: s.firstLateMs === undefined ? say.notPerformed : say.performedLate(day(s.firstLateMs)), details });
+      failing.push({ type: 'activity', id: `${p.activity.name} ${slot}`, ...(s.firstLateMs === undefined ? reason('activityNotPerformed') : reason('activityPerformedLate', { on: day(s.firstLateMs) })), details });
     }
   }
   return buildResult('activity-cadence-rate', ctx, win.period, { numerator, denominator, failing, notes });

@@ -27,8 +27,9 @@
  * already applied to its asset (backfilled in a later run) marks that asset for a second pass,
  * in which only its reports are read, sorted and replayed.
  */
+import { reason } from './reason.ts';
 import type { FactRow } from '../evidence/store.ts';
-import { messages, type Language } from '../i18n/catalogue.ts';
+import type { FailingSubject } from './types.ts';
 import type { RecordKinds } from '../evidence/records.ts';
 import { toMillis } from './time.ts';
 
@@ -269,12 +270,11 @@ export class PerAsset<T> {
 }
 
 /** Reports left out because parts were missing, as notes of a result. */
-export function incompleteNotes(outcome: ReplayOutcome, lang: Language): { type: 'asset'; id: string; reason: string; details: Record<string, string> }[] {
-  const say = messages(lang).kpiReasons.asset;
+export function incompleteNotes(outcome: ReplayOutcome): FailingSubject[] {
   return outcome.incomplete.map((i) => ({
     type: 'asset',
     id: i.asset,
-    reason: say.incompleteReport(i.scanAt),
+    ...reason('assetIncompleteReport', { scanAt: i.scanAt }),
     details: { source: i.source, scanAt: i.scanAt, file: i.file },
   }));
 }

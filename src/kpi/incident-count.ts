@@ -10,8 +10,8 @@
  * T is no_data; a collected register — even an empty one, a register that says "no incidents" —
  * with no incident of the kind this period is 0.
  */
+import { reason } from './reason.ts';
 import { z } from 'zod';
-import { messages } from '../i18n/catalogue.ts';
 import type { EvidenceBundle } from './bundle.ts';
 import { nameList } from './param-fields.ts';
 import { normText } from './params.ts';
@@ -32,7 +32,6 @@ export function incidentCount(bundle: EvidenceBundle, ctx: KpiContext): KpiResul
   const params = ctx.objective.params as { categories?: string[]; severities?: string[] };
   const categories = params.categories && params.categories.length > 0 ? new Set(params.categories.map(foldText)) : undefined;
   const severities = params.severities && params.severities.length > 0 ? new Set(params.severities.map(foldText)) : undefined;
-  const say = messages(ctx.organisation.language).kpiReasons.incident;
   const failing: FailingSubject[] = [];
   for (const inc of bundle.incidents) {
     const detected = toMillis(inc.detectedAt, zone);
@@ -42,7 +41,7 @@ export function incidentCount(bundle: EvidenceBundle, ctx: KpiContext): KpiResul
     failing.push({
       type: 'incident',
       id: inc.incidentId,
-      reason: say.counted(inc.category, inc.severity, isoInZone(detected, zone).slice(0, 16).replace('T', ' ')),
+      ...reason('incidentCounted', { category: inc.category ?? null, severity: inc.severity ?? null, detected: isoInZone(detected, zone).slice(0, 16).replace('T', ' ') }),
       details: { detectedAt: isoInZone(detected, zone), category: inc.category ?? null, severity: inc.severity ?? null, title: inc.title ?? null },
     });
   }

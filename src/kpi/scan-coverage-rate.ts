@@ -10,8 +10,8 @@
  * same host from several scanners count alike. Assets scanned but missing from the inventory
  * are listed apart.
  */
+import { reason } from './reason.ts';
 import { z } from 'zod';
-import { messages } from '../i18n/catalogue.ts';
 import type { EvidenceBundle } from './bundle.ts';
 import { currentOf } from './bundle.ts';
 import { normAsset } from './findings.ts';
@@ -60,7 +60,6 @@ export async function scanCoverageRate(bundle: EvidenceBundle, facts: Pick<FactS
   let numerator = 0;
   const failing: FailingSubject[] = [];
   const notes: FailingSubject[] = [];
-  const say = messages(ctx.organisation.language).kpiReasons.asset;
   const day = (ms: number | undefined) => (ms === undefined ? undefined : isoInZone(ms, zone).slice(0, 10));
 
   if (inventory.length > 0) {
@@ -80,13 +79,13 @@ export async function scanCoverageRate(bundle: EvidenceBundle, facts: Pick<FactS
       failing.push({
         type: 'asset',
         id: a.assetId,
-        reason: say.noRecentScan(maxAge, day(last)),
+        ...reason('assetNoRecentScan', { days: maxAge, last: day(last) ?? null }),
         details: { owner: a.owner ?? null, department: a.department ?? null, lastScan: last === undefined ? null : isoInZone(last, zone), hostnames: a.hostnames ?? [] },
       });
     }
     for (const [k, s] of reported) {
       if (known.has(k) || s.lastMs <= lookbackFrom) continue;
-      notes.push({ type: 'asset', id: s.name, reason: say.notInInventory(day(s.lastMs)!), details: { lastScan: isoInZone(s.lastMs, zone) } });
+      notes.push({ type: 'asset', id: s.name, ...reason('assetNotInInventory', { last: day(s.lastMs)! }), details: { lastScan: isoInZone(s.lastMs, zone) } });
     }
     failing.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     notes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -102,7 +101,7 @@ export async function scanCoverageRate(bundle: EvidenceBundle, facts: Pick<FactS
       numerator++;
       continue;
     }
-    failing.push({ type: 'asset', id: s.name, reason: say.noRecentScan(maxAge, day(s.lastMs)), details: { lastScan: isoInZone(s.lastMs, zone) } });
+    failing.push({ type: 'asset', id: s.name, ...reason('assetNoRecentScan', { days: maxAge, last: day(s.lastMs) ?? null }), details: { lastScan: isoInZone(s.lastMs, zone) } });
   }
   failing.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return buildResult('scan-coverage-rate', ctx, win.period, { numerator, denominator, failing });

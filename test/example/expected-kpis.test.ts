@@ -3,6 +3,7 @@
  * their export instant, evaluate at T, and compare with the values worked out by hand in
  * test/fixtures/example-expected.md (never with the program's own output).
  */
+import { reasonText } from '../../src/i18n/reasons.ts';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -146,9 +147,17 @@ for (const factory of STORE_FACTORIES) {
       expect(notes('open-criticals')).toEqual(['ghcr.io/sample-kk/legacy-crm']);
       expect(notes('quarterly-scans')).toEqual(['脆弱性スキャン 2026-10-01/2026-12-31']);
       expect(notes('log-review')).toEqual(['月次ログレビュー 2026-11-01/2026-11-30']);
-      const late = results.find((x) => x.objective === 'log-review')!.failing.map((f) => f.reason);
+      const late = results.find((x) => x.objective === 'log-review')!.failing.map((f) => reasonText(f, 'ja'));
       // The example organisation reads Japanese ("performed late on …").
       expect(late).toEqual(['2026-08-10 に遅れて実施', '2026-10-08 に遅れて実施']);
+    });
+
+    it('every failing and listed-apart subject carries a reason code: `reason` in English, read in Japanese through the code', () => {
+      const subjects = results.flatMap((r) => [...r.failing, ...(r.notes ?? [])].map((f) => ({ objective: r.objective, f })));
+      expect(subjects.length).toBeGreaterThan(0);
+      expect(subjects.filter(({ f }) => !f.reasonCode).map(({ objective, f }) => `${objective}: ${f.id}`)).toEqual([]);
+      // Each code has its Japanese text.
+      for (const { f } of subjects) expect(reasonText(f, 'ja')).not.toBe('');
     });
 
     it('the late leavers are 3 days 10 hours overdue, rounded up to 4 days', () => {

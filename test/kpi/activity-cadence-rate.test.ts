@@ -17,6 +17,7 @@
  * half-year training since 2026-10-01: H1 (Apr–Sep) starts before `since`; H2 is running → 0.
  * Total 10/14.
  */
+import { reasonText } from '../../src/i18n/reasons.ts';
 import { describe, expect, it } from 'vitest';
 import type { ActivityRecord } from '../../src/collectors/activity-register/records.ts';
 import { parseObjective } from '../../src/config/schema.ts';
@@ -59,7 +60,7 @@ describe('activity-cadence-rate', () => {
     const r = await activityCadenceRate(bundle({ current: { activity: register } }), facts, ctx(obj('year'), T));
     expect([r.numerator, r.denominator]).toEqual([10, 14]);
     // The organisation reads Japanese: "performed late on <date>".
-    expect(r.failing.map((f) => [f.id, f.reason])).toEqual([
+    expect(r.failing.map((f) => [f.id, reasonText(f, 'ja')])).toEqual([
       ['月次ログレビュー 2026-09-01/2026-09-30', '2026-10-06 に遅れて実施'],
       ['quarterly scan 2026-07-01/2026-09-30', '2026-10-01 に遅れて実施'],
       ['Account inventory 2026-06-30/2026-08-13', '2026-08-14 に遅れて実施'],
@@ -72,7 +73,7 @@ describe('activity-cadence-rate', () => {
       'Account inventory 2026-11-12/2026-12-26',
       'half-year training 2026-10-01/2027-03-31',
     ]);
-    expect(r.notes?.[0]?.reason).toBe('期限前: 実施枠と猶予は 2026-12-06 00:00 まで。2026-11-10 に実施済み');
+    expect(reasonText(r.notes![0]!, 'ja')).toBe('期限前: 実施枠と猶予は 2026-12-06 00:00 まで。2026-11-10 に実施済み');
   });
 
   it('the quarter (from 10-01): Sep\'s slot ends where the quarter starts and is out; Oct ✓, the 45-day slot from 09-28 ✗ → 1/2', async () => {
@@ -90,10 +91,11 @@ describe('activity-cadence-rate', () => {
     expect(early.status).toBe('no_data');
   });
 
-  it('not performed at all; the reasons follow organisation.language', async () => {
+  it('not performed at all; `reason` is English (the JSON contract), read in each language through its code', async () => {
     const none = { performances: async function* () {} };
     const ja = await activityCadenceRate(bundle({ current: { activity: [] } }), none, ctx(obj('quarter', [{ name: 'x', cadence: 'monthly' }]), T));
-    expect(ja.failing.map((f) => f.reason)).toEqual(['未実施']);
+    expect(ja.failing.map((f) => reasonText(f, 'ja'))).toEqual(['未実施']);
+    expect(ja.failing.map((f) => [f.reason, f.reasonCode])).toEqual([['not performed', 'activityNotPerformed']]);
     const en = await activityCadenceRate(bundle({ current: { activity: register } }), facts, ctx(obj('year'), T, { org: { ...TOKYO, language: 'en' } }));
     expect(en.failing[0]!.reason).toBe('performed late on 2026-10-06');
     expect(en.notes?.[0]?.reason).toBe('not due yet: the slot and its grace run until 2026-12-06 00:00; performed 2026-11-10');
