@@ -11,8 +11,9 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 
-const BENCHES: Record<string, { file: string; what: string; args?: string[] }> = {
+const BENCHES: Record<string, { file: string; what: string; args?: string[]; node?: string[] }> = {
   core: { file: 'bench/core.ts', what: 'issue 2: collect + evaluate 100,000 people' },
+  'core-capped': { file: 'bench/core.ts', what: 'issue 16: the core benchmark with V8\'s old space capped at 256 MB (peak RSS against time)', node: ['--max-old-space-size=256'] },
   'core-postgres': { file: 'bench/core.ts', what: 'issue 16: collect + evaluate 100,000 people on the PostgreSQL store', args: ['--store', 'postgres'] },
   stores: { file: 'bench/stores.ts', what: 'issue 16: SQLite vs PostgreSQL store, the example organisation and 10,000 people, same run' },
   'kpi-engine': { file: 'bench/kpi-engine.ts', what: 'issue 2: the KPI functions alone on 100,000 people and accounts' },
@@ -36,6 +37,6 @@ for (const name of names) {
   const b = BENCHES[name]!;
   console.log(`\n######## ${name}: ${b.what}`);
   const t = Date.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', b.file, ...(b.args ?? [])], { cwd: REPO, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [...(b.node ?? []), '--import', 'tsx', b.file, ...(b.args ?? [])], { cwd: REPO, stdio: 'inherit' });
   console.log(`######## ${name}: ${r.status === 0 ? 'done' : `exited ${r.status ?? r.signal}`} in ${((Date.now() - t) / 1000).toFixed(0)} s`);
 }
