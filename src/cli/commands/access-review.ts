@@ -10,22 +10,15 @@
  * `status` collects the source (the returned sheets) unless `--no-collect`, then shows per
  * reviewer how many of their accounts are decided.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { DateTime } from 'luxon';
 import { campaignSlot } from '../../access-review/schedule.ts';
-import { planCampaign } from '../../access-review/plan.ts';
 import { campaignStatuses } from '../../access-review/status.ts';
-import { CAMPAIGN_ID, writeCampaign } from '../../access-review/worksheets.ts';
-import { MANIFEST_FILE } from '../../collectors/access-review/manifest.ts';
+import { startCampaign } from '../../access-review/start.ts';
 import type { SourceOf } from '../../config/source-kinds.ts';
 import type { Config } from '../../config/types.ts';
 import { UsageError } from '../../errors.ts';
-import type { AccountRecord, PersonRecord, RecordKind, RecordKinds, Versioned } from '../../evidence/records.ts';
-import type { EvidenceStore } from '../../evidence/store.ts';
 import { messages } from '../../i18n/catalogue.ts';
 import { runCollection } from '../../jobs/run-collection.ts';
-import { dayAfterStart, isoInZone } from '../../kpi/time.ts';
+import { isoInZone } from '../../kpi/time.ts';
 import { createApp } from '../app.ts';
 import { table } from '../format.ts';
 import { requireKnownIds } from '../ids.ts';
@@ -61,77 +54,18 @@ function reviewSource(config: Config, id: string | undefined): Review {
   return all[0]!;
 }
 
-/** Source ids of a kind: those named (checked), else every one of the kind. */
-function sourcesOfKind(config: Config, kind: string, named: readonly string[] | undefined, field: string): string[] {
-  const ofKind = config.sources.filter((s) => s.kind === kind).map((s) => s.id);
-  if (!named) return ofKind;
-  const wrong = named.filter((n) => !ofKind.includes(n));
-  if (wrong.length) throw new UsageError(`${field}: ${wrong.map((w) => `"${w}"`).join(', ')} ${wrong.length === 1 ? 'is not a source' : 'are not sources'} of kind ${kind} in ${config.file} (${kind} sources: ${ofKind.join(', ') || 'none'})`);
-  return [...named];
-}
-
-async function snapshot<K extends RecordKind>(store: EvidenceStore, kind: K, at: Date, sources: string[]): Promise<Versioned<RecordKinds[K]>[]> {
-  const out: Versioned<RecordKinds[K]>[] = [];
-  if (sources.length === 0) return out;
-  for await (const batch of store.readSnapshotBatches(kind, at, sources)) out.push(...batch);
-  return out;
-}
-
-/** `--deadline 2026-10-15` (the end of that day in the zone) or an ISO instant. */
-function parseDeadline(raw: string, zone: string): { deadline: string; ms: number } {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(raw)) {
-    const ms = dayAfterStart(raw, zone);
-    if (!Number.isNaN(ms) && DateTime.fromISO(raw).isValid) return { deadline: raw, ms };
-  } else {
-    const ms = Date.parse(raw);
-    if (/^\d{4}-\d{2}-\d{2}T/.test(raw) && !Number.isNaN(ms)) return { deadline: raw, ms };
-  }
-  throw new UsageError(`--deadline: expected a date such as 2026-10-15 (through the end of that day) or an ISO-8601 instant, got "${raw}"`);
-}
-
 export async function accessReviewStartCommand(opts: StartOptions): Promise<number> {
   const app = createApp({ configFile: opts.config, logLevel: opts.logLevel ?? 'warn' });
   try {
     const { config } = app;
     const org = config.organisation;
-    const zone = org.timeZone;
     const t = messages(org.language).accessReview;
     const src = reviewSource(config, opts.source);
     const at = parseInstant('--at', opts.at, () => new Date());
-    const campaign = opts.campaign ?? campaignSlot(at.getTime(), src.cadence, org).id;
-    if (!CAMPAIGN_ID.test(campaign)) throw new UsageError(`--campaign: "${campaign}" is not usable as a folder name (letters, digits, ".", "_", "-")`);
-    const outputDir = resolve(config.baseDir, src.outputDir);
-    if (existsSync(join(outputDir, campaign, MANIFEST_FILE))) throw new UsageError(t.exists(campaign, join(outputDir, campaign)));
-    const { deadline, ms: deadlineAtMs } = opts.deadline
-      ? parseDeadline(opts.deadline, zone)
-      : (() => {
-          const d = isoInZone(at.getTime(), zone).slice(0, 10);
-          const day = DateTime.fromISO(d, { zone }).plus({ days: src.reviewDays }).toISODate()!;
-          return { deadline: day, ms: dayAfterStart(day, zone) };
-        })();
-    if (deadlineAtMs <= at.getTime()) throw new UsageError(`--deadline: ${deadline} is not after the start ${isoInZone(at.getTime(), zone)}`);
-    const accountSources = sourcesOfKind(config, 'idp', src.accounts, `sources[id=${src.id}].accounts`);
-    const hrSources = sourcesOfKind(config, 'hr-roster', src.hr, `sources[id=${src.id}].hr`);
-    const leftStatuses: Record<string, readonly string[]> = {};
-    for (const s of config.sources) if (s.kind === 'hr-roster') leftStatuses[s.id] = (s as SourceOf<'hr-roster'>).leftStatuses;
-    const manifest = planCampaign({
-      campaign,
-      startedAtMs: at.getTime(),
-      deadline,
-      deadlineAtMs,
-      sources: accountSources,
-      people: (await snapshot(app.store, 'person', at, hrSources)) as Versioned<PersonRecord>[],
-      accounts: (await snapshot(app.store, 'account', at, accountSources)) as Versioned<AccountRecord>[],
-      review: src,
-      organisation: org,
-      identity: config.identity,
-      leftStatuses,
-    });
-    const written = await writeCampaign(manifest, outputDir, org.language, zone);
+    const started = await startCampaign({ config, store: app.store, source: src, at, campaign: opts.campaign, deadline: opts.deadline });
     // Counts only: the sheets name people.
-    app.log.info({ source: src.id, campaign, accounts: written.accounts, sheets: written.sheets }, 'access review started');
-    const deadlineText = isoInZone(deadlineAtMs, zone).slice(0, 16).replace('T', ' ');
-    process.stdout.write(`${t.started(campaign, written.accounts, written.sheets, /^\d{4}-\d{2}-\d{2}$/.test(deadline) ? deadline : deadlineText)}\n${t.writtenTo(written.dir)}\n`);
+    app.log.info({ source: src.id, campaign: started.campaign, accounts: started.written.accounts, sheets: started.written.sheets }, 'access review started');
+    process.stdout.write(`${t.started(started.campaign, started.written.accounts, started.written.sheets, started.deadlineText)}\n${t.writtenTo(started.written.dir)}\n`);
     return 0;
   } finally {
     await app.close();

@@ -20,6 +20,7 @@ import { UsageError } from '../../errors.ts';
 import { messages } from '../../i18n/catalogue.ts';
 import { trendInstants } from '../../kpi/fiscal-periods.ts';
 import { ReportScheduler } from '../../reports/schedule.ts';
+import { CampaignStarter } from '../../access-review/auto-start.ts';
 import { newestRunToken, Trends } from '../../trends/trends.ts';
 import { createApp, type App } from '../app.ts';
 import { formatEvaluation } from '../format.ts';
@@ -158,6 +159,9 @@ export async function runCommand(opts: RunOptions, makeDriver: DriverFactory = d
     for (const s of config.sources) if (s.enabled) await driver.enqueueCollect(s.id);
   }
   await driver.enqueueEvaluate();
+  // Access reviews with autoStart: each period's campaign, once the identity sources are in.
+  const campaigns = new CampaignStarter({ store, config, log });
+  if (!fixedAt) campaigns.start();
 
   const timeoutMs = Number(opts.shutdownTimeout ?? 30_000);
   const signal = await signals.first;
@@ -175,6 +179,7 @@ export async function runCommand(opts: RunOptions, makeDriver: DriverFactory = d
     await thread?.close();
     await stopped;
     await reports.stop();
+    await campaigns.stop();
     await notifier.flush();
     await server.close();
     await warming;

@@ -32,6 +32,12 @@ export const accessReviewSourceSchema = z.strictObject({
   fallbackReviewer: z.string().min(1),
   /** How often a campaign is due: names the campaign (`2026-Q3`) when `start` is given none. */
   cadence: z.enum(['monthly', 'quarterly', 'half-year', 'year']).default('quarterly'),
+  /**
+   * `run` starts the campaigns itself: each cadence period's campaign (named `2026-Q3`, …) at the
+   * period's start, or when `run` starts in a period that has no campaign yet, with the deadline
+   * start + reviewDays. Off: campaigns are started with `isms-kpi access-review start`.
+   */
+  autoStart: z.boolean().default(false),
   /** Days from the start to the deadline when `start` is given no `--deadline`. */
   reviewDays: z.number().int().min(1).max(366).default(14),
   /** For reviewed_at cells that are neither ISO-8601 nor one of the common forms. */
