@@ -95,7 +95,7 @@ export async function readAggregates(client: Client, source: Source, range: { fr
     const res = await withRetry(`elasticsearch ${source.index}`, deps, () => client.search({ index: source.index, ...body }), ctx?.signal);
     const page = pageOf(res);
     for (const b of page.buckets) {
-      const r = bucketRecord(b);
+      const r = bucketRecord(b, zone);
       if (r) records.push(r);
     }
     ctx?.progress(++pages);

@@ -1,7 +1,8 @@
 /**
  * The Elasticsearch side of access logs, as pure functions: the search request that reads
  * authentication events as aggregates — a composite aggregation per user, org-local day and index
- * with counts and the first and latest time per outcome, paged with `after_key` — and the mapping of its
+ * with counts, the first and latest time per outcome and the successes per hour, paged with
+ * `after_key` — and the mapping of its
  * buckets to AccessDayRecords. No document is pulled.
  *
  * What counts (KPIS.md leaver-activity-count): `event.category: authentication` with
@@ -9,6 +10,7 @@
  * versions wrote neither category nor outcome).
  */
 import type { AccessDayRecord } from '../../evidence/records.ts';
+import { wallClockToEpoch } from '../access-log/time.ts';
 
 export const AGG = 'by_user_day';
 
@@ -49,7 +51,16 @@ export function compositeSearch(opts: { from: string; to: string; zone: string; 
         aggs: {
           // First and last per outcome: a bound inside the day (a rolling period's start) is then
           // placed against them (src/kpi/access-days.ts) instead of guessed.
-          success: { filter: success, aggs: { first: { min: { field: '@timestamp' } }, last: { max: { field: '@timestamp' } } } },
+          // Successes by hour as well, so that a bound inside the day is placed hour by hour, as
+          // for log files (AccessDayRecord.successesByHour); at most 25 buckets a day.
+          success: {
+            filter: success,
+            aggs: {
+              first: { min: { field: '@timestamp' } },
+              last: { max: { field: '@timestamp' } },
+              hours: { date_histogram: { field: '@timestamp', fixed_interval: '1h', time_zone: opts.zone, min_doc_count: 1 } },
+            },
+          },
           failure: { filter: failure, aggs: { first: { min: { field: '@timestamp' } }, last: { max: { field: '@timestamp' } } } },
         },
       },
@@ -61,7 +72,12 @@ export function compositeSearch(opts: { from: string; to: string; zone: string; 
 export interface CompositeBucket {
   key: Record<string, unknown>;
   doc_count: number;
-  success?: { doc_count: number; first?: { value: number | null }; last?: { value: number | null; value_as_string?: string } };
+  success?: {
+    doc_count: number;
+    first?: { value: number | null };
+    last?: { value: number | null; value_as_string?: string };
+    hours?: { buckets: { key: number; doc_count: number }[] };
+  };
   failure?: { doc_count: number; first?: { value: number | null }; last?: { value: number | null; value_as_string?: string } };
 }
 
@@ -76,8 +92,8 @@ export function pageOf(response: unknown): CompositePage {
   return { buckets: agg?.buckets ?? [], ...(agg?.after_key ? { after_key: agg.after_key } : {}) };
 }
 
-/** A bucket as an aggregate of one account, day and index (undefined when it has no outcome). */
-export function bucketRecord(b: CompositeBucket): AccessDayRecord | undefined {
+/** A bucket as an aggregate of one account, day (in `zone`) and index (undefined when it has no outcome). */
+export function bucketRecord(b: CompositeBucket, zone: string): AccessDayRecord | undefined {
   const user = b.key['user'];
   const day = b.key['day'];
   if (typeof user !== 'string' || typeof day !== 'string') return undefined;
@@ -94,7 +110,32 @@ export function bucketRecord(b: CompositeBucket): AccessDayRecord | undefined {
   if (successes > 0 && typeof ls === 'number') r.lastSuccessAt = new Date(ls).toISOString();
   if (failures > 1 && typeof ff === 'number') r.firstFailureAt = new Date(ff).toISOString();
   if (failures > 0 && typeof lf === 'number') r.lastFailureAt = new Date(lf).toISOString();
+  if (successes > 0) {
+    const hours = successesByHour(day, zone, b.success?.hours?.buckets, successes);
+    if (hours) r.successesByHour = hours;
+  }
   const index = b.key['index'];
   if (typeof index === 'string') r.where = index;
   return r;
+}
+
+/**
+ * The hour counts of a day from its hourly buckets (index i: [day start + i h, + (i+1) h)), or
+ * undefined when they do not account for every success (a cluster answering without them):
+ * hours that place only some of the successes would claim a placement for all.
+ */
+function successesByHour(day: string, zone: string, buckets: readonly { key: number; doc_count: number }[] | undefined, successes: number): number[] | undefined {
+  if (!buckets) return undefined;
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const start = wallClockToEpoch(y, m, d, 0, 0, 0, 0, zone);
+  const out: number[] = [];
+  let placed = 0;
+  for (const h of buckets) {
+    const i = Math.floor((h.key - start) / 3_600_000);
+    if (!(i >= 0 && i < 25) || h.doc_count <= 0) return undefined;
+    while (out.length <= i) out.push(0);
+    out[i]! += h.doc_count;
+    placed += h.doc_count;
+  }
+  return placed === successes ? out : undefined;
 }

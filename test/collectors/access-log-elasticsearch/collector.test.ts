@@ -200,6 +200,38 @@ function serveEvents(events: Ev[]): void {
   });
 }
 
+describe('access-log-elasticsearch: successes placed by hour', () => {
+  // Tokyo: 2026-03-01 starts at 2026-02-28T15:00Z, so 00:00Z is hour 9 of the day and 01:00Z hour 10.
+  const hourBuckets = (pairs: [string, number][]) => ({ buckets: pairs.map(([iso, n]) => ({ key: ms(iso), key_as_string: iso, doc_count: n })) });
+  function withHours(hours: ReturnType<typeof hourBuckets>, successes: number) {
+    const b = bucket('ken.ito', '2026-03-01', 'filebeat-2026.03.01', [successes, '2026-03-01T01:10:00.000Z'], [0]);
+    return { ...b, success: { ...b.success, first: { value: ms('2026-03-01T00:05:00.000Z') }, hours } };
+  }
+  async function collectOne(b: object) {
+    mock.clearAll();
+    mock.add({ method: ['POST', 'GET'], path: '/:index/_search' }, (params: any) => {
+      requests.push(params);
+      const first = params.body?.aggs?.by_user_day?.composite?.after === undefined;
+      return { took: 1, timed_out: false, hits: { total: { value: 0, relation: 'eq' }, hits: [] }, aggregations: { by_user_day: first ? { buckets: [b], after_key: { user: 'ken.ito', day: '2026-03-01', index: 'x' } } : { buckets: [] } } };
+    });
+    const out = (await collector().collect(source, testContext(config(), store, new Date('2026-03-05T00:00:00.000Z')))) as FactsOutput<'access-day'>;
+    return [...(out.facts as Iterable<{ data: { successesByHour?: number[] } }>)].map((f) => f.data);
+  }
+
+  it('asks for the successes per hour in the organisation\'s zone, and keeps them as hour counts of the local day', async () => {
+    const [r] = await collectOne(withHours(hourBuckets([['2026-03-01T00:00:00.000Z', 2], ['2026-03-01T01:00:00.000Z', 1]]), 3));
+    expect(requests[0]!.body.aggs.by_user_day.aggs.success.aggs.hours).toEqual({ date_histogram: { field: '@timestamp', fixed_interval: '1h', time_zone: 'Asia/Tokyo', min_doc_count: 1 } });
+    expect(r!.successesByHour).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 1]);
+  });
+
+  it('hours that do not account for every success are not kept (they would place them all)', async () => {
+    const [r] = await collectOne(withHours(hourBuckets([['2026-03-01T00:00:00.000Z', 2]]), 3));
+    expect(r!.successesByHour).toBeUndefined();
+    const [none] = await collectOne(withHours(undefined as never, 3));
+    expect(none!.successesByHour).toBeUndefined();
+  });
+});
+
 describe('access-log-elasticsearch in time slices (the queue flow)', () => {
   // Run at 2026-03-10T00:00Z with a 10-day lookback: (2026-02-28T00:00Z, 2026-03-10T00:00Z].
   const events: Ev[] = [
