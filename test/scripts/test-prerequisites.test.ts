@@ -63,6 +63,16 @@ describe('the plan', () => {
   });
 });
 
+describe('.ci/run', () => {
+  it('installs exactly the Debian packages the requirements name, before npm ci', () => {
+    const ci = readFileSync(join(REPO, '.ci', 'run'), 'utf8');
+    const listed = /^PACKAGES="([^"]+)"$/m.exec(ci)?.[1]?.split(' ') ?? [];
+    expect([...listed].sort()).toEqual([...new Set(REQUIREMENTS.map((r: { debian: string }) => r.debian))].sort());
+    expect(ci.indexOf('apt-get install')).toBeGreaterThan(0);
+    expect(ci.indexOf('apt-get install')).toBeLessThan(ci.indexOf('npm ci'));
+  });
+});
+
 describe('probing this machine', () => {
   const dir = mkdtempSync(join(tmpdir(), 'isms-prereq-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
