@@ -8,6 +8,7 @@
  * whoever identity matching says; a recipient matching nobody in HR is known by the address,
  * compared case-insensitively. Bounced sends are no drill.
  */
+import type { PhishingRecord } from '../evidence/records.ts';
 import type { EvidenceBundle } from './bundle.ts';
 import { employmentAt } from './employment.ts';
 import { identityIndexFor, type IdentityIndex, type Person } from './identity.ts';
@@ -36,18 +37,27 @@ export interface DrillsInPeriod {
   index: IdentityIndex;
 }
 
-/** Every delivered drill of the campaigns launched in the period, one per person and campaign. */
-export function drillsInPeriod(bundle: EvidenceBundle, ctx: KpiContext): DrillsInPeriod {
-  const zone = ctx.organisation.timeZone;
-  const win = periodAt(ctx.objective.period, ctx.at, ctx.organisation);
+/**
+ * Each campaign's launch instant: the earliest launch time its rows give (campaign names
+ * trimmed; rows without a readable launch time give none). Shared by every phishing KPI.
+ */
+export function campaignLaunches(rows: readonly PhishingRecord[], zone: string): Map<string, number> {
   const launch = new Map<string, number>();
-  for (const r of bundle.phishing) {
+  for (const r of rows) {
     const c = r.campaign.trim();
     const ms = toMillis(r.launchedAt, zone);
     if (Number.isNaN(ms)) continue;
     const prev = launch.get(c);
     if (prev === undefined || ms < prev) launch.set(c, ms);
   }
+  return launch;
+}
+
+/** Every delivered drill of the campaigns launched in the period, one per person and campaign. */
+export function drillsInPeriod(bundle: EvidenceBundle, ctx: KpiContext): DrillsInPeriod {
+  const zone = ctx.organisation.timeZone;
+  const win = periodAt(ctx.objective.period, ctx.at, ctx.organisation);
+  const launch = campaignLaunches(bundle.phishing, zone);
   const index = identityIndexFor(bundle.people, ctx.identity, ctx.organisation);
   const depts = departmentFilter(ctx);
   const rules = { zone, ...(ctx.leftStatuses ? { leftStatuses: ctx.leftStatuses } : {}) };

@@ -9,12 +9,12 @@
  */
 import type { EvidenceBundle } from './bundle.ts';
 import { employmentAt } from './employment.ts';
+import { campaignLaunches } from './phishing-failures.ts';
 import { identityIndexFor } from './identity.ts';
 import { departmentFilter, normText } from './params.ts';
 import { inWindow, periodAt } from './period.ts';
 import { reason } from './reason.ts';
 import { buildResult } from './result.ts';
-import { toMillis } from './time.ts';
 import type { FailingSubject, KpiContext, KpiResult } from './types.ts';
 
 export interface Recipient {
@@ -31,14 +31,7 @@ export interface Recipient {
 function recipientsInPeriod(bundle: EvidenceBundle, ctx: KpiContext): { recipients: Recipient[]; period: ReturnType<typeof periodAt> } {
   const zone = ctx.organisation.timeZone;
   const win = periodAt(ctx.objective.period, ctx.at, ctx.organisation);
-  const launch = new Map<string, number>();
-  for (const r of bundle.phishing) {
-    const c = r.campaign.trim();
-    const ms = toMillis(r.launchedAt, zone);
-    if (Number.isNaN(ms)) continue;
-    const prev = launch.get(c);
-    if (prev === undefined || ms < prev) launch.set(c, ms);
-  }
+  const launch = campaignLaunches(bundle.phishing, zone);
   const depts = departmentFilter(ctx);
   const index = bundle.people.length > 0 || depts ? identityIndexFor(bundle.people, ctx.identity, ctx.organisation) : undefined;
   const rules = { zone, ...(ctx.leftStatuses ? { leftStatuses: ctx.leftStatuses } : {}) };
