@@ -31,6 +31,7 @@ import type { Config } from '../src/config/types.ts';
 import type { Keyed } from '../src/evidence/records.ts';
 import { createMemoryStore } from '../src/evidence/memory-store.ts';
 import { SqliteStore } from '../src/evidence/sqlite-store.ts';
+import { numberArg } from './args.ts';
 
 const self = fileURLToPath(import.meta.url);
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -42,11 +43,6 @@ const AGENTS = [
   'Mozilla/5.0 (X11; Linux x86_64; rv:131.0) Gecko/20100101 Firefox/131.0',
   'curl/8.5.0',
 ];
-
-function arg(argv: readonly string[], name: string, def: number): number {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(argv[i + 1]) : def;
-}
 
 /**
  * A deterministic combined log: `users` accounts over 7 days (so the same accounts × days at any
@@ -218,9 +214,9 @@ function table(rows: Row[]): void {
 }
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
-  const lines = arg(argv, 'lines', 1_000_000);
-  const large = arg(argv, 'large', 10_000_000);
-  const users = arg(argv, 'users', 5_000);
+  const lines = numberArg('lines', 1_000_000, argv);
+  const large = numberArg('large', 10_000_000, argv);
+  const users = numberArg('users', 5_000, argv);
   const dir = mkdtempSync(join(tmpdir(), 'isms-bench-al-'));
   try {
     const file = join(dir, 'access.log');

@@ -30,24 +30,14 @@ import { TestPostgres } from '../test/helpers/postgres.ts';
 import { runCollection } from '../src/jobs/run-collection.ts';
 import { evaluateObjectives } from '../src/kpi/evaluate.ts';
 import { silentLogger } from '../src/log.ts';
+import { mb, numberArg, stringArg } from './args.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 
-function arg(name: string, def: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : def;
-}
-
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-
-function strArg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : def;
-}
 
 export async function main(): Promise<void> {
-  const people = arg('people', 100_000);
-  const storeKind = strArg('store', 'sqlite');
+  const people = numberArg('people', 100_000);
+  const storeKind = stringArg('store', 'sqlite');
   const example = process.argv.includes('--example');
   const all = process.argv.includes('--all');
   const dir = mkdtempSync(join(tmpdir(), 'isms-bench-core-'));

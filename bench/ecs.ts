@@ -33,15 +33,11 @@ import { configSchema } from '../src/config/schema.ts';
 import type { Config } from '../src/config/types.ts';
 import type { AccessDayRecord, Keyed } from '../src/evidence/records.ts';
 import { createMemoryStore } from '../src/evidence/memory-store.ts';
+import { numberArg } from './args.ts';
 
 const self = fileURLToPath(import.meta.url);
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const ZONE = 'Asia/Tokyo';
-
-function arg(argv: readonly string[], name: string, def: number): number {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(argv[i + 1]) : def;
-}
 
 /**
  * The scale-out benchmark's ECS lines (bench/scale-out.ts, the issue's 72,000 lines/s figure):
@@ -228,8 +224,8 @@ function table(lines: number, bytes: number, rows: { tool: string; r: ChildResul
 }
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
-  const lines = arg(argv, 'lines', 1_000_000);
-  const users = arg(argv, 'users', 2_000);
+  const lines = numberArg('lines', 1_000_000, argv);
+  const users = numberArg('users', 2_000, argv);
   const os = await import('node:os');
   const dir = mkdtempSync(join(tmpdir(), 'isms-bench-ecs-'));
   let ok = true;

@@ -25,14 +25,10 @@ import { configSchema, parseSources } from '../src/config/schema.ts';
 import type { Config } from '../src/config/types.ts';
 import type { Keyed } from '../src/evidence/records.ts';
 import { SqliteStore } from '../src/evidence/sqlite-store.ts';
+import { stringArg } from './args.ts';
 
 const self = fileURLToPath(import.meta.url);
 const FIXTURES = join(fileURLToPath(new URL('.', import.meta.url)), '../test/fixtures/mail/real/attachments');
-
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? def) : def;
-}
 
 const b64 = (b: Buffer) => b.toString('base64').replace(/.{76}/g, '$&\r\n');
 
@@ -211,9 +207,9 @@ function runChild(mode: string, dir: string, format: string, n = 0): ChildResult
 }
 
 export async function main(): Promise<void> {
-  const n = Number(arg('messages', '20000'));
-  const format = arg('format', 'maildir');
-  const keep = arg('keep', '');
+  const n = Number(stringArg('messages', '20000'));
+  const format = stringArg('format', 'maildir');
+  const keep = stringArg('keep', '');
   const dir = keep || mkdtempSync(join(tmpdir(), 'isms-mail-bench-'));
   if (keep) mkdirSync(keep, { recursive: true });
   try {

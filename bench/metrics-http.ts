@@ -22,14 +22,10 @@ import { parseObjective } from '../src/config/schema.ts';
 import { buildServer, listen } from '../src/http/server.ts';
 import type { KpiResult } from '../src/kpi/types.ts';
 import { IsmsMetrics } from '../src/metrics/isms-metrics.ts';
+import { numberArg } from './args.ts';
 
 const self = fileURLToPath(import.meta.url);
 const KPIS = ['stale-account-deletion-rate', 'training-completion-rate', 'phishing-click-rate', 'mfa-coverage', 'incident-report-sla-rate', 'leaver-activity-count'];
-
-function arg(name: string, def: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : def;
-}
 
 /** Server mode: `metrics-http.ts --server render|cached`; prints the port, serves until killed. */
 async function server(mode: string): Promise<void> {
@@ -100,7 +96,7 @@ async function load(url: string, connections: number, seconds: number): Promise<
 }
 
 export async function main(): Promise<void> {
-  const seconds = arg('seconds', 10);
+  const seconds = numberArg('seconds', 10);
   console.log(`\n== /metrics under load: ${seconds} s per row, autocannon on loopback; cores ${availableParallelism()}, load avg ${loadavg().map((l) => l.toFixed(1)).join(' ')} ==`);
   const rows: Row[] = [];
   const sizes: Record<string, number> = {};

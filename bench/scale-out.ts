@@ -22,14 +22,10 @@ import { BullmqDriver } from '../src/jobs/bullmq/driver.ts';
 import { runWorker } from '../src/jobs/bullmq/worker.ts';
 import type { JobDeps } from '../src/jobs/run-collection.ts';
 import { silentLogger } from '../src/log.ts';
+import { numberArg } from './args.ts';
 
 const self = fileURLToPath(import.meta.url);
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-function arg(name: string, def: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : def;
-}
 
 type Format = 'combined' | 'ecs-json';
 
@@ -180,9 +176,9 @@ async function runWith(workers: number, dir: string, redisUrl: string): Promise<
 }
 
 async function benchFormat(format: Format, defaultLines: number): Promise<boolean> {
-  const lines = arg('lines', defaultLines);
-  const shards = arg('shards', 8);
-  const users = arg('users', 300);
+  const lines = numberArg('lines', defaultLines);
+  const shards = numberArg('shards', 8);
+  const users = numberArg('users', 300);
   const dir = mkdtempSync(join(tmpdir(), 'isms-scale-out-'));
   const redis = await startRedis(dir);
   try {

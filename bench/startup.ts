@@ -11,16 +11,12 @@ import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { numberArg } from './args.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(REPO, 'bin', 'isms-kpi.js');
 const MAIN_TS = join(REPO, 'src', 'cli', 'main.ts');
 const EXAMPLE = join(REPO, 'config', 'example.yaml');
-
-function arg(name: string, def: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : def;
-}
 
 interface Case {
   name: string;
@@ -44,7 +40,7 @@ const median = (xs: number[]): number => {
 
 export function main(): void {
   if (!existsSync(join(REPO, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
-  const runs = arg('runs', 15);
+  const runs = numberArg('runs', 15);
   const cases: Case[] = [
     { name: 'node -e 0 (the floor)', args: ['-e', '0'], runs },
     { name: 'isms-kpi --help', args: [BIN, '--help'], runs },

@@ -28,14 +28,10 @@ import { evaluateObjectives } from '../src/kpi/evaluate.ts';
 import { trendInstants } from '../src/kpi/fiscal-periods.ts';
 import { silentLogger } from '../src/log.ts';
 import { newestRunToken, Trends } from '../src/trends/trends.ts';
+import { mb, numberArg } from './args.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const arg = (name: string, def: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : def;
-};
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 /** The end of FY2026 (2027-03-31 23:59:59.999 JST): 24 month ends from 2025-04 on. */
 const AT = new Date(Date.parse('2027-04-01T00:00:00+09:00') - 1);
@@ -129,8 +125,8 @@ async function history(people: number, dir: string): Promise<{ config: Config; s
   return { config: config!, store: store!, records, ms };
 }
 
-const people = arg('people', 10_000);
-const requests = arg('requests', 300);
+const people = numberArg('people', 10_000);
+const requests = numberArg('requests', 300);
 const dir = mkdtempSync(join(tmpdir(), 'isms-bench-trends-'));
 console.log(`node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 try {
