@@ -37,11 +37,26 @@ export const collectionTexts = defineTexts({
       `the export has ${f.incoming} ${noun(enNouns, f.kind, f.incoming)} where the previous one had ${f.previous} (−${pct(f.dropPercent)} %, more than maxShrink ${pct(f.maxPercent)} %); ` +
       `nothing was stored; if this is right, run \`isms-kpi collect ${f.source} --accept-shrink ${f.source}\` or set maxShrink on the source`,
     showValuesHint: 'rejected values are hidden (they may be personal data); add --show-values to print them',
+    /** `collect`'s table. */
+    table: {
+      headers: ['source', 'result', 'accepted', 'rejected', 'changes'],
+      ok: 'ok',
+      partial: 'PARTIAL',
+      failed: 'FAILED',
+      unchangedFile: 'file unchanged, not parsed',
+    },
   },
   ja: {
     shrinkRefused: (f: ShrinkFacts) =>
       `今回のエクスポートは ${f.incoming}${noun(jaNouns, f.kind, f.incoming)}で、前回の ${f.previous}${noun(jaNouns, f.kind, f.previous)}から −${pct(f.dropPercent)} % 減っています（maxShrink ${pct(f.maxPercent)} % を超過）。` +
       `何も保存していません。この減少が正しければ \`isms-kpi collect ${f.source} --accept-shrink ${f.source}\` を実行するか、ソースの maxShrink を設定してください`,
     showValuesHint: '却下した値は個人データを含みうるため表示していません。表示するには --show-values を付けてください',
+    table: {
+      headers: ['ソース', '結果', '受理', '却下', '変更'],
+      ok: '成功',
+      partial: '一部失敗',
+      failed: '失敗',
+      unchangedFile: 'ファイル変更なし、解析を省略',
+    },
   },
 });

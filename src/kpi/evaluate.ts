@@ -156,6 +156,7 @@ class BundleLoader {
   private readonly cache = new Map<string, Promise<unknown>>();
   private readonly storeSources = new Map<RecordKind, Promise<string[]>>();
   private readonly joins = new WeakMap<object, Map<string, unknown[]>>();
+  private readonly observed = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly store: EvidenceStore,
@@ -186,7 +187,7 @@ class BundleLoader {
       const sources = sourcesOf(r.kind);
       if (r.as === 'history' || r.as === 'current') {
         (b[r.as] as Record<string, unknown>)[r.kind] = await this.perSource(r.kind, sources, r.as);
-        b.observed[r.kind] = await this.memo(cacheKey(`${r.kind}:observed`, sources), () => this.observedSources(r.kind, sources));
+        b.observed[r.kind] = await this.observedSources(r.kind, sources);
       } else if (r.as === 'last-success') {
         b.accessLastSuccess = await this.memo(cacheKey(`${r.kind}:last-success`, sources), () => this.lastSuccess(r.kind, sources));
       }
@@ -238,10 +239,18 @@ class BundleLoader {
   /** How many of the sources of a kind had an observation at or before T. */
   private async observedSources(kind: RecordKind, wanted: readonly string[] | undefined): Promise<number> {
     let n = 0;
-    for (const source of await this.sources(kind, wanted)) {
-      if ((await this.store.observations(source)).some((iso) => Date.parse(iso) <= this.at.getTime())) n++;
-    }
+    for (const source of await this.sources(kind, wanted)) if (await this.observedByT(source)) n++;
     return n;
+  }
+
+  /** Whether a source had been observed by T; asked of the store once per source (kept apart from the evidence cache, which retain() empties). */
+  private observedByT(source: string): Promise<boolean> {
+    let p = this.observed.get(source);
+    if (!p) {
+      p = this.store.observations(source).then((list) => list.some((iso) => Date.parse(iso) <= this.at.getTime()));
+      this.observed.set(source, p);
+    }
+    return p;
   }
 
   private lastSuccess(kind: RecordKind, sources: readonly string[] | undefined): Promise<Map<string, string>> {

@@ -43,6 +43,7 @@ export async function collectCommand(sources: string[], opts: CollectOptions): P
     }
     const accept = new Set(opts.acceptShrink ?? []);
     const ids = sources.length > 0 ? sources : app.config.sources.filter((s) => s.enabled).map((s) => s.id);
+    const say = messages(app.config.organisation.language).collection;
     const rows: string[][] = [];
     let failed = 0;
     let hidden = false;
@@ -51,7 +52,7 @@ export async function collectCommand(sources: string[], opts: CollectOptions): P
         const run = await runCollection(app.deps, id, { observedAt, acceptShrink: accept.has(id) });
         clearProgress();
         const c = run.changes;
-        rows.push([id, run.result === 'partial' ? 'PARTIAL' : 'ok', String(run.accepted), String(run.rejected), c ? `+${c.added} ~${c.changed} -${c.removed}${run.unchangedInput ? ' (file unchanged, not parsed)' : ''}` : '']);
+        rows.push([id, run.result === 'partial' ? say.table.partial : say.table.ok, String(run.accepted), String(run.rejected), c ? `+${c.added} ~${c.changed} -${c.removed}${run.unchangedInput ? ` (${say.table.unchangedFile})` : ''}` : '']);
         // Files that could not be read: their evidence is missing until they can be (exit 1).
         if (run.result === 'partial') failed++;
         for (const f of run.failedFiles ?? []) process.stderr.write(`${id}: could not read ${f.file}: ${f.error}\n`);
@@ -65,12 +66,12 @@ export async function collectCommand(sources: string[], opts: CollectOptions): P
         clearProgress();
         if ((err as { code?: string }).code === 'USAGE') throw err;
         failed++;
-        rows.push([id, 'FAILED', '', '', '']);
+        rows.push([id, say.table.failed, '', '', '']);
         process.stderr.write(`${id}: ${redactSecrets((err as Error).message)}\n`);
       }
     }
-    if (hidden) process.stderr.write(`${messages(app.config.organisation.language).collection.showValuesHint}\n`);
-    process.stdout.write(table(['source', 'result', 'accepted', 'rejected', 'changes'], rows));
+    if (hidden) process.stderr.write(`${say.showValuesHint}\n`);
+    process.stdout.write(table([...say.table.headers], rows));
     return failed > 0 ? 1 : 0;
   } finally {
     await app.close();
