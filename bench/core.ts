@@ -4,11 +4,12 @@
  * (collectors → SQLite store → KPI engine). Prints wall time per phase and peak RSS.
  * Goal (issue 2): under 5 s and 500 MB on one core.
  *
- *   npx tsx bench/core.ts [--people N] [--store sqlite|postgres] [--example]
+ *   npx tsx bench/core.ts [--people N] [--store sqlite|postgres] [--example] [--inputs DIR]
  *
  * `--store postgres` starts a private PostgreSQL server (as the tests do) and measures the same
  * path on the PostgreSQL store; `--example` uses the committed example organisation instead of
- * generating one.
+ * generating one; `--inputs DIR` reads exports generated before (`npm run example:generate --
+ * --people N --seed 7 --as-of 2026-11-19T09:00:00+09:00 --out DIR`) instead of generating them.
  *
  * By default it measures the issue's workload: the eight people-sized exports (HR, two IdPs, the
  * LMS, three phishing drills, the incident register: 582,866 records at 100,000 people) and the
@@ -40,6 +41,7 @@ export async function main(): Promise<void> {
   const storeKind = stringArg('store', 'sqlite');
   const example = process.argv.includes('--example');
   const all = process.argv.includes('--all');
+  const inputs = stringArg('inputs', '');
   const dir = mkdtempSync(join(tmpdir(), 'isms-bench-core-'));
   const server = storeKind === 'postgres' ? await TestPostgres.start() : undefined;
   try {
@@ -47,10 +49,11 @@ export async function main(): Promise<void> {
     // Generated in a child process, so this process's peak memory is the collection's and the
     // evaluation's alone.
     let t = performance.now();
-    if (!example) execFileSync(process.execPath, ['--import', 'tsx', join(REPO, 'src', 'example', 'cli.ts'), '--people', String(people), '--seed', '7', '--as-of', asOf, '--out', join(dir, 'example-data')], { cwd: REPO, stdio: 'ignore' });
+    if (!example && !inputs) execFileSync(process.execPath, ['--import', 'tsx', join(REPO, 'src', 'example', 'cli.ts'), '--people', String(people), '--seed', '7', '--as-of', asOf, '--out', join(dir, 'example-data')], { cwd: REPO, stdio: 'ignore' });
     const genMs = performance.now() - t;
     let yaml = readFileSync(join(REPO, 'config', 'example.yaml'), 'utf8').replace(/dataDir: .*/, `dataDir: ${join(dir, 'data')}`);
     if (example) yaml = yaml.replaceAll('path: example-data/', `path: ${join(REPO, 'config', 'example-data')}/`);
+    else if (inputs) yaml = yaml.replaceAll('path: example-data/', `path: ${inputs}/`);
     writeFileSync(join(dir, 'example.yaml'), yaml);
     const loaded = loadConfig(join(dir, 'example.yaml'));
     const config = all ? loaded : coreOnly(loaded);
