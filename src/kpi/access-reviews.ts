@@ -3,13 +3,16 @@
  * access-review-removal-rate (KPIS.md, A.5.18): the accounts of every campaign whose deadline
  * lies in the period and is no later than T. A campaign's deadline is an instant: the end of
  * its deadline day in the organisation's zone (the next midnight), or the instant it was given.
- * Decisions dated after T are not known at T.
+ * A deadline given as a date is that whole day (KPIS.md: a date without a time is a whole day):
+ * the day lies in the period that holds its last instant, so a review due on 30 September counts
+ * in the quarter ending then, not in the one starting at the next midnight. Decisions dated after
+ * T are not known at T.
  */
 import type { RecordKinds } from '../evidence/records.ts';
 import { currentOf, type EvidenceBundle } from './bundle.ts';
 import { departmentFilter, normText } from './params.ts';
 import { inWindow, periodAt, type PeriodWindow } from './period.ts';
-import { toMillis } from './time.ts';
+import { dayAfterStart, toMillis } from './time.ts';
 import type { KpiContext } from './types.ts';
 
 export type AccessReviewRecord = RecordKinds['access-review'];
@@ -29,11 +32,21 @@ export function reviewedAccountsInPeriod(bundle: EvidenceBundle, ctx: KpiContext
   const accounts: ReviewedAccount[] = [];
   for (const r of currentOf(bundle, 'access-review')) {
     const deadlineMs = toMillis(r.deadlineAt, zone);
-    if (!inWindow(deadlineMs, win)) continue;
+    if (!inWindow(dueInstant(r, deadlineMs, zone), win)) continue;
     if (depts && (r.department === undefined || !depts.has(normText(r.department)))) continue;
     const d = r.decision && r.reviewedAt ? toMillis(r.reviewedAt, zone) : undefined;
     accounts.push({ r, deadlineMs, ...(d !== undefined && !Number.isNaN(d) && d <= T ? { decidedMs: d } : {}) });
   }
   accounts.sort((a, b) => a.deadlineMs - b.deadlineMs || (a.r.campaign < b.r.campaign ? -1 : a.r.campaign > b.r.campaign ? 1 : a.r.account < b.r.account ? -1 : 1));
   return { accounts, win };
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The instant that places a campaign in a period: for a deadline given as a date (its instant is
+ * that day's end, the next midnight) the day's last millisecond; otherwise the deadline itself.
+ */
+function dueInstant(r: AccessReviewRecord, deadlineMs: number, zone: string): number {
+  return DATE_ONLY.test(r.deadline) && deadlineMs === dayAfterStart(r.deadline, zone) ? deadlineMs - 1 : deadlineMs;
 }

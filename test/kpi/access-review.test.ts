@@ -33,7 +33,7 @@ describe('access-review-completion-rate', () => {
     rec('C1', C1, 'test01', { ...decided(at('boss'), '2026-10-10T10:00:00+09:00'), owner: undefined, ownerKind: 'orphan' }), // no owner: anyone may review it
     rec('C1', C1, at('r6')), // no decision
     rec('C0', '2026-09-30T23:59:59+09:00', at('old'), decided(at('boss'), '2026-09-25T10:00:00+09:00')), // last quarter's deadline: out
-    rec('C0b', '2026-09-30T15:00:00Z', at('edge'), decided(at('boss'), '2026-09-25T10:00:00+09:00')), // = 10-01 00:00 JST: in
+    rec('C0b', '2026-09-30T15:00:00Z', at('edge'), { ...decided(at('boss'), '2026-09-25T10:00:00+09:00'), deadline: '2026-09-30T15:00:00Z' }), // given as an instant, = 10-01 00:00 JST: in
     rec('C2', '2026-10-16T00:00:01+09:00', at('next'), decided(at('boss'), '2026-10-12T10:00:00+09:00')), // after T = C1: not yet
   ];
   const run = (T: string, params: Record<string, unknown> = {}) =>
