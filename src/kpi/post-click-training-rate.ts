@@ -6,7 +6,9 @@
  * else the result's last status change), else the campaign's launch, + `withinDays` (default 14,
  * calendar days in the organisation's zone) — is no later than T. Compliant: a completion of one
  * of `courses` by the same person after the failure and no later than the deadline (exactly at
- * it is on time). Failures whose deadline is still ahead are listed apart as waiting, with their
+ * it is on time). A completion dated without a time is that whole day (KPIS.md): it is after the
+ * failure when the day ends after it, and on time when the day begins no later than the
+ * deadline. Failures whose deadline is still ahead are listed apart as waiting, with their
  * deadline; those past it fail, "not retrained" or "retrained late on <date>".
  */
 import { z } from 'zod';
@@ -17,7 +19,7 @@ import { drillsInPeriod } from './phishing-failures.ts';
 import { defineKpi } from './registry-types.ts';
 import { reason } from './reason.ts';
 import { buildResult } from './result.ts';
-import { isoInZone, plusDays, toMillis } from './time.ts';
+import { dayAfterStart, isoInZone, plusDays, toMillis } from './time.ts';
 import type { FailingSubject, KpiContext, KpiResult } from './types.ts';
 
 export const postClickTrainingParams = z.strictObject({
@@ -28,6 +30,14 @@ export const postClickTrainingParams = z.strictObject({
   ...departmentsParam,
 });
 
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A completion: an instant (start = end), or a whole day [start, end). */
+interface Completed {
+  start: number;
+  end: number;
+}
+
 export function postClickTrainingRate(bundle: EvidenceBundle, ctx: KpiContext): KpiResult {
   const zone = ctx.organisation.timeZone;
   const T = ctx.at.getTime();
@@ -35,8 +45,9 @@ export function postClickTrainingRate(bundle: EvidenceBundle, ctx: KpiContext): 
   const courses = new Set(params.courses.map(normText));
   const { drills, win, index } = drillsInPeriod(bundle, ctx);
 
-  // Completions of a remedial course no later than T, per person key (as drillsInPeriod keys them).
-  const done = new Map<string, number[]>();
+  // Completions of a remedial course begun no later than T, per person key (as drillsInPeriod
+  // keys them): [start, end) — an instant's end is itself, a date's the next midnight.
+  const done = new Map<string, Completed[]>();
   for (const c of bundle.completions) {
     if (!courses.has(normText(c.course))) continue;
     const ms = toMillis(c.completedAt, zone);
@@ -45,9 +56,9 @@ export function postClickTrainingRate(bundle: EvidenceBundle, ctx: KpiContext): 
     const key = p ? `p:${p.id}` : `e:${c.person.trim().toLowerCase()}`;
     let list = done.get(key);
     if (!list) done.set(key, (list = []));
-    list.push(ms);
+    list.push({ start: ms, end: DATE_ONLY.test(c.completedAt) ? dayAfterStart(c.completedAt, zone) : ms });
   }
-  for (const list of done.values()) list.sort((a, b) => a - b);
+  for (const list of done.values()) list.sort((a, b) => a.start - b.start);
 
   let numerator = 0;
   let denominator = 0;
@@ -58,7 +69,7 @@ export function postClickTrainingRate(bundle: EvidenceBundle, ctx: KpiContext): 
     if (!d.failed) continue;
     const failedMs = d.failedMs ?? d.launchedMs;
     const deadline = plusDays(failedMs, params.withinDays, zone);
-    const after = (done.get(d.personKey) ?? []).filter((ms) => ms > failedMs);
+    const after = (done.get(d.personKey) ?? []).filter((c) => c.end > failedMs).map((c) => c.start);
     const onTime = after.find((ms) => ms <= deadline);
     const details = {
       campaign: d.campaign,

@@ -7,11 +7,15 @@
  * English) or is empty. Some versions and the progress report write the state instead
  * (`Completed`, `Not completed`), possibly followed by the date; a state without a date
  * cannot be placed in a period and is rejected.
+ *
+ * A completion written as a date without a time (`2026/05/10`, 完了日) is kept as that date,
+ * `YYYY-MM-DD`: KPIS.md reads such a date as the whole day in the organisation's zone, so a
+ * course completed on the day of a drill failure may have been completed after it.
  */
 import type { CompletionRecord } from '../../evidence/records.ts';
 import type { FieldSpecs } from '../csv/columns.ts';
 import type { RowResult } from '../csv/source.ts';
-import { parseTimestamp } from '../time.ts';
+import { parseDate, parseTimestamp, type TimeResult } from '../time.ts';
 
 export type MoodleField = 'person' | 'course' | 'completed';
 
@@ -59,7 +63,7 @@ export function parseMoodleRow(row: Partial<Record<MoodleField, string>>, opts: 
   if (!course) return { ok: false, field: 'course', reason: 'no course: set `course` on the source for a per-course export' };
   const date = cell.replace(COMPLETED_PREFIX, '');
   if (date === '') return { ok: false, field: 'completed', reason: `"${cell}" without a completion date` };
-  const t = parseTimestamp(date, { zone: opts.zone, format: opts.dateFormat });
+  const t = completionTime(date, opts);
   if (!t.ok) return { ok: false, field: 'completed', reason: `course completion: ${t.error}` };
   return completion(who, course, t.value);
 }
@@ -72,7 +76,19 @@ export function parseGenericLmsRow(row: Partial<Record<GenericLmsField, string>>
   const course = row.course || opts.course;
   if (!course) return { ok: false, field: 'course', reason: 'no course: map a course column or set `course` on the source' };
   if (!row.completedAt) return { ok: false, field: 'completedAt', reason: 'no completion date' };
-  const t = parseTimestamp(row.completedAt, { zone: opts.zone, format: opts.dateFormat });
+  const t = completionTime(row.completedAt, opts);
   if (!t.ok) return { ok: false, field: 'completedAt', reason: `completedAt: ${t.error}` };
   return completion(who, course, t.value);
+}
+
+/** Written without a time: no `h:mm` and not an epoch number. */
+const TIMED = /\d:\d|^\s*\d{10}(?:\d{3})?\s*$/;
+
+/** A completion's time: the date as written (`YYYY-MM-DD`) when it has no time, else the instant. */
+function completionTime(text: string, opts: LmsRowOptions): TimeResult {
+  if (!TIMED.test(text)) {
+    const d = parseDate(text, { zone: opts.zone, format: opts.dateFormat });
+    if (d.ok) return d;
+  }
+  return parseTimestamp(text, { zone: opts.zone, format: opts.dateFormat });
 }

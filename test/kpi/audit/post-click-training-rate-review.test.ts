@@ -113,3 +113,24 @@ describe('post-click-training-rate (review)', () => {
     expect([r.numerator, r.denominator, r.value, r.status]).toEqual([1, 2, 0.5, 'at_risk']);
   });
 });
+
+describe('post-click-training-rate: a completion dated without a time is that whole day', () => {
+  it('the failure day counts as after the failure; the deadline day is on time; the day after is late', () => {
+    // All four fail campaign A at 10-02 10:00 JST; deadline 10-02 + 14 days = 10-16 10:00 JST.
+    const failedAt = '2026-10-02T10:00:00+09:00';
+    const phishing = ['p1', 'p2', 'p3', 'p4'].map((p) => drill('A', p, { clicked: true, failedAt }));
+    const completions = [
+      done(at('p1'), '2026-10-02'), // the failure's own day: it ends (10-03 00:00) after the failure → after; begins before the deadline → ✓
+      done(at('p2'), '2026-10-01'), // the day before: it ends 10-02 00:00, before the failure → not after → not retrained
+      done(at('p3'), '2026-10-16'), // the deadline's day: begins 10-16 00:00 ≤ 10-16 10:00 → on time ✓
+      done(at('p4'), '2026-10-17'), // begins 10-17 00:00 > the deadline → late
+    ];
+    const r = postClickTrainingRate(bundle({ phishing, completions }), ctx(obj(), T));
+    // Population 4; compliant p1, p3 = 2 → 0.5.
+    expect([r.numerator, r.denominator, r.value]).toEqual([2, 4, 0.5]);
+    expect(r.failing.map((f) => [f.id, f.reasonCode]).sort()).toEqual([
+      [at('p2'), 'retrainingMissing'],
+      [at('p4'), 'retrainingLate'],
+    ]);
+  });
+});
