@@ -6,8 +6,12 @@
  * Every successful write asks for an evaluation, deduplicated so a burst of collections causes
  * one evaluation (plus at most one more queued behind a running one).
  *
- * Never twice the same evidence:
+ * Never twice the same evidence, and each schedule tick collected once:
  * - one collection of a source at a time (source-lock.ts): overlapping ticks wait;
+ * - a tick's job delivered again after its collection finished (a job taken for stalled on a
+ *   loaded host; a scheduler's next job made again for a tick whose job had already completed and
+ *   been removed) finds that tick's run in the store, under the source's lock, and collects
+ *   nothing: the run is recorded once;
  * - a plain collection reads from the checkpoint its previous write committed, so a retry after a
  *   committed write reads nothing new, and a snapshot rewritten at the same instant changes nothing;
  * - a flow's merge replays partials stored in Redis, not the input, so its write also commits a
@@ -40,6 +44,8 @@ export interface CollectResult {
   rejected?: number;
   /** A retried merge found its write already committed. */
   alreadyWritten?: boolean;
+  /** A schedule tick delivered again: its collection had already run. */
+  alreadyCollected?: boolean;
 }
 
 /**
@@ -76,6 +82,18 @@ export interface ProcessorContext {
 export async function requestEvaluation(evaluateQueue: Queue, at?: Date): Promise<void> {
   const data: EvaluateJobData = at ? { at: at.toISOString() } : {};
   await evaluateQueue.add('evaluate', data, { deduplication: { id: 'evaluate', keepLastIfActive: true } });
+}
+
+/** A job a job scheduler made for one of its ticks (not an explicit `--observed-at` collection). */
+function isTick(job: Pick<Job, 'data' | 'opts'>): boolean {
+  return !(job.data as CollectJobData).observedAt && typeof (job.opts as { prevMillis?: number }).prevMillis === 'number';
+}
+
+/** The run that wrote evidence for this tick, if one did (success or partial). */
+async function tickRun(store: EvidenceStore, source: string, observedAt: Date): Promise<RunRecord | undefined> {
+  const at = observedAt.toISOString();
+  // A tick delivered again comes soon after its run: the newest runs of the source suffice.
+  return (await store.runs({ source, limit: 20 })).find((r) => r.observedAt === at && (r.result === 'success' || r.result === 'partial'));
 }
 
 function summary(run: RunRecord): CollectResult {
@@ -165,6 +183,11 @@ async function collect(c: ProcessorContext, job: Job, token?: string, signal?: A
   let handedOver = false;
   try {
     return await c.locks.holding(source, owner, c.opts.sourceLockTtlMs, async () => {
+      const done = isTick(job) ? await tickRun(c.deps.store, source, observedAt) : undefined;
+      if (done) {
+        c.deps.log.info({ source, observedAt: done.observedAt, job: job.id }, 'schedule tick already collected; not collected again');
+        return { ...summary(done), alreadyCollected: true };
+      }
       const ops = await c.ops;
       const shards = await ops.plan(c.deps, source, observedAt);
       if (!shards) {
