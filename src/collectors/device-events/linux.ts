@@ -57,28 +57,22 @@ function usbMessage(msg: string): Message | undefined {
  * `referenceMs` dates RFC 3164 lines (no year): the file's modification time.
  */
 export function parseLinuxUsbLine(line: string, referenceMs: number, zone: string): LinuxUsbLine | undefined | string {
+  // Most kernel lines are not about USB devices: every USB message holds `usb` or `uas `, and a
+  // line without either is passed over before any regular expression or time parsing.
+  if (!line.includes('usb') && !line.includes('uas ')) return undefined;
   const text = line.replace(/\r$/, '');
-  let time: number;
-  let host: string;
-  let msg: string;
   const a = RFC3164.exec(text);
   const b = a ? undefined : ISO.exec(text);
-  if (a) {
-    time = parseSyslogTime(a[1]!, Number(a[2]), a[3]!, referenceMs, zone);
-    host = a[4]!;
-    msg = a[5]!;
-  } else if (b) {
-    time = parseIsoTime(b[1]!.replace(' ', 'T').replace(',', '.'), zone);
-    host = b[2]!;
-    msg = b[3]!;
-  } else {
+  if (!a && !b) {
     // A bare kernel message (dmesg): a USB one cannot be dated, anything else is not ours.
     return usbMessage(text.replace(UPTIME, '')) ? LINUX_REJECT.clock : undefined;
   }
-  const usb = usbMessage(msg.replace(UPTIME, ''));
+  const usb = usbMessage((a ? a[5]! : b![3]!).replace(UPTIME, ''));
   if (!usb) return undefined;
+  // The time is parsed only for USB lines (RFC 3164 dating costs microseconds a line).
+  const time = a ? parseSyslogTime(a[1]!, Number(a[2]), a[3]!, referenceMs, zone) : parseIsoTime(b![1]!.replace(' ', 'T').replace(',', '.'), zone);
   if (!Number.isFinite(time)) return LINUX_REJECT.time;
-  return { ...usb, time, host: host.toLowerCase() } as LinuxUsbLine;
+  return { ...usb, time, host: (a ? a[4]! : b![2]!).toLowerCase() } as LinuxUsbLine;
 }
 
 interface Pending {
