@@ -20,6 +20,7 @@ const BENCHES: Record<string, { file: string; what: string; args?: string[]; nod
   'access-logs': { file: 'bench/access-logs.ts', what: 'issue 4: 1,000,000-line access log vs mtail, goaccess, readline+regex' },
   mail: { file: 'bench/mail.ts', what: 'issue 5: 20,000 outbound messages vs mailparser simpleParser' },
   ecs: { file: 'bench/ecs.ts', what: 'issue 16: 1,000,000 ECS JSON lines (two line shapes), scanner vs readline + JSON.parse, identical evidence' },
+  'device-events': { file: 'bench/device-events.ts', what: 'issue 14: removable-storage events (Windows 6416 ECS lines, Linux kernel lines) at 1M and 4M lines, vs readline + JSON.parse / readline + regex' },
   'metrics-http': { file: 'bench/metrics-http.ts', what: 'issue 12: /metrics at 100 and 1,000 concurrent scrapers, render per scrape vs cached exposition' },
   'scale-out': { file: 'bench/scale-out.ts', what: 'issue 3: a sharded source through BullMQ, 1 vs 2 worker processes' },
   'api-pull': { file: 'bench/api-pull.ts', what: 'issue 15: a 100,000-user Okta tenant through its API double, rate-limited, vs a plain fetch loop' },
