@@ -10,14 +10,20 @@
  *   batch; merged facts in one transaction with their checkpoints, under the source's lock so
  *   no concurrent merge reads a count before the other adds to it. The flow marker of a retried
  *   merge is such a checkpoint.
- * - Bulk rows go as arrays through `unnest`, a few thousand per statement; large reads stream
- *   through cursors, so memory grows with a batch, not with the store.
+ * - Bulk rows go as arrays through `unnest`, a few thousand per statement, except the versions of
+ *   a new newest observation, which cannot conflict with stored rows and go through `COPY`
+ *   (pg-copy-streams): about half the time of a 100,000-record export, and a fraction of the
+ *   garbage of escaping array literals. Large reads stream through cursors, so memory grows with
+ *   a batch, not with the store.
  *
  * Connections open on first use, and the schema is migrated then (under an advisory lock), so
  * building the store costs nothing and a database that is down at start is retried by the next
  * call. The URL carries the password: messages show it redacted (postgres-url.ts).
  */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import Cursor from 'pg-cursor';
 import { StoreCorruptError, StoreError, StoreVersionError } from '../errors.ts';
 import type { ArchiveRow, ArchiveRowType, MaintainedStore, PruneReport, StoreCheckReport } from './maintenance.ts';
@@ -136,7 +142,7 @@ export class PostgresStore implements MaintainedStore {
       await c.query('ROLLBACK').catch(() => {});
       throw this.wrap(err, what);
     } finally {
-      c.release();
+      c.release(copied.has(c));
     }
   }
 
@@ -244,7 +250,9 @@ export class PostgresStore implements MaintainedStore {
             inserts.add(key, t, null);
           }
         }
-        await inserts.write(c, w.source, w.kind);
+        // No version of this source is at t yet (no observation is): nothing to conflict with,
+        // so the rows go through COPY, the server's fastest path.
+        await inserts.copy(c, w.source, w.kind);
       } else {
         // A backfill or a re-collection of a known instant: place it in each key's history.
         const byKey = new Map<string, StoredVersion[]>();
@@ -561,6 +569,32 @@ class VersionRows {
       );
     }
   }
+  /**
+   * The rows through `COPY … FROM STDIN` (text format, about 1 MB a chunk): for rows that cannot
+   * conflict with stored ones. Unlike arrays for unnest, nothing needs quoting but the rare
+   * backslash or control character, which keeps a 100,000-record export from producing hundreds
+   * of megabytes of escaped copies.
+   */
+  async copy(c: Tx, source: string, kind: string): Promise<void> {
+    if (this.keys.length === 0) return;
+    const { keys, ats, datas } = this;
+    const head = `${copyText(source)}\t${copyText(kind)}\t`;
+    function* chunks(): Generator<string> {
+      let chunk = '';
+      for (let i = 0; i < keys.length; i++) {
+        const d = datas[i];
+        chunk += `${head}${copyText(keys[i]!)}\t${ats[i]}\t${d === null || d === undefined ? '\\N' : copyText(d)}\n`;
+        if (chunk.length >= 1 << 20) {
+          yield chunk;
+          chunk = '';
+        }
+      }
+      if (chunk !== '') yield chunk;
+    }
+    await pipeline(Readable.from(chunks()), c.query(copyFrom('COPY versions (source, kind, key, at, data) FROM STDIN')));
+    copied.add(c);
+  }
+
   async remove(c: Tx, source: string): Promise<void> {
     for (let i = 0; i < this.keys.length; i += WRITE_BATCH) {
       await c.query(
@@ -569,6 +603,22 @@ class VersionRows {
       );
     }
   }
+}
+
+/**
+ * Connections that ran a COPY are closed when their transaction ends, not returned to the pool:
+ * measured on the core benchmark, cursor reads on a connection that had streamed a large COPY
+ * held about 550 MB more at their peak than the same reads on a fresh one (1.28 GB against
+ * 0.71 GB of RSS). A new connection costs a few milliseconds; a COPY writes a whole export.
+ */
+const copied = new WeakSet<Tx>();
+
+const COPY_SPECIAL = /[\\\u0000-\u001f]/;
+
+/** A value in COPY's text format: backslash, tab, line breaks and other controls escaped. */
+function copyText(v: string): string {
+  if (!COPY_SPECIAL.test(v)) return v;
+  return v.replace(/[\\\u0000-\u001f]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 
 /** Keys present (non-null) in a source's history as of t. */

@@ -65,6 +65,19 @@ for (const factory of STORE_FACTORIES) {
         expect(await store.observations('idp')).toEqual([T1, T2, T3].map((t) => t.toISOString()));
       });
 
+      it('keeps keys and values with backslashes, tabs, line breaks and other scripts exactly', async () => {
+        // Keys as an IdP or a CSV could give them; values holding the characters COPY and array
+        // literals must escape. Read back, each key and record is the one written.
+        const odd = ['a\\b', 'tab\there', 'line\nbreak', 'cr\rx', '"quoted"', "it's", '鈴木　和也', 'emoji 😀', 'N', '\\N', 'back\\slash\\'];
+        const records = odd.map((k, i) => ({ ...acct(k, i % 2 === 0), rawStatus: `status ${k} \\ \t end` }));
+        expect(await snap(store, T1, records)).toEqual({ added: odd.length, changed: 0, removed: 0, unchanged: 0 });
+        const at1 = await read(store, T1);
+        expect([...at1.keys()].sort()).toEqual([...odd].sort());
+        for (const r of records) expect(at1.get(r.accountId)!.current).toEqual(r);
+        // And again unchanged: the digest of what was stored is the digest of what is read.
+        expect(await snap(store, T2, records)).toEqual({ added: 0, changed: 0, removed: 0, unchanged: odd.length });
+      });
+
       it('puts a backfilled export in its place without changing what later observations saw', async () => {
         await snap(store, T1, [acct('a', true)]);
         await snap(store, T3, [acct('a', true)]);
