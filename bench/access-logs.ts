@@ -32,6 +32,7 @@ import type { Keyed } from '../src/evidence/records.ts';
 import { createMemoryStore } from '../src/evidence/memory-store.ts';
 import { SqliteStore } from '../src/evidence/sqlite-store.ts';
 import { numberArg } from './args.ts';
+import { cpuSince } from './measure.ts';
 
 const self = fileURLToPath(import.meta.url);
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -89,11 +90,6 @@ interface ChildResult {
   /** CPU (user + system) of the work: on a shared machine, the honest per-core figure. */
   cpuSeconds: number;
   note: string;
-}
-
-function cpuSince(c0: NodeJS.CpuUsage): number {
-  const c = process.cpuUsage(c0);
-  return (c.user + c.system) / 1e6;
 }
 
 function benchConfig(dir: string): Config {

@@ -36,7 +36,6 @@
  * Wall and CPU seconds are measured inside each process around the reading (start-up excluded).
  * CPU seconds (user + system) are the per-core figure on a machine shared with other work.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, utimesSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,6 +52,7 @@ import type { Config } from '../src/config/types.ts';
 import type { Keyed } from '../src/evidence/records.ts';
 import { createMemoryStore } from '../src/evidence/memory-store.ts';
 import { numberArg, stringArg } from './args.ts';
+import { cpuSince, lastJson, printTable, timedChild } from './measure.ts';
 
 const self = fileURLToPath(import.meta.url);
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -463,11 +463,6 @@ interface ChildResult {
   note: string;
 }
 
-function cpuSince(c0: NodeJS.CpuUsage): number {
-  const c = process.cpuUsage(c0);
-  return (c.user + c.system) / 1e6;
-}
-
 function evidenceHash(keys: Iterable<string>, rejects: number): string {
   return createHash('sha256').update([...keys].sort().join('\n')).update(`\n--\n${rejects}`).digest('hex').slice(0, 16);
 }
@@ -540,10 +535,8 @@ async function childRegex(file: string): Promise<ChildResult> {
 // ---------------------------------------------------------------- the parent
 
 function timed(args: string[]): { peakMb: number; r: ChildResult } {
-  const r = spawnSync('/usr/bin/time', ['-f', '__TIME__ %M', process.execPath, '--import', 'tsx', ...args], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const m = /__TIME__ (\d+)/.exec(r.stderr ?? '');
-  if (r.status !== 0 || !m) throw new Error(`child failed (${r.status}): ${(r.stderr ?? '').slice(-800)}`);
-  return { peakMb: Number(m[1]) / 1024, r: JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as ChildResult };
+  const c = timedChild(args, REPO);
+  return { peakMb: c.peakMb, r: lastJson<ChildResult>(c.stdout) };
 }
 
 interface Row { lines: number; bytes: number; tool: string; r: ChildResult; peakMb: number }
@@ -554,12 +547,7 @@ function table(rows: readonly Row[]): void {
     lines.toLocaleString('en-US'), tool, r.workSeconds.toFixed(2), r.cpuSeconds.toFixed(2), (lines / r.cpuSeconds / 1e3).toFixed(0), (bytes / r.cpuSeconds / 1e6).toFixed(0),
     (lines / r.workSeconds / 1e3).toFixed(0), peakMb.toFixed(0), r.note,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const last = header.length - 1;
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === 1 || i === last ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(fmt(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const b of body) console.log(fmt(b));
+  printTable(header, body, [1, header.length - 1]);
 }
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {

@@ -18,7 +18,6 @@
  * Wall and CPU seconds are measured inside each process around the reading (start-up excluded).
  * CPU seconds (user + system) are the per-core figure on a machine shared with other work.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +33,7 @@ import type { Config } from '../src/config/types.ts';
 import type { AccessDayRecord, Keyed } from '../src/evidence/records.ts';
 import { createMemoryStore } from '../src/evidence/memory-store.ts';
 import { numberArg } from './args.ts';
+import { cpuSince, lastJson, printTable, timedChild } from './measure.ts';
 
 const self = fileURLToPath(import.meta.url);
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -130,11 +130,6 @@ interface ChildResult {
   note: string;
 }
 
-function cpuSince(c0: NodeJS.CpuUsage): number {
-  const c = process.cpuUsage(c0);
-  return (c.user + c.system) / 1e6;
-}
-
 function evidenceHash(records: readonly AccessDayRecord[], rejects: readonly string[]): string {
   const rows = records.map((r) => JSON.stringify(r)).sort();
   return createHash('sha256').update(rows.join('\n')).update('\n--\n').update(rejects.join('\n')).digest('hex').slice(0, 16);
@@ -202,25 +197,13 @@ async function childParseOnly(file: string): Promise<ChildResult> {
   return { workSeconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSince(c0), evidence: '', note: `${keys.toLocaleString('en-US')} objects, ${bad.toLocaleString('en-US')} not JSON` };
 }
 
-function timed(args: string[]): { peakMb: number; stdout: string } {
-  const r = spawnSync('/usr/bin/time', ['-f', '__TIME__ %M', process.execPath, '--import', 'tsx', ...args], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const m = /__TIME__ (\d+)/.exec(r.stderr ?? '');
-  if (r.status !== 0 || !m) throw new Error(`child failed (${r.status}): ${(r.stderr ?? '').slice(-800)}`);
-  return { peakMb: Number(m[1]) / 1024, stdout: r.stdout };
-}
-
 function table(lines: number, bytes: number, rows: { tool: string; r: ChildResult; peakMb: number }[]): void {
   const header = ['tool', 'wall s', 'cpu s', 'k lines/cpu-s', 'MB/cpu-s', 'k lines/wall-s', 'peak RSS MB', 'note'];
   const body = rows.map(({ tool, r, peakMb }) => [
     tool, r.workSeconds.toFixed(2), r.cpuSeconds.toFixed(2), (lines / r.cpuSeconds / 1e3).toFixed(0), (bytes / r.cpuSeconds / 1e6).toFixed(0),
     (lines / r.workSeconds / 1e3).toFixed(0), peakMb.toFixed(0), r.note,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const last = header.length - 1;
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 || i === last ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(fmt(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const b of body) console.log(fmt(b));
+  printTable(header, body, [0, header.length - 1]);
 }
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
@@ -242,8 +225,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       console.log(`generate (not measured): ${((performance.now() - t) / 1000).toFixed(1)} s; cores: ${os.availableParallelism()}, load avg ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
       const rows: { tool: string; r: ChildResult; peakMb: number }[] = [];
       for (const [mode, tool] of [['isms', 'isms-kpi collector (shapes + scanner)'], ['json', 'node readline + JSON.parse + classify'], ['parse-only', 'node readline + JSON.parse only']] as const) {
-        const c = timed([self, '--child', mode, file]);
-        rows.push({ tool, r: JSON.parse(c.stdout.trim().split('\n').pop() ?? '{}') as ChildResult, peakMb: c.peakMb });
+        const c = timedChild([self, '--child', mode, file], REPO);
+        rows.push({ tool, r: lastJson<ChildResult>(c.stdout), peakMb: c.peakMb });
       }
       console.log('');
       table(lines, bytes, rows);

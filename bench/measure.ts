@@ -1,0 +1,33 @@
+/**
+ * What the line-reading benchmarks share: CPU seconds of this process, one child process run
+ * under /usr/bin/time for its peak RSS, and a plain text table.
+ */
+import { spawnSync } from 'node:child_process';
+
+/** CPU seconds (user + system) since `c0`: the honest per-core figure on a shared machine. */
+export function cpuSince(c0: NodeJS.CpuUsage): number {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1e6;
+}
+
+/** Run `node --import tsx ...args` in `cwd` under /usr/bin/time: its stdout and peak RSS (MB). */
+export function timedChild(args: readonly string[], cwd: string): { peakMb: number; stdout: string } {
+  const r = spawnSync('/usr/bin/time', ['-f', '__TIME__ %M', process.execPath, '--import', 'tsx', ...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const m = /__TIME__ (\d+)/.exec(r.stderr ?? '');
+  if (r.status !== 0 || !m) throw new Error(`child failed (${r.status}): ${(r.stderr ?? '').slice(-800)}`);
+  return { peakMb: Number(m[1]) / 1024, stdout: r.stdout };
+}
+
+/** The last line a child printed, as the JSON result it ends with. */
+export function lastJson<T>(stdout: string): T {
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as T;
+}
+
+/** Print a table: the columns at `leftAligned` padded on the right, the others (figures) on the left. */
+export function printTable(header: readonly string[], body: readonly string[][], leftAligned: readonly number[]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const fmt = (cells: readonly string[]) => cells.map((c, i) => (leftAligned.includes(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(fmt(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const b of body) console.log(fmt(b));
+}
