@@ -32,10 +32,11 @@ export const postClickTrainingParams = z.strictObject({
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** A completion: an instant (start = end), or a whole day [start, end). */
+/** A completion: an instant (start = end), or a whole day [start, end), and how it is shown (the date for a day). */
 interface Completed {
   start: number;
   end: number;
+  shown: string;
 }
 
 export function postClickTrainingRate(bundle: EvidenceBundle, ctx: KpiContext): KpiResult {
@@ -56,7 +57,8 @@ export function postClickTrainingRate(bundle: EvidenceBundle, ctx: KpiContext): 
     const key = p ? `p:${p.id}` : `e:${c.person.trim().toLowerCase()}`;
     let list = done.get(key);
     if (!list) done.set(key, (list = []));
-    list.push({ start: ms, end: DATE_ONLY.test(c.completedAt) ? dayAfterStart(c.completedAt, zone) : ms });
+    const day = DATE_ONLY.test(c.completedAt);
+    list.push({ start: ms, end: day ? dayAfterStart(c.completedAt, zone) : ms, shown: day ? c.completedAt : isoInZone(ms, zone) });
   }
   for (const list of done.values()) list.sort((a, b) => a.start - b.start);
 
@@ -69,14 +71,14 @@ export function postClickTrainingRate(bundle: EvidenceBundle, ctx: KpiContext): 
     if (!d.failed) continue;
     const failedMs = d.failedMs ?? d.launchedMs;
     const deadline = plusDays(failedMs, params.withinDays, zone);
-    const after = (done.get(d.personKey) ?? []).filter((c) => c.end > failedMs).map((c) => c.start);
-    const onTime = after.find((ms) => ms <= deadline);
+    const after = (done.get(d.personKey) ?? []).filter((c) => c.end > failedMs);
+    const onTime = after.find((c) => c.start <= deadline);
     const details = {
       campaign: d.campaign,
       failedAt: iso(failedMs),
       failedAtFrom: d.failedMs === undefined ? 'launch' : 'export',
       deadline: iso(deadline),
-      completedAt: onTime !== undefined ? iso(onTime) : after[0] !== undefined ? iso(after[0]) : null,
+      completedAt: (onTime ?? after[0])?.shown ?? null,
     };
     if (deadline > T) {
       if (onTime === undefined) notes.push({ type: 'person', id: d.personId, ...reason('retrainingWaiting', { deadline: iso(deadline) }), details });
@@ -91,8 +93,8 @@ export function postClickTrainingRate(bundle: EvidenceBundle, ctx: KpiContext): 
     failing.push({
       type: 'person',
       id: d.personId,
-      ...(late === undefined ? reason('retrainingMissing', { deadline: iso(deadline) }) : reason('retrainingLate', { on: iso(late) })),
-      details: { ...details, daysOverdue: Math.ceil(((late ?? T) - deadline) / 86_400_000) },
+      ...(late === undefined ? reason('retrainingMissing', { deadline: iso(deadline) }) : reason('retrainingLate', { on: late.shown })),
+      details: { ...details, daysOverdue: Math.ceil(((late?.start ?? T) - deadline) / 86_400_000) },
     });
   }
   return buildResult('post-click-training-rate', ctx, win.period, { numerator, denominator, failing, notes });

@@ -132,5 +132,7 @@ describe('post-click-training-rate: a completion dated without a time is that wh
       [at('p2'), 'retrainingMissing'],
       [at('p4'), 'retrainingLate'],
     ]);
+    // A day is shown as the date it is, not as its midnight (which would read as before the click).
+    expect(r.failing.find((f) => f.id === at('p4'))!.details.completedAt).toBe('2026-10-17');
   });
 });
