@@ -52,7 +52,7 @@ import type { Config } from '../src/config/types.ts';
 import type { Keyed } from '../src/evidence/records.ts';
 import { createMemoryStore } from '../src/evidence/memory-store.ts';
 import { numberArg, stringArg } from './args.ts';
-import { cpuSince, lastJson, printTable, timedChild } from './measure.ts';
+import { cpuSince, lastJson, printTable, readlineJsonParse, timedChild } from './measure.ts';
 
 const self = fileURLToPath(import.meta.url);
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -503,20 +503,8 @@ async function childIsms(file: string, format: 'ecs-json' | 'linux-kernel'): Pro
 
 /** The ECS peer: readline and JSON.parse of every line, nothing kept. */
 async function childJson(file: string): Promise<ChildResult> {
-  let bad = 0;
-  let objects = 0;
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  const rl = createInterface({ input: createReadStream(file, { highWaterMark: 1024 * 1024 }), crlfDelay: Infinity });
-  for await (const line of rl) {
-    try {
-      const doc = JSON.parse(line) as object;
-      if (doc !== null && typeof doc === 'object') objects++;
-    } catch {
-      bad++;
-    }
-  }
-  return { workSeconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSince(c0), count: objects, rejects: bad, evidence: '', note: `${objects.toLocaleString('en-US')} objects, ${bad.toLocaleString('en-US')} not JSON` };
+  const { workSeconds, cpuSeconds, objects, bad } = await readlineJsonParse(file);
+  return { workSeconds, cpuSeconds, count: objects, rejects: bad, evidence: '', note: `${objects.toLocaleString('en-US')} objects, ${bad.toLocaleString('en-US')} not JSON` };
 }
 
 /** Is it a kernel USB line (a device's, or its storage driver's)? */

@@ -33,7 +33,7 @@ import type { Config } from '../src/config/types.ts';
 import type { AccessDayRecord, Keyed } from '../src/evidence/records.ts';
 import { createMemoryStore } from '../src/evidence/memory-store.ts';
 import { numberArg } from './args.ts';
-import { cpuSince, lastJson, printTable, timedChild } from './measure.ts';
+import { cpuSince, lastJson, printTable, readlineJsonParse, timedChild } from './measure.ts';
 
 const self = fileURLToPath(import.meta.url);
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -181,20 +181,8 @@ async function childJson(file: string): Promise<ChildResult> {
 
 /** The floor of object-building readers: readline and JSON.parse, nothing else. */
 async function childParseOnly(file: string): Promise<ChildResult> {
-  let bad = 0;
-  let keys = 0;
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  const rl = createInterface({ input: createReadStream(file, { highWaterMark: 1024 * 1024 }), crlfDelay: Infinity });
-  for await (const line of rl) {
-    try {
-      const doc = JSON.parse(line) as object;
-      if (doc !== null && typeof doc === 'object') keys++;
-    } catch {
-      bad++;
-    }
-  }
-  return { workSeconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSince(c0), evidence: '', note: `${keys.toLocaleString('en-US')} objects, ${bad.toLocaleString('en-US')} not JSON` };
+  const { workSeconds, cpuSeconds, objects, bad } = await readlineJsonParse(file);
+  return { workSeconds, cpuSeconds, evidence: '', note: `${objects.toLocaleString('en-US')} objects, ${bad.toLocaleString('en-US')} not JSON` };
 }
 
 function table(lines: number, bytes: number, rows: { tool: string; r: ChildResult; peakMb: number }[]): void {

@@ -3,6 +3,8 @@
  * under /usr/bin/time for its peak RSS, and a plain text table.
  */
 import { spawnSync } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 
 /** CPU seconds (user + system) since `c0`: the honest per-core figure on a shared machine. */
 export function cpuSince(c0: NodeJS.CpuUsage): number {
@@ -30,4 +32,25 @@ export function printTable(header: readonly string[], body: readonly string[][],
   console.log(fmt(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const b of body) console.log(fmt(b));
+}
+
+/**
+ * The floor of every reader that builds each line's object: readline and JSON.parse of every
+ * line, nothing classified or kept. The objects parsed and the lines that are not JSON.
+ */
+export async function readlineJsonParse(file: string): Promise<{ workSeconds: number; cpuSeconds: number; objects: number; bad: number }> {
+  let bad = 0;
+  let objects = 0;
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const rl = createInterface({ input: createReadStream(file, { highWaterMark: 1024 * 1024 }), crlfDelay: Infinity });
+  for await (const line of rl) {
+    try {
+      const doc = JSON.parse(line) as object;
+      if (doc !== null && typeof doc === 'object') objects++;
+    } catch {
+      bad++;
+    }
+  }
+  return { workSeconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSince(c0), objects, bad };
 }

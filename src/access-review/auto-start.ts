@@ -4,19 +4,18 @@
  * has no campaign yet — none named for the period, none started within it — gets one, as
  * `access-review start` would give it. Only counts are logged: the sheets name people.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Logger } from '../collectors/types.ts';
-import { MANIFEST_FILE, parseManifest } from '../collectors/access-review/manifest.ts';
+import { readManifests } from '../collectors/access-review/collector.ts';
 import type { SourceOf } from '../config/source-kinds.ts';
 import type { Config } from '../config/types.ts';
 import type { EvidenceStore } from '../evidence/store.ts';
+import { SerialTimers } from '../jobs/timers.ts';
 import { campaignSlot } from './schedule.ts';
 import { startCampaign, type StartedCampaign } from './start.ts';
 
 type Review = SourceOf<'access-review'>;
 
-const MAX_TIMEOUT = 2 ** 31 - 1;
 /** How soon to look again while the identity sources have not been collected (or a start failed). */
 const RETRY_MS = 10 * 60_000;
 
@@ -27,31 +26,8 @@ export interface CampaignStarterDeps {
   clock?: () => Date;
 }
 
-/** The campaigns in a source's output folder: id and start instant (unreadable ones skipped). */
-function startedCampaigns(config: Pick<Config, 'baseDir'>, source: Review): { id: string; startedAtMs: number }[] {
-  const dir = resolve(config.baseDir, source.outputDir);
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const out: { id: string; startedAtMs: number }[] = [];
-  for (const name of names) {
-    try {
-      const m = parseManifest(readFileSync(join(dir, name, MANIFEST_FILE), 'utf8'));
-      out.push({ id: name, startedAtMs: Date.parse(m.startedAt) });
-    } catch {
-      // not a campaign folder
-    }
-  }
-  return out;
-}
-
 export class CampaignStarter {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private stopped = false;
-  private running: Promise<unknown> = Promise.resolve();
+  private readonly timers = new SerialTimers();
 
   constructor(private readonly deps: CampaignStarterDeps) {}
 
@@ -68,32 +44,24 @@ export class CampaignStarter {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
-    await this.running;
+    await this.timers.stop();
   }
 
   /** Check the source now (after `waitMs`), then again at its next period's start. */
   private schedule(source: Review, waitMs: number): void {
-    if (this.stopped) return;
-    const timer = setTimeout(() => {
-      this.running = this.running
-        .then(() => this.due(source, this.now()))
-        .then(
-          (outcome) => {
-            // Not yet collected: look again soon; otherwise at the next period's start.
-            const next = outcome === 'waiting' ? this.now().getTime() + RETRY_MS : campaignSlot(this.now().getTime(), source.cadence, this.deps.config.organisation).endMs;
-            this.schedule(source, Math.min(MAX_TIMEOUT, Math.max(1000, next - this.now().getTime())));
-          },
-          (e: unknown) => {
-            this.deps.log.error({ source: source.id, err: (e as Error).message }, 'access review could not be started');
-            this.schedule(source, RETRY_MS);
-          },
-        );
-    }, waitMs);
-    timer.unref();
-    this.timers.set(source.id, timer);
+    this.timers.set(source.id, waitMs, () => {
+      this.timers.run(() => this.due(source, this.now())).then(
+        (outcome) => {
+          // Not yet collected: look again soon; otherwise at the next period's start.
+          const next = outcome === 'waiting' ? this.now().getTime() + RETRY_MS : campaignSlot(this.now().getTime(), source.cadence, this.deps.config.organisation).endMs;
+          this.schedule(source, Math.max(1000, next - this.now().getTime()));
+        },
+        (e: unknown) => {
+          this.deps.log.error({ source: source.id, err: (e as Error).message }, 'access review could not be started');
+          this.schedule(source, RETRY_MS);
+        },
+      );
+    });
   }
 
   /**
@@ -104,8 +72,8 @@ export class CampaignStarter {
   async due(source: Review, at: Date): Promise<StartedCampaign | 'exists' | 'waiting'> {
     const { config, store, log } = this.deps;
     const slot = campaignSlot(at.getTime(), source.cadence, config.organisation);
-    const started = startedCampaigns(config, source);
-    if (started.some((c) => c.id === slot.id || (c.startedAtMs >= slot.startMs && c.startedAtMs < slot.endMs))) return 'exists';
+    const started = await readManifests(resolve(config.baseDir, source.outputDir));
+    if (started.some((c) => c.campaign === slot.id || (Date.parse(c.startedAt) >= slot.startMs && Date.parse(c.startedAt) < slot.endMs))) return 'exists';
     const idps = source.accounts ?? config.sources.filter((s) => s.kind === 'idp').map((s) => s.id);
     for (const id of idps) {
       if (!(await store.observations(id)).some((iso) => Date.parse(iso) <= at.getTime())) return 'waiting';

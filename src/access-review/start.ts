@@ -15,7 +15,7 @@ import { UsageError } from '../errors.ts';
 import type { AccountRecord, PersonRecord, RecordKind, RecordKinds, Versioned } from '../evidence/records.ts';
 import type { EvidenceStore } from '../evidence/store.ts';
 import { messages } from '../i18n/catalogue.ts';
-import { dayAfterStart, isoInZone } from '../kpi/time.ts';
+import { dayAfterStart, isDateOnly, isoInZone } from '../kpi/time.ts';
 import { planCampaign } from './plan.ts';
 import { campaignSlot } from './schedule.ts';
 import { CAMPAIGN_ID, writeCampaign, type WrittenCampaign } from './worksheets.ts';
@@ -82,7 +82,7 @@ export async function startCampaign(r: StartRequest): Promise<StartedCampaign> {
     leftStatuses,
   });
   const written = await writeCampaign(manifest, outputDir, org.language, zone);
-  const deadlineText = /^\d{4}-\d{2}-\d{2}$/.test(deadline) ? deadline : isoInZone(deadlineAtMs, zone).slice(0, 16).replace('T', ' ');
+  const deadlineText = isDateOnly(deadline) ? deadline : isoInZone(deadlineAtMs, zone).slice(0, 16).replace('T', ' ');
   return { campaign, written, deadlineAtMs, deadlineText };
 }
 
@@ -104,7 +104,7 @@ async function snapshot<K extends RecordKind>(store: EvidenceStore, kind: K, at:
 
 /** `--deadline 2026-10-15` (the end of that day in the zone) or an ISO instant. */
 function parseDeadline(raw: string, zone: string): { deadline: string; ms: number } {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(raw)) {
+  if (isDateOnly(raw)) {
     const ms = dayAfterStart(raw, zone);
     if (!Number.isNaN(ms) && DateTime.fromISO(raw).isValid) return { deadline: raw, ms };
   } else {

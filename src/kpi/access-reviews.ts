@@ -12,7 +12,7 @@ import type { RecordKinds } from '../evidence/records.ts';
 import { currentOf, type EvidenceBundle } from './bundle.ts';
 import { departmentFilter, normText } from './params.ts';
 import { inWindow, periodAt, type PeriodWindow } from './period.ts';
-import { dayAfterStart, toMillis } from './time.ts';
+import { dayAfterStart, isDateOnly, toMillis } from './time.ts';
 import type { KpiContext } from './types.ts';
 
 export type AccessReviewRecord = RecordKinds['access-review'];
@@ -41,12 +41,10 @@ export function reviewedAccountsInPeriod(bundle: EvidenceBundle, ctx: KpiContext
   return { accounts, win };
 }
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-
 /**
  * The instant that places a campaign in a period: for a deadline given as a date (its instant is
  * that day's end, the next midnight) the day's last millisecond; otherwise the deadline itself.
  */
 function dueInstant(r: AccessReviewRecord, deadlineMs: number, zone: string): number {
-  return DATE_ONLY.test(r.deadline) && deadlineMs === dayAfterStart(r.deadline, zone) ? deadlineMs - 1 : deadlineMs;
+  return isDateOnly(r.deadline) && deadlineMs === dayAfterStart(r.deadline, zone) ? deadlineMs - 1 : deadlineMs;
 }

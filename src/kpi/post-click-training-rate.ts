@@ -19,7 +19,7 @@ import { drillsInPeriod } from './phishing-failures.ts';
 import { defineKpi } from './registry-types.ts';
 import { reason } from './reason.ts';
 import { buildResult } from './result.ts';
-import { dayAfterStart, isoInZone, plusDays, toMillis } from './time.ts';
+import { dayAfterStart, isDateOnly, isoInZone, plusDays, toMillis } from './time.ts';
 import type { FailingSubject, KpiContext, KpiResult } from './types.ts';
 
 export const postClickTrainingParams = z.strictObject({
@@ -29,8 +29,6 @@ export const postClickTrainingParams = z.strictObject({
   withinDays: days().default(14),
   ...departmentsParam,
 });
-
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A completion: an instant (start = end), or a whole day [start, end), and how it is shown (the date for a day). */
 interface Completed {
@@ -57,7 +55,7 @@ export function postClickTrainingRate(bundle: EvidenceBundle, ctx: KpiContext): 
     const key = p ? `p:${p.id}` : `e:${c.person.trim().toLowerCase()}`;
     let list = done.get(key);
     if (!list) done.set(key, (list = []));
-    const day = DATE_ONLY.test(c.completedAt);
+    const day = isDateOnly(c.completedAt);
     list.push({ start: ms, end: day ? dayAfterStart(c.completedAt, zone) : ms, shown: day ? c.completedAt : isoInZone(ms, zone) });
   }
   for (const list of done.values()) list.sort((a, b) => a.start - b.start);

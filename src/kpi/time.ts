@@ -8,6 +8,11 @@ import { DateTime, IANAZone } from 'luxon';
 export const DAY_MS = 86_400_000;
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A calendar date `YYYY-MM-DD` without a time: a whole day in the organisation's zone (KPIS.md). */
+export function isDateOnly(s: string): boolean {
+  return DATE_ONLY.test(s);
+}
 const HAS_ZONE = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
 
 /**

@@ -15,6 +15,7 @@ import type { Logger } from '../collectors/types.ts';
 import { messages } from '../i18n/catalogue.ts';
 import { lastEndedPeriod } from '../kpi/fiscal-periods.ts';
 import { formatDay } from '../pages/format.ts';
+import { SerialTimers } from '../jobs/timers.ts';
 import { generateReports, writeReportFile } from './write.ts';
 
 export interface ReportSchedulerDeps {
@@ -26,12 +27,8 @@ export interface ReportSchedulerDeps {
   clock?: () => Date;
 }
 
-const MAX_TIMEOUT = 2 ** 31 - 1;
-
 export class ReportScheduler {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private stopped = false;
-  private running: Promise<unknown> = Promise.resolve();
+  private readonly timers = new SerialTimers();
 
   constructor(private readonly deps: ReportSchedulerDeps) {}
 
@@ -45,25 +42,16 @@ export class ReportScheduler {
 
   /** Stop the timers and wait for a report being written. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
-    await this.running;
+    await this.timers.stop();
   }
 
   private arm(r: ReportConfig, from: Date): void {
-    if (this.stopped) return;
     const at = nextRun(r.schedule, this.deps.config.organisation.timeZone, from);
-    const wait = Math.min(MAX_TIMEOUT, Math.max(0, at.getTime() - this.now().getTime()));
-    const timer = setTimeout(() => {
+    this.timers.set(r.id, at.getTime() - this.now().getTime(), () => {
       if (this.now().getTime() + 5 < at.getTime()) return this.arm(r, from); // a long wait, in steps
-      this.running = this.running
-        .then(() => this.write(r, at))
-        .catch((e: unknown) => this.deps.log.error({ report: r.id, err: (e as Error).message }, 'scheduled report failed'));
+      this.timers.run(() => this.write(r, at)).catch((e: unknown) => this.deps.log.error({ report: r.id, err: (e as Error).message }, 'scheduled report failed'));
       this.arm(r, at);
-    }, wait);
-    timer.unref();
-    this.timers.set(r.id, timer);
+    });
   }
 
   /** Write one report as of a tick at `firedAt`; returns the files written. */

@@ -18,10 +18,9 @@ import { describe, expect, it } from 'vitest';
 import type { DeviceDayRecord } from '../../../src/collectors/device-events/records.ts';
 import type { MediaApprovalRecord } from '../../../src/collectors/media-approvals/records.ts';
 import { parseObjective } from '../../../src/config/schema.ts';
-import type { FactRow } from '../../../src/evidence/store.ts';
-import type { FactStream } from '../../../src/kpi/registry.ts';
 import { removableMediaApprovalRate } from '../../../src/kpi/removable-media.ts';
 import { bundle, ctx, hr } from '../helpers.ts';
+import { facts } from './removable-media-fixtures.ts';
 
 const T = '2026-11-20T12:00:00+09:00';
 const at = (l: string) => `${l}@example.co.jp`;
@@ -44,17 +43,6 @@ const days: DeviceDayRecord[] = [
   dd('taro', 'S11', '2026-10-09T10:00:00+09:00', VP),
   dd('taro', undefined, '2026-10-10T10:00:00+09:00', VP),
 ];
-function facts(rows: readonly DeviceDayRecord[]): Pick<FactStream, 'readFacts'> {
-  const factRows: FactRow<'device-day'>[] = rows.map((data, i) => ({ source: 'usb', key: `k${i}`, observedAt: '2026-11-20T00:00:00.000Z', data }));
-  return {
-    readFacts: (<K extends string>(kind: K) => {
-      async function* gen() {
-        if (kind === 'device-day') yield* factRows;
-      }
-      return gen();
-    }) as FactStream['readFacts'],
-  };
-}
 const obj = (period = 'quarter', warning?: number) =>
   parseObjective({ id: 'o', title: 'o', kpi: 'removable-media-approval-rate', target: 1, direction: 'at_least', period, ...(warning !== undefined ? { warning } : {}) });
 const b = bundle({ people, current: { 'media-approval': approvals } });

@@ -35,10 +35,9 @@ import type { DeviceDayRecord } from '../../../src/collectors/device-events/reco
 import { parseApprovedDevice } from '../../../src/collectors/media-approvals/parse.ts';
 import type { ApprovedDevice, MediaApprovalRecord } from '../../../src/collectors/media-approvals/records.ts';
 import { parseObjective } from '../../../src/config/schema.ts';
-import type { FactRow } from '../../../src/evidence/store.ts';
-import type { FactStream } from '../../../src/kpi/registry.ts';
 import { unapprovedRemovableMediaCount } from '../../../src/kpi/removable-media.ts';
 import { bundle, ctx, hr } from '../helpers.ts';
+import { facts } from './removable-media-fixtures.ts';
 
 const T = '2026-11-20T12:00:00+09:00';
 const at = (l: string) => `${l}@example.co.jp`;
@@ -77,17 +76,6 @@ const days: DeviceDayRecord[] = [
   dd('taro', 'pc-1', 'S10', '2026-10-01T00:00:00+09:00'),
   dd('taro', 'pc-1', 'S10', '2026-09-30T23:59:59+09:00'),
 ];
-function facts(rows: readonly DeviceDayRecord[]): Pick<FactStream, 'readFacts'> {
-  const factRows: FactRow<'device-day'>[] = rows.map((data, i) => ({ source: 'usb', key: `k${i}`, observedAt: '2026-11-20T00:00:00.000Z', data }));
-  return {
-    readFacts: (<K extends string>(kind: K) => {
-      async function* gen() {
-        if (kind === 'device-day') yield* factRows;
-      }
-      return gen();
-    }) as FactStream['readFacts'],
-  };
-}
 const obj = (warning?: number) =>
   parseObjective({ id: 'o', title: 'o', kpi: 'unapproved-removable-media-count', target: 0, direction: 'at_most', period: 'quarter', ...(warning !== undefined ? { warning } : {}) });
 const all = bundle({ people, current: { 'media-approval': approvals, asset: assets } });
