@@ -32,6 +32,9 @@ import { runCollection } from '../src/jobs/run-collection.ts';
 import { evaluateObjectives } from '../src/kpi/evaluate.ts';
 import { silentLogger } from '../src/log.ts';
 import { mb, numberArg, stringArg } from './args.ts';
+import { parseFloor, storeFloor } from './core-floor.ts';
+import { cpuSince } from './measure.ts';
+import { sqliteFileIn } from '../src/evidence/sqlite-store.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 
@@ -62,6 +65,7 @@ export async function main(): Promise<void> {
     const baseRss = process.memoryUsage().rss;
 
     t = performance.now();
+    let c0 = process.cpuUsage();
     const phases: [string, number, number][] = [];
     for (const s of config.sources) {
       const t0 = performance.now();
@@ -69,10 +73,13 @@ export async function main(): Promise<void> {
       phases.push([s.id, run.accepted, performance.now() - t0]);
     }
     const collectMs = performance.now() - t;
+    const collectCpu = cpuSince(c0);
     const collectPeak = process.resourceUsage().maxRSS * 1024;
     t = performance.now();
+    c0 = process.cpuUsage();
     const results = await evaluateObjectives(store, config, new Date('2026-11-20T12:00:00+09:00'));
     const evalMs = performance.now() - t;
+    const evalCpu = cpuSince(c0);
     const peak = process.resourceUsage().maxRSS * 1024;
 
     // The same exports, unchanged, an hour later: each is recognised by its file's digest.
@@ -85,6 +92,10 @@ export async function main(): Promise<void> {
     }
     const recollectMs = performance.now() - t;
     await store.close();
+    // The floor (the peer): the same files and the same stored rows through the bare libraries.
+    const paths = config.sources.map((s) => (s as { path?: string }).path).filter((p): p is string => typeof p === 'string');
+    const parse = server ? undefined : parseFloor(paths);
+    const floor = server ? undefined : storeFloor(sqliteFileIn(config.dataDir), dir);
 
     const records = phases.reduce((n, [, r]) => n + r, 0);
     const who = example ? 'the example organisation' : `${people.toLocaleString('en-US')} people`;
@@ -95,6 +106,15 @@ export async function main(): Promise<void> {
     console.log(`evaluate        ${(evalMs / 1000).toFixed(2)} s  (${results.length} objectives: ${results.map((r) => `${r.objective}=${r.numerator}/${r.denominator}`).join(', ')})`);
     console.log(`collect+evaluate ${((collectMs + evalMs) / 1000).toFixed(2)} s   (goal < 5 s)`);
     console.log(`peak RSS        ${mb(peak)} (before collection ${mb(baseRss)}; goal < 500 MB)`);
+    if (parse && floor) {
+      const f = parse.seconds + floor.writeSeconds + floor.readSeconds;
+      console.log(`CPU seconds     collect ${collectCpu.toFixed(2)} + evaluate ${evalCpu.toFixed(2)} = ${(collectCpu + evalCpu).toFixed(2)} s (GC on the second core included)`);
+      console.log(`floor (peer), CPU seconds, the same ${parse.rows.toLocaleString('en-US')} input rows and ${floor.rows.toLocaleString('en-US')} stored rows through the bare libraries:`);
+      console.log(`  decode + papaparse / JSON.parse  ${parse.seconds.toFixed(2)} s`);
+      console.log(`  SQLite insert + checkpoint       ${floor.writeSeconds.toFixed(2)} s`);
+      console.log(`  SQLite read + JSON.parse         ${floor.readSeconds.toFixed(2)} s`);
+      console.log(`  floor total                      ${f.toFixed(2)} s   (before any mapping, canonical form, digest, diff or KPI)`);
+    }
     console.log(`unchanged re-collect of all ${config.sources.length} exports ${(recollectMs / 1000).toFixed(2)} s  (${skipped} recognised by digest; goal < 1 s)`);
   } finally {
     await server?.stop();
