@@ -15,6 +15,7 @@ const BENCHES: Record<string, { file: string; what: string; args?: string[]; nod
   core: { file: 'bench/core.ts', what: 'issue 2: collect + evaluate 100,000 people' },
   'core-capped': { file: 'bench/core.ts', what: 'issue 16: the core benchmark with V8\'s old space capped at 256 MB (peak RSS against time)', node: ['--max-old-space-size=256'] },
   'core-postgres': { file: 'bench/core.ts', what: 'issue 16: collect + evaluate 100,000 people on the PostgreSQL store', args: ['--store', 'postgres'] },
+  'record-layouts': { file: 'bench/record-layouts.ts', what: 'issue 16: 100,000 Okta accounts written and read back as JSON text vs one typed column per field' },
   stores: { file: 'bench/stores.ts', what: 'issue 16: SQLite vs PostgreSQL store, the example organisation and 10,000 people, same run' },
   'kpi-engine': { file: 'bench/kpi-engine.ts', what: 'issue 2: the KPI functions alone on 100,000 people and accounts' },
   'access-logs': { file: 'bench/access-logs.ts', what: 'issue 4: 1,000,000-line access log vs mtail, goaccess, readline+regex' },
