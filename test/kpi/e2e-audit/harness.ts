@@ -5,7 +5,7 @@
  * /work/shared/KPIS.md, never copied from program output.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,11 +28,16 @@ export class Workspace {
   constructor() {
     this.dir = mkdtempSync(join(tmpdir(), 'isms-e2e-audit-'));
   }
-  /** Write a file (string, or bytes) under the workspace; returns its absolute path. */
+  /**
+   * Write a file (string, or bytes) under the workspace; returns its absolute path. Its mtime is
+   * set an hour back: folder collectors leave files modified in the last 2 s for the next run.
+   */
   write(rel: string, content: string | Buffer): string {
     const p = join(this.dir, rel);
     mkdirSync(dirname(p), { recursive: true });
     writeFileSync(p, content);
+    const past = new Date(Date.now() - 3_600_000);
+    utimesSync(p, past, past);
     return p;
   }
   /** A config: organisation header + sources YAML + objectives YAML. */
