@@ -1,11 +1,11 @@
 /** One GoPhish campaign object → its recipients' records (the JSON export and the API share it). */
-import type { Keyed, PhishingRecord } from '../../evidence/records.ts';
+import type { PhishingRecord } from '../../evidence/records.ts';
 import { EvidenceInputError } from '../../errors.ts';
-import type { KeyGuard, RowResult } from '../csv/source.ts';
+import type { RowResult } from '../csv/source.ts';
 import { isNever } from '../idp/values.ts';
 import { parseTimestamp } from '../time.ts';
 import type { CollectContext } from '../types.ts';
-import { eventsOf, failureTimesOf, parseGophishResult, type GophishResult } from './parse.ts';
+import { eventsOf, failureTimesOf, parseGophishResult, type GophishResult, type Recipients } from './parse.ts';
 
 /** A campaign object (`/api/campaigns/:id` or an export of it) as the parser needs it. */
 export interface CampaignOptions {
@@ -16,14 +16,16 @@ export interface CampaignOptions {
   zone: string;
   /** What rejections name (the file, or the API endpoint). */
   file: string;
-  keys: KeyGuard;
+  /** Where the records go: rows of one recipient merge (see Recipients). */
+  recipients: Recipients;
 }
 
 /**
  * The records of one GoPhish campaign object (`name`, `launch_date` or `created_date`,
- * `results`, `timeline`): the JSON file format and the API both come through here.
+ * `results`, `timeline`), added to `opts.recipients`: the JSON file format and the API both
+ * come through here.
  */
-export function campaignRecords(c: unknown, ci: number, opts: CampaignOptions, ctx: Pick<CollectContext, 'reject'>): Keyed<'phishing'>[] {
+export function campaignRecords(c: unknown, ci: number, opts: CampaignOptions, ctx: Pick<CollectContext, 'reject'>): void {
   const { file, zone } = opts;
   const o = c as Record<string, unknown> | null;
   if (!o || typeof o !== 'object' || !Array.isArray(o.results)) {
@@ -39,13 +41,11 @@ export function campaignRecords(c: unknown, ci: number, opts: CampaignOptions, c
     launchedAt = t.value;
   }
   const parseOpts = { campaign, launchedAt, zone, events: eventsOf(o.timeline), failedAt: failureTimesOf(o.timeline, zone) };
-  const out: Keyed<'phishing'>[] = [];
   (o.results as unknown[]).forEach((res, i) => {
     const r: RowResult<PhishingRecord> =
       res && typeof res === 'object' ? parseGophishResult(res as GophishResult, parseOpts) : { ok: false, reason: 'result is not an object' };
     const line = i + 1;
     if (!r.ok) ctx.reject({ file, line, field: r.field, reason: `campaign "${campaign}": ${r.reason}` });
-    else if (opts.keys.accept(r.key, line)) out.push({ key: r.key, data: r.data });
+    else opts.recipients.add(r.key, r.data);
   });
-  return out;
 }

@@ -12,12 +12,12 @@ import type { HttpDeps } from '../api/http.ts';
 import { readTextFile } from '../csv/decode.ts';
 import { readCsvRows, type CsvRow } from '../csv/read.ts';
 import type { FieldSpecs } from '../csv/columns.ts';
-import { KeyGuard, sourcePath, sourceZone } from '../csv/source.ts';
+import { sourcePath, sourceZone } from '../csv/source.ts';
 import { isNever } from '../idp/values.ts';
 import { parseTimestamp } from '../time.ts';
 import type { CheckResult, CollectContext, Collector, SnapshotOutput } from '../types.ts';
 import { campaignRecords } from './campaign.ts';
-import { parseGophishResult } from './parse.ts';
+import { parseGophishResult, Recipients } from './parse.ts';
 
 type Field = 'email' | 'status' | 'reported' | 'send_date' | 'modified_date';
 const FIELDS: FieldSpecs<Field> = {
@@ -58,14 +58,13 @@ async function collectCsv(source: PhishingFileSource, file: string, zone: string
     launchedAt = earliest?.iso;
   }
   const opts = { campaign: source.campaign ?? path.basename(file).replace(/\.[^.]+$/, ''), launchedAt, zone };
-  const keys = new KeyGuard(file, (r) => ctx.reject(r), 'recipient');
-  const out: Keyed<'phishing'>[] = [];
+  const recipients = new Recipients();
   for (const { line, record } of all) {
     const r = parseGophishResult(record, opts);
     if (!r.ok) ctx.reject({ file, line, field: r.field, reason: r.reason });
-    else if (keys.accept(r.key, line)) out.push({ key: r.key, data: r.data });
+    else recipients.add(r.key, r.data);
   }
-  return out;
+  return recipients.records();
 }
 
 async function collectJson(source: PhishingFileSource, file: string, zone: string, ctx: CollectContext): Promise<Keyed<'phishing'>[]> {
@@ -77,10 +76,11 @@ async function collectJson(source: PhishingFileSource, file: string, zone: strin
     throw new EvidenceInputError(file, `not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   const campaigns = Array.isArray(doc) ? doc : [doc];
-  const keys = new KeyGuard(file, (r) => ctx.reject(r), 'recipient');
+  const recipients = new Recipients();
   const launchedAt = configuredLaunch(source, zone, file);
   const campaign = source.campaign && campaigns.length === 1 ? source.campaign : undefined;
-  return campaigns.flatMap((c, ci) => campaignRecords(c, ci, { campaign, launchedAt, zone, file, keys }, ctx));
+  campaigns.forEach((c, ci) => campaignRecords(c, ci, { campaign, launchedAt, zone, file, recipients }, ctx));
+  return recipients.records();
 }
 
 async function* iterate<T>(items: T[]): AsyncGenerator<T> {

@@ -25,10 +25,11 @@ import { secretFrom } from '../api/auth.ts';
 import { joinUrl, runClient } from '../api/fields.ts';
 import { staticAuth } from '../api/auth.ts';
 import type { ApiClient, HttpDeps } from '../api/http.ts';
-import { KeyGuard, sourceZone } from '../csv/source.ts';
+import { sourceZone } from '../csv/source.ts';
 import { isNever } from '../idp/values.ts';
 import type { CheckResult, CollectContext } from '../types.ts';
 import { campaignRecords } from './campaign.ts';
+import { Recipients } from './parse.ts';
 
 type GophishApiSource = Extract<SourceOf<'phishing'>, { format: 'gophish-api' }>;
 
@@ -90,19 +91,18 @@ export async function gophishRecords(source: GophishApiSource, ctx: CollectConte
   }
   const list = await summaries(client, source);
   const fetch = campaignsToFetch(list, lastIso ? Date.parse(lastIso) : undefined, new Set(kept.keys()), source.since);
-  const out: Keyed<'phishing'>[] = [];
-  const endpoint = joinUrl(source.baseUrl, '/api/campaigns').href;
-  const keys = new KeyGuard(endpoint, (r) => ctx.reject(r), 'recipient');
+  const recipients = new Recipients();
   for (const [i, c] of fetch.entries()) {
     const url = joinUrl(source.baseUrl, `/api/campaigns/${c.id}/results`);
     const { body } = await client.getJson<Record<string, unknown>>(url, `the results of campaign ${i + 1} of ${fetch.length} (id ${c.id})`);
     // The results document has no dates: the summary's launch date places the campaign.
     const campaign = { ...body, name: c.name, launch_date: c.launch_date, created_date: c.created_date };
-    out.push(...campaignRecords(campaign, i, { zone, file: url.href, keys }, ctx));
+    campaignRecords(campaign, i, { zone, file: url.href, recipients }, ctx);
     kept.delete(c.name);
   }
-  for (const records of kept.values()) for (const r of records) if (keys.accept(r.key, 0)) out.push(r);
-  return out;
+  // A campaign read again replaces its kept records; the kept ones of campaigns not read again stay.
+  for (const records of kept.values()) for (const r of records) if (!recipients.has(r.key)) recipients.add(r.key, r.data);
+  return recipients.records();
 }
 
 export async function checkGophish(source: GophishApiSource, ctx: CollectContext, deps?: HttpDeps): Promise<CheckResult> {

@@ -10,7 +10,7 @@
  *   (Scheduled, Queued, Sending, Retrying): nobody could click those, so they are outside the
  *   KPI population.
  */
-import type { PhishingRecord } from '../../evidence/records.ts';
+import type { Keyed, PhishingRecord } from '../../evidence/records.ts';
 import type { RowResult } from '../csv/source.ts';
 import { isNever } from '../idp/values.ts';
 import { parseTimestamp } from '../time.ts';
@@ -99,6 +99,47 @@ function failedAtOfStatus(status: string, modified: string | undefined, zone: st
   if (!m || isNever(m)) return undefined;
   const t = parseTimestamp(m, { zone });
   return t.ok ? t.value : undefined;
+}
+
+/**
+ * The recipients of one export, one record per campaign and address. Two rows of one recipient
+ * (an address written in two cases — GoPhish compares addresses as written, so `Ann@…` and
+ * `ann@…` are two results — or a target in two groups) are one recipient (KPIS.md: one per
+ * person and campaign) who took every step any row shows: delivered, clicked, submitted or
+ * reported if any row says so, failed at the earliest failure time. Dropping the second row
+ * instead would lose a click that only it records.
+ */
+export class Recipients {
+  private readonly byKey = new Map<string, Keyed<'phishing'>>();
+
+  add(key: string, data: PhishingRecord): void {
+    const old = this.byKey.get(key);
+    this.byKey.set(key, { key, data: old ? mergeRecipient(old.data, data) : data });
+  }
+
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  records(): Keyed<'phishing'>[] {
+    return [...this.byKey.values()];
+  }
+}
+
+function mergeRecipient(a: PhishingRecord, b: PhishingRecord): PhishingRecord {
+  // The status shown is the furthest step's.
+  const further = (b.submitted && !a.submitted) || (b.clicked && !a.clicked) || (b.delivered && !a.delivered) ? b : a;
+  const out: PhishingRecord = {
+    ...a,
+    status: further.status,
+    delivered: a.delivered || b.delivered,
+    clicked: a.clicked || b.clicked,
+    submitted: a.submitted || b.submitted,
+    reported: a.reported || b.reported,
+  };
+  const times = [a.failedAt, b.failedAt].filter((t): t is string => t !== undefined).sort((x, y) => Date.parse(x) - Date.parse(y));
+  if (times[0] !== undefined) out.failedAt = times[0];
+  return out;
 }
 
 /** The earliest "Clicked Link" or "Submitted Data" event per recipient of a campaign's timeline. */

@@ -218,3 +218,66 @@ e2,Email Sent,,,,${NEVER},false,${NEVER},bob@corp.example,Bob,B,
     expect(ws2.evaluate(cfg2, '2026-07-01T00:00:00+09:00').q!.status).toBe('no_data');
   });
 });
+
+/**
+ * One recipient in two rows of one campaign export. GoPhish keeps targets apart by the address
+ * as written, so `Ann@corp.example` and `ann@corp.example` (or one target in two groups) are two
+ * results; KPIS.md counts one per person and campaign, failed when the person clicked.
+ * Campaign G (CSV, launchedAt 2026-05-01T10:00+09:00):
+ *   ann@corp.example  Email Sent     (first row)
+ *   Ann@corp.example  Clicked Link   modified 2026-05-01T11:00+09:00, reported
+ *   bob@corp.example  Error Sending Email
+ *   BOB@corp.example  Email Opened   → bob delivered once
+ * → population 2 (ann, bob), failures 1 (ann), reported 1 (ann)
+ * Campaign H (JSON): cy@ twice (Email Sent; then Submitted Data) → population 1, failure 1
+ * post-click (withinDays 14): ann failed 05-01T11:00 → deadline 05-15T11:00; completion
+ *   05-15T11:00 → on time; cy failed at H's launch 05-02T10:00 (no timeline; modified_date unset)
+ *   → deadline 05-16T10:00, no completion → 1/2 at T = 2026-06-01
+ */
+describe('phishing: one recipient in two rows', () => {
+  let ws3: Workspace;
+  let cfg3: string;
+  beforeAll(() => {
+    ws3 = new Workspace();
+    ws3.write(
+      'g.csv',
+      HEAD +
+        `g1,Email Sent,,,,2026-05-01T10:00:00+09:00,false,2026-05-01T10:00:00+09:00,ann@corp.example,Ann,A,\n` +
+        `g2,Clicked Link,,,,2026-05-01T10:00:00+09:00,true,2026-05-01T11:00:00+09:00,Ann@corp.example,Ann,A,\n` +
+        `g3,Error Sending Email,,,,2026-05-01T10:00:00+09:00,false,${NEVER},bob@corp.example,Bob,B,\n` +
+        `g4,Email Opened,,,,2026-05-01T10:00:00+09:00,false,2026-05-01T12:00:00+09:00,BOB@corp.example,Bob,B,\n`,
+    );
+    ws3.write(
+      'h.json',
+      JSON.stringify({
+        name: 'H',
+        launch_date: '2026-05-02T10:00:00+09:00',
+        results: [
+          { id: 'h1', status: 'Email Sent', reported: false, send_date: '2026-05-02T10:00:00+09:00', modified_date: '2026-05-02T10:00:00+09:00', email: 'cy@corp.example' },
+          { id: 'h2', status: 'Submitted Data', reported: false, send_date: '2026-05-02T10:00:00+09:00', modified_date: NEVER, email: 'cy@corp.example' },
+        ],
+        timeline: [],
+      }),
+    );
+    ws3.write('lms.csv', 'email,course,completedAt\nann@corp.example,Follow-up,2026-05-15T11:00:00+09:00\n');
+    cfg3 = ws3.config(
+      `  - { id: g, kind: phishing, format: gophish-csv, path: g.csv, campaign: G, launchedAt: '2026-05-01T10:00:00+09:00' }
+  - { id: h, kind: phishing, format: gophish-json, path: h.json }
+  - { id: lms, kind: lms, format: generic-csv, path: lms.csv }`,
+      [
+        objective('click', 'phishing-click-rate', 'quarter'),
+        objective('report', 'phishing-report-rate', 'quarter', '', '    target: 1\n    direction: at_least\n'),
+        objective('retrain', 'post-click-training-rate', 'quarter', '{ courses: [Follow-up] }'),
+      ].join(''),
+    );
+    ws3.collect(cfg3, { observedAt: '2026-04-15T00:00:00+09:00' });
+  });
+  afterAll(() => ws3.dispose());
+
+  it('the rows merge: 2 failures of 3 recipients, 1 report', () => {
+    const r = ws3.evaluate(cfg3, '2026-06-01T00:00:00+09:00');
+    expect([r.click!.numerator, r.click!.denominator]).toEqual([2, 3]);
+    expect([r.report!.numerator, r.report!.denominator]).toEqual([1, 3]);
+    expect([r.retrain!.numerator, r.retrain!.denominator]).toEqual([1, 2]);
+  });
+});
