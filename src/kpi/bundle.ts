@@ -28,7 +28,8 @@ export interface EvidenceBundle {
   /**
    * For each snapshot kind read: how many of the objective's sources of it had been observed
    * (collected) at or before T. An observed export with no records is evidence of none (an empty
-   * incident register); no observation at all is no evidence. Absent when not known (bundles
+   * incident register); no observation at all is no evidence. For each accumulating kind read
+   * as facts: how many of its sources had a run that wrote evidence, observed at or before T. Absent when not known (bundles
    * built by hand): KPIs then treat no records as no evidence.
    */
   observed?: { [K in RecordKind]?: number };

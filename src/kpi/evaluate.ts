@@ -191,7 +191,8 @@ class BundleLoader {
       } else if (r.as === 'last-success') {
         b.accessLastSuccess = await this.memo(cacheKey(`${r.kind}:last-success`, sources), () => this.lastSuccess(r.kind, sources));
       }
-      // 'facts': streamed by the KPI itself
+      else if (r.as === 'facts') b.observed[r.kind] = await this.collectedFactSources(r.kind, sources);
+      // the facts themselves are streamed by the KPI
     }
     return withNamedFields(b);
   }
@@ -241,6 +242,28 @@ class BundleLoader {
     let n = 0;
     for (const source of await this.sources(kind, wanted)) if (await this.observedByT(source)) n++;
     return n;
+  }
+
+  /**
+   * How many of the configured sources of an accumulating kind had a collection run that wrote
+   * its evidence (success or partial) observed at or before T: logs read with nothing of the
+   * kind in them say "none", while a source never collected says nothing.
+   */
+  private async collectedFactSources(kind: RecordKind, wanted: readonly string[] | undefined): Promise<number> {
+    const ids = wanted ?? this.config.sources.filter((s) => this.config.sourceRecordKinds[s.id] === kind).map((s) => s.id);
+    let n = 0;
+    for (const source of ids) if (await this.collectedByT(source)) n++;
+    return n;
+  }
+
+  private collectedByT(source: string): Promise<boolean> {
+    const key = `run|${source}`;
+    let p = this.observed.get(key);
+    if (!p) {
+      p = this.store.runs({ source, limit: 1_000_000 }).then((runs) => runs.some((r) => r.result !== 'failure' && Date.parse(r.observedAt) <= this.at.getTime()));
+      this.observed.set(key, p);
+    }
+    return p;
   }
 
   /** Whether a source had been observed by T; asked of the store once per source (kept apart from the evidence cache, which retain() empties). */

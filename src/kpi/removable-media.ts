@@ -229,11 +229,15 @@ function attribute(r: DeviceDayRecord, atMs: number, index: IdentityIndex, owner
   return { subjectKey: `h:${r.host}`, subject: `host ${r.host}`, attributedTo: 'host' };
 }
 
-/** unapproved-removable-media-count: the unapproved device-days (no device-days: no_data). */
+/**
+ * unapproved-removable-media-count: the unapproved device-days. No device-days is a count of 0
+ * when a device-event source had been collected by T (its logs showed no removable storage),
+ * and no_data when none had (nothing was looked at).
+ */
 export async function unapprovedRemovableMediaCount(bundle: EvidenceBundle, facts: Pick<FactStream, 'readFacts'>, ctx: KpiContext, owners?: HostOwners): Promise<KpiResult> {
   const c = await judgeDeviceDays(bundle, facts, ctx, owners);
   const n = c.total - c.approved;
-  return buildResult('unapproved-removable-media-count', ctx, c.win.period, { numerator: n, denominator: c.total, failing: c.unapproved, value: c.total === 0 ? null : n });
+  return buildResult('unapproved-removable-media-count', ctx, c.win.period, { numerator: n, denominator: c.total, failing: c.unapproved, value: c.total > 0 || (bundle.observed?.['device-day'] ?? 0) > 0 ? n : null });
 }
 
 /** removable-media-approval-rate: approved device-days / all device-days of the period. */

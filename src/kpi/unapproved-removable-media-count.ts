@@ -1,8 +1,8 @@
 /**
  * unapproved-removable-media-count — "no unapproved USB storage" (KPIS.md, A.7.10, A.8.12).
  * Count of the device-days in the period that no approval covers at their first connection;
- * see removable-media.ts for device-days, attribution and approval. No device-days at all gives
- * no_data (a quiet period cannot be told from a source that saw nothing).
+ * see removable-media.ts for device-days, attribution and approval. No device-days is 0 when a
+ * device-event source was collected by T (its logs showed none), and no_data when none was.
  */
 import { z } from 'zod';
 import { defineKpi } from './registry-types.ts';

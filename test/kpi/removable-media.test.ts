@@ -106,6 +106,12 @@ describe('unapproved-removable-media-count', () => {
     const r = await count(facts.filter((f) => f.firstAt < '2026-10-01'));
     expect([r.value, r.denominator, r.status]).toEqual([null, 0, 'no_data']);
   });
+
+  it('no device-days in the period from device logs collected by T: 0, met', async () => {
+    const b = { ...bundle({ people, current: { 'media-approval': approvals } }), observed: { 'device-day': 1 } };
+    const r = await unapprovedRemovableMediaCount(b, stream(facts.filter((f) => f.firstAt < '2026-10-01')) as never, ctx(objective({ kpi: 'unapproved-removable-media-count', target: 0, direction: 'at_most' }), T), assets);
+    expect([r.value, r.denominator, r.status]).toEqual([0, 0, 'met']);
+  });
 });
 
 describe('removable-media-approval-rate', () => {

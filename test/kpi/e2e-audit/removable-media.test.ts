@@ -124,7 +124,14 @@ describe('removable-media KPIs end to end (6416, Defender, Linux, approvals, inv
   it('no device-day in the period is no_data; the first device-day counts from its first connection', () => {
     // At 2026-04-01T00:00+09:00 (observation instant) fiscal Q1 has no device-day yet
     // (the Linux stick of 03-31 23:00 JST is Q4's).
-    expect(ws.evaluate(cfg, '2026-04-01T00:00:00+09:00').approval!.status).toBe('no_data');
+    const first = ws.evaluate(cfg, '2026-04-01T00:00:00+09:00');
+    expect(first.approval!.status).toBe('no_data');
+    // The device logs were collected at that instant and showed no device-day of Q1: a count
+    // of 0, met — not no_data, which is for logs never collected.
+    expect([first.unapproved!.value, first.unapproved!.status]).toEqual([0, 'met']);
+    // One second earlier nothing had been collected: no evidence, no_data (not a reassuring 0).
+    const before = ws.evaluate(cfg, '2026-03-31T23:59:59+09:00');
+    expect([before.unapproved!.value, before.unapproved!.status]).toEqual([null, 'no_data']);
     // At 04-30 23:59:59 JST: device-day 1 only, approved → 1/1 and 0 unapproved.
     const r = ws.evaluate(cfg, '2026-04-30T23:59:59+09:00');
     expect([r.approval!.numerator, r.approval!.denominator]).toEqual([1, 1]);
