@@ -20,7 +20,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config/load.ts';
 import type { Config } from '../src/config/types.ts';
@@ -93,9 +93,11 @@ export async function main(): Promise<void> {
     const recollectMs = performance.now() - t;
     await store.close();
     // The floor (the peer): the same files and the same stored rows through the bare libraries.
-    const paths = config.sources.map((s) => (s as { path?: string }).path).filter((p): p is string => typeof p === 'string');
-    const parse = server ? undefined : parseFloor(paths);
-    const floor = server ? undefined : storeFloor(sqliteFileIn(config.dataDir), dir);
+    const paths = config.sources.map((s) => (s as { path?: string }).path).filter((p): p is string => typeof p === 'string').map((p) => resolve(config.baseDir, p)); // relative to the config file, as the collectors read them
+    // Not under a capped heap (core-capped): the bare JSON.parse of a whole 74 MB export needs more.
+    const noFloor = server !== undefined || process.argv.includes('--no-floor');
+    const parse = noFloor ? undefined : parseFloor(paths);
+    const floor = noFloor ? undefined : storeFloor(sqliteFileIn(config.dataDir), dir);
 
     const records = phases.reduce((n, [, r]) => n + r, 0);
     const who = example ? 'the example organisation' : `${people.toLocaleString('en-US')} people`;
