@@ -36,9 +36,21 @@ export function latestData<T>(v: Versioned<T>): T | undefined {
   return undefined;
 }
 
-/** Lower-case, trimmed; `DOMAIN\user` becomes `user`. */
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * An identity key as compared: trimmed and lower-cased, and, when it holds anything but ASCII,
+ * Unicode NFKC first, so a roster typed with full-width letters and digits (ｋｅｎ．ｉｔｏ＠…, ０１２３)
+ * matches the IdP's and the logs' ASCII.
+ */
+export function foldKey(raw: string): string {
+  const s = raw.trim();
+  return (NON_ASCII.test(s) ? s.normalize('NFKC').trim() : s).toLowerCase();
+}
+
+/** Folded (foldKey); `DOMAIN\user` becomes `user`. */
 export function normaliseLogin(raw: string): string {
-  const s = raw.trim().toLowerCase();
+  const s = foldKey(raw);
   const slash = s.lastIndexOf('\\');
   return slash >= 0 ? s.slice(slash + 1) : s;
 }
@@ -48,12 +60,12 @@ export function normaliseLogin(raw: string): string {
  * through an alias when the alias names an email, and given the default domain when bare.
  */
 export function canonicalLogin(raw: string, identity: Pick<IdentityConfig, 'aliases'>, org: Pick<OrganisationConfig, 'defaultLoginDomain'>): string {
-  return canonicalWith(raw, lowerAliases(identity.aliases), org.defaultLoginDomain?.trim().toLowerCase() || undefined);
+  return canonicalWith(raw, lowerAliases(identity.aliases), org.defaultLoginDomain ? foldKey(org.defaultLoginDomain) || undefined : undefined);
 }
 
 function canonicalWith(raw: string, aliases: Map<string, string>, domain: string | undefined): string {
   const s = normaliseLogin(raw);
-  const target = aliases.get(s) ?? aliases.get(raw.trim().toLowerCase());
+  const target = aliases.get(s) ?? aliases.get(foldKey(raw));
   if (target !== undefined && target.includes('@')) return target;
   if (!s.includes('@') && domain) return `${s}@${domain}`;
   return s;
@@ -61,7 +73,7 @@ function canonicalWith(raw: string, aliases: Map<string, string>, domain: string
 
 function lowerAliases(aliases: Readonly<Record<string, string>> | undefined): Map<string, string> {
   const m = new Map<string, string>();
-  for (const [k, v] of Object.entries(aliases ?? {})) m.set(k.trim().toLowerCase(), v.trim().toLowerCase());
+  for (const [k, v] of Object.entries(aliases ?? {})) m.set(foldKey(k), foldKey(v));
   return m;
 }
 
@@ -80,7 +92,7 @@ export class IdentityIndex {
   constructor(records: readonly Versioned<PersonRecord>[], identity: IdentityConfig, org: Pick<OrganisationConfig, 'defaultLoginDomain'>) {
     this.keys = identity.keys?.length ? identity.keys : ['email', 'employeeId', 'login'];
     this.aliases = lowerAliases(identity.aliases);
-    this.domain = org.defaultLoginDomain?.trim().toLowerCase() || undefined;
+    this.domain = org.defaultLoginDomain ? foldKey(org.defaultLoginDomain) || undefined : undefined;
     this.servicePatterns = (identity.serviceAccounts?.loginPatterns ?? []).map((p, i) => {
       try {
         return compilePattern(p);
@@ -118,9 +130,9 @@ export class IdentityIndex {
     const emails: (string | undefined)[] = new Array(records.length);
     data.forEach((d, i) => {
       if (!d) return;
-      const email = d.email?.trim().toLowerCase() || undefined;
+      const email = d.email ? foldKey(d.email) || undefined : undefined;
       emails[i] = email;
-      const id = d.employeeId?.trim().toLowerCase();
+      const id = d.employeeId ? foldKey(d.employeeId) : undefined;
       if (useEmail && email) {
         const j = firstByEmail.get(email);
         if (j === undefined) firstByEmail.set(email, i);
@@ -160,7 +172,7 @@ export class IdentityIndex {
       // Records sharing a key in `identity.keys` are one person by now; a key outside them (an
       // email when only employee ids match) claimed by several people: the first keeps it.
       if (email && !this.byEmail.has(email)) this.byEmail.set(email, p);
-      if (id && !this.byEmployeeId.has(id.toLowerCase())) this.byEmployeeId.set(id.toLowerCase(), p);
+      if (id && !this.byEmployeeId.has(foldKey(id))) this.byEmployeeId.set(foldKey(id), p);
       for (const l of d.logins ?? []) {
         const n = normaliseLogin(l);
         if (n && !this.byLogin.has(n)) this.byLogin.set(n, p);
@@ -187,7 +199,7 @@ export class IdentityIndex {
    * explicit configuration); then the identity keys in the configured order.
    */
   resolve(identifier: string): Person | undefined {
-    const raw = identifier.trim().toLowerCase();
+    const raw = foldKey(identifier);
     if (!raw) return undefined;
     const login = normaliseLogin(raw);
     const aliased = this.byAlias(raw) ?? this.byAlias(login);
@@ -204,7 +216,7 @@ export class IdentityIndex {
 
   /** The owner of an IdP account, or undefined for an orphan account. */
   resolveAccount(a: AccountRecord): Person | undefined {
-    const raw = (a.login ?? '').trim().toLowerCase();
+    const raw = foldKey(a.login ?? '');
     const slash = raw.lastIndexOf('\\');
     const login = slash >= 0 ? raw.slice(slash + 1) : raw;
     const aliased = this.aliases.size === 0 ? undefined : (this.byAlias(login) ?? (slash >= 0 ? this.byAlias(raw) : undefined));
@@ -212,10 +224,10 @@ export class IdentityIndex {
     for (const k of this.keys) {
       let p: Person | undefined;
       if (k === 'email') {
-        const email = a.email?.trim().toLowerCase();
+        const email = a.email ? foldKey(a.email) : undefined;
         p = (email ? this.byEmail.get(email) : undefined) ?? (login ? this.byEmailish(login) : undefined);
       } else if (k === 'employeeId') {
-        const id = a.employeeId?.trim().toLowerCase();
+        const id = a.employeeId ? foldKey(a.employeeId) : undefined;
         p = id ? this.byEmployeeId.get(id) : undefined;
       } else if (login) {
         p = this.byLogin.get(login);

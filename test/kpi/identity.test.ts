@@ -156,3 +156,20 @@ describe('scale', () => {
     expect(idx.resolve('user99999')?.employeeIds).toEqual(['E99999']);
   });
 });
+
+describe('full-width identity keys (a roster typed in a Japanese IME)', () => {
+  // ＭＩＫＡ．ＯＮＯ＠ＥＸＡＭＰＬＥ．ＣＯ．ＪＰ is NFKC "MIKA.ONO@EXAMPLE.CO.JP"; Ｅ０１０ is "E010".
+  const wide = new IdentityIndex([hr({ employeeId: 'Ｅ０１０', email: 'ＭＩＫＡ．ＯＮＯ＠ＥＸＡＭＰＬＥ．ＣＯ．ＪＰ', logins: ['ｍｏｎｏ'] })], cfg, TOKYO);
+  it('an ASCII email, employee id or login from another source finds the person', () => {
+    expect(wide.resolve('mika.ono@example.co.jp')?.id).toBe('mika.ono@example.co.jp');
+    expect(wide.resolve('e010')?.id).toBe('mika.ono@example.co.jp');
+    expect(wide.resolve('mono')?.id).toBe('mika.ono@example.co.jp');
+    expect(wide.resolveAccount(acct('someone', { email: 'Mika.Ono@example.co.jp' }))?.id).toBe('mika.ono@example.co.jp');
+  });
+  it('a full-width name in a log or an account is folded the same way', () => {
+    expect(index.resolve('ｋｅｎ．ｉｔｏ＠ｅｘａｍｐｌｅ．ｃｏ．ｊｐ')?.id).toBe('ken.ito@example.co.jp');
+    expect(index.resolveAccount(acct('ｋｉｔｏ'))?.id).toBe('ken.ito@example.co.jp');
+    expect(normaliseLogin('ＥＸＡＭＰＬＥ＼ｋｅｎ')).toBe('ken');
+    expect(canonicalLogin('ｈａｎａ．ｓａｔｏ', cfg, { defaultLoginDomain: 'example.co.jp' })).toBe('hana.sato@example.co.jp');
+  });
+});
