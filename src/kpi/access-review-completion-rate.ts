@@ -34,11 +34,11 @@ export function accessReviewCompletionRate(bundle: EvidenceBundle, ctx: KpiConte
   const iso = (ms: number) => isoInZone(ms, zone);
   let numerator = 0;
   const failing: FailingSubject[] = [];
-  for (const { r, deadlineMs, decidedMs } of accounts) {
+  for (const { r, deadlineMs, dueMs, decidedMs } of accounts) {
     let reason: ReturnType<typeof reasonOf> | undefined;
     if (decidedMs === undefined) reason = reasonOf('reviewNoDecision');
     else if (samePerson(index, r.owner, r.reviewedBy!)) reason = reasonOf('reviewOwnOwner');
-    else if (decidedMs > deadlineMs) reason = reasonOf('reviewLate', { days: Math.ceil((decidedMs - deadlineMs) / DAY_MS) });
+    else if (decidedMs > dueMs) reason = reasonOf('reviewLate', { days: Math.ceil((decidedMs - dueMs) / DAY_MS) });
     if (!reason) {
       numerator++;
       continue;

@@ -5,8 +5,9 @@
  * its deadline day in the organisation's zone (the next midnight), or the instant it was given.
  * A deadline given as a date is that whole day (KPIS.md: a date without a time is a whole day):
  * the day lies in the period that holds its last instant, so a review due on 30 September counts
- * in the quarter ending then, not in the one starting at the next midnight. Decisions dated after
- * T are not known at T.
+ * in the quarter ending then, not in the one starting at the next midnight, and a decision is on
+ * time through that day's last millisecond: one dated at the next midnight is dated the next
+ * day, and late. Decisions dated after T are not known at T.
  */
 import type { RecordKinds } from '../evidence/records.ts';
 import { currentOf, type EvidenceBundle } from './bundle.ts';
@@ -20,6 +21,8 @@ export type AccessReviewRecord = RecordKinds['access-review'];
 export interface ReviewedAccount {
   r: AccessReviewRecord;
   deadlineMs: number;
+  /** The last instant a decision is on time: the deadline day's last millisecond, or the deadline instant. */
+  dueMs: number;
   /** The decision's time when it is known at T. */
   decidedMs?: number;
 }
@@ -32,10 +35,11 @@ export function reviewedAccountsInPeriod(bundle: EvidenceBundle, ctx: KpiContext
   const accounts: ReviewedAccount[] = [];
   for (const r of currentOf(bundle, 'access-review')) {
     const deadlineMs = toMillis(r.deadlineAt, zone);
-    if (!inWindow(dueInstant(r, deadlineMs, zone), win)) continue;
+    const dueMs = dueInstant(r, deadlineMs, zone);
+    if (!inWindow(dueMs, win)) continue;
     if (depts && (r.department === undefined || !depts.has(normText(r.department)))) continue;
     const d = r.decision && r.reviewedAt ? toMillis(r.reviewedAt, zone) : undefined;
-    accounts.push({ r, deadlineMs, ...(d !== undefined && !Number.isNaN(d) && d <= T ? { decidedMs: d } : {}) });
+    accounts.push({ r, deadlineMs, dueMs, ...(d !== undefined && !Number.isNaN(d) && d <= T ? { decidedMs: d } : {}) });
   }
   accounts.sort((a, b) => a.deadlineMs - b.deadlineMs || (a.r.campaign < b.r.campaign ? -1 : a.r.campaign > b.r.campaign ? 1 : a.r.account < b.r.account ? -1 : 1));
   return { accounts, win };

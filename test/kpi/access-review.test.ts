@@ -58,6 +58,18 @@ describe('access-review-completion-rate', () => {
     expect(r.failing.find((f) => f.id === at('r2'))).toMatchObject({ reason: 'decided late, 1 day(s) after the deadline', details: { decidedAt: '2026-10-16T00:00:00.001+09:00', deadline: '2026-10-16T00:00:00.000+09:00' } });
   });
 
+  it('a deadline given as a date: on time through its last millisecond, late at the next midnight', () => {
+    // --deadline 2026-10-15 (a whole day in JST): decisions dated 10-15 are on time, one dated
+    // 10-16 00:00:00.000 is dated the next day — late, by 1 day rounded up.
+    const day = (account: string, when: string) => rec('D', '2026-10-16T00:00:00+09:00', at(account), { ...decided(at('boss'), when), deadline: '2026-10-15' });
+    const r = accessReviewCompletionRate(
+      bundle({ people, current: { 'access-review': [day('d1', '2026-10-15T23:59:59.999+09:00'), day('d2', '2026-10-16T00:00:00.000+09:00')] } }),
+      ctx(objective({ kpi: 'access-review-completion-rate' }), '2026-11-20T12:00:00+09:00', { identity: aliases }),
+    );
+    expect([r.numerator, r.denominator]).toEqual([1, 2]);
+    expect(r.failing.map((f) => [f.id, f.reason])).toEqual([[at('d2'), 'decided late, 1 day(s) after the deadline']]);
+  });
+
   it('departments narrow the accounts', () => {
     const r = run(C1, { departments: ['開発部'] });
     expect([r.numerator, r.denominator]).toEqual([0, 2]);
