@@ -65,10 +65,22 @@ export function canonicalLogin(raw: string, identity: Pick<IdentityConfig, 'alia
 
 function canonicalWith(raw: string, aliases: Map<string, string>, domain: string | undefined): string {
   const s = normaliseLogin(raw);
-  const target = aliases.get(s) ?? aliases.get(foldKey(raw));
+  const target = aliases.size === 0 ? undefined : aliasTarget(aliases, s, domain) ?? aliases.get(foldKey(raw));
   if (target !== undefined && target.includes('@')) return target;
   if (!s.includes('@') && domain) return `${s}@${domain}`;
   return s;
+}
+
+/**
+ * The alias of a normalised log-in name, keyed as the config writes it: bare (`yamada-t`) or with
+ * the default domain (`yamada-t@corp.example`) — a log names the bare form, an IdP the full one,
+ * and either key matches both.
+ */
+function aliasTarget(aliases: Map<string, string>, login: string, domain: string | undefined): string | undefined {
+  const direct = aliases.get(login);
+  if (direct !== undefined || !domain) return direct;
+  if (!login.includes('@')) return aliases.get(`${login}@${domain}`);
+  return login.endsWith(`@${domain}`) ? aliases.get(login.slice(0, -domain.length - 1)) : undefined;
 }
 
 function lowerAliases(aliases: Readonly<Record<string, string>> | undefined): Map<string, string> {
@@ -183,7 +195,7 @@ export class IdentityIndex {
 
   private byAlias(login: string): Person | undefined {
     if (this.aliases.size === 0) return undefined;
-    const target = this.aliases.get(login);
+    const target = aliasTarget(this.aliases, login, this.domain);
     if (target === undefined) return undefined;
     return this.byEmail.get(target) ?? this.byEmployeeId.get(target);
   }

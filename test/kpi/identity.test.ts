@@ -173,3 +173,23 @@ describe('full-width identity keys (a roster typed in a Japanese IME)', () => {
     expect(canonicalLogin('ｈａｎａ．ｓａｔｏ', cfg, { defaultLoginDomain: 'example.co.jp' })).toBe('hana.sato@example.co.jp');
   });
 });
+
+describe('aliases keyed bare or with the default domain', () => {
+  const org = { ...TOKYO, defaultLoginDomain: 'example.co.jp' };
+  const full = identity({ aliases: { 'yamada-t@example.co.jp': 'taro@example.co.jp' } });
+  const bare = identity({ aliases: { 'h-sato': 'hana.sato@example.co.jp' } });
+  it('an alias with the domain matches the bare log name, and one without matches the full name', () => {
+    // taro@… is E003's email; hana.sato@… E002's.
+    expect(new IdentityIndex(people, full, org).resolve('yamada-t')?.id).toBe('taro@example.co.jp');
+    expect(new IdentityIndex(people, full, org).resolve('YAMADA-T@example.co.jp')?.id).toBe('taro@example.co.jp');
+    expect(new IdentityIndex(people, bare, org).resolve('h-sato@example.co.jp')?.id).toBe('hana.sato@example.co.jp');
+    expect(new IdentityIndex(people, bare, org).resolveAccount(acct('h-sato@example.co.jp'))?.id).toBe('hana.sato@example.co.jp');
+  });
+  it('both forms give the same access-log key, so a log name and an IdP login meet', () => {
+    expect(canonicalLogin('yamada-t', full, org)).toBe('taro@example.co.jp');
+    expect(canonicalLogin('yamada-t@example.co.jp', full, org)).toBe('taro@example.co.jp');
+    expect(canonicalLogin('h-sato@example.co.jp', bare, org)).toBe('hana.sato@example.co.jp');
+    // Another domain is another name: the alias does not apply.
+    expect(canonicalLogin('yamada-t@other.example', full, org)).toBe('yamada-t@other.example');
+  });
+});

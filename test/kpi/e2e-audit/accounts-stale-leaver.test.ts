@@ -83,8 +83,8 @@
  *   ssh part 2 (ISO time): yamada-t Accepted 06-02 08:00 (bare + default domain + alias → gus) (1)
  *   ecs part 2: cy success 05-31T15:00Z = 06-01 00:00 JST (1); kai 4624 06-28T14:59:59Z =
  *               23:59:59 JST (no); kai 4624 06-29T01:00Z (1); kai 4625 failure (no)
- * Q1 at T: ann 2, hal 1, bob 4, cy 1, gus 1, kai 2 → 11, missed. (The product gives 10: it loses
- * gus's bare `yamada-t`, a bug in src/kpi/identity.ts described at the `it.fails` tests below.)
+ * Q1 at T: ann 2, hal 1, bob 4, cy 1, gus 1, kai 2 → 11, missed. (gus's bare `yamada-t` was lost
+ * until identity.ts looked an alias keyed with the default domain up under the bare name too.)
  * Q1 at 05-20 12:00 (part 1 only): ann 2, hal 1, bob 4 → 7.
  * rolling 30 days at T = (05-31 12:00, T]: gus 1, cy 1 (06-01 00:00), kai 2 → 4.
  * At 05-20 11:59:59 nothing has been collected from the logs → no_data.
@@ -380,13 +380,10 @@ describe('leaver-activity-count end to end (combined web log, sshd, ECS)', () =>
     expect(ev.find((f) => f.details.owner === 'hal@corp.example')!.details).toMatchObject({ lastEvent: '2026-04-01T00:00:00.000+09:00' });
   });
 
-  // BUG (src/kpi/identity.ts, not fixed here): a bare log name is not given the default domain
-  // before the alias lookup. IdentityIndex.resolve('yamada-t') tries the alias under 'yamada-t'
-  // only, while the alias is keyed 'yamada-t@corp.example' (as config/example.yaml writes them);
-  // and canonical('yamada-t') = 'yamada-t@corp.example' ≠ canonical('yamada-t@corp.example') =
-  // 'gus@corp.example', so the fallback through the IdP account misses too. gus's sshd login on
-  // 06-02 is lost: the product gives 10 (and 3 over 30 days). `it.fails` until identity.ts is fixed.
-  it.fails('fiscal Q1 at T: 11, including gus\'s sshd login as the bare alias name yamada-t', () => {
+  // The alias is keyed 'yamada-t@corp.example' (as config/example.yaml writes them) and the sshd
+  // line names the bare 'yamada-t': with the default domain the two are one name, so the alias
+  // applies to both (this login was lost before, giving 10 and 3 over 30 days).
+  it('fiscal Q1 at T: 11, including gus\'s sshd login as the bare alias name yamada-t', () => {
     expect(ws.evaluate(cfg, T).leaver!.value).toBe(11);
     const gus = ws.evidence(cfg, 'leaver', T).failing.find((f) => f.details.owner === 'gus@corp.example')!;
     expect(gus.details).toMatchObject({ count: 1, staleSince: '2026-06-01T00:00:00.000+09:00', lastEvent: '2026-06-02T08:00:00.000+09:00' });
@@ -403,8 +400,8 @@ describe('leaver-activity-count end to end (combined web log, sshd, ECS)', () =>
     expect(others).toEqual({ 'cy@corp.example': 1, 'kai@corp.example': 2 });
   });
 
-  // Same identity.ts bug as above: gus's 06-02 login is in the window.
-  it.fails('rolling 30 days: 4 with gus', () => {
+  // gus's 06-02 login is in the window.
+  it('rolling 30 days: 4 with gus', () => {
     expect(ws.evaluate(cfg, T)['leaver-30d']!.value).toBe(4);
   });
 
