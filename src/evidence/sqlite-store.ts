@@ -410,8 +410,8 @@ export class SqliteStore implements MaintainedStore {
       const obs = this.db.prepare('SELECT at, hash FROM observations WHERE source = ? AND at <= ? ORDER BY at').raw(true).all(source, t) as [number, string][];
       const f = this.db.prepare('SELECT COUNT(*) AS n, MAX(at) AS last FROM facts WHERE source = ? AND at <= ?').get(source, t) as { n: number; last: number | null };
       const rev = this.db.prepare('SELECT rev FROM merge_revisions WHERE source = ?').pluck().get(source) as number | undefined;
-      const collected = this.db.prepare("SELECT 1 FROM runs WHERE source = ? AND result <> 'failure' AND json_extract(body, '$.observedAt') <= ? LIMIT 1").pluck().get(source, at.toISOString()) !== undefined;
-      return evidenceStampOf(obs, f.n, f.last, rev ?? 0, collected);
+      const run = this.db.prepare("SELECT MAX(json_extract(body, '$.observedAt')) FROM runs WHERE source = ? AND result <> 'failure' AND json_extract(body, '$.observedAt') <= ?").pluck().get(source, at.toISOString()) as string | null;
+      return evidenceStampOf(obs, f.n, f.last, rev ?? 0, run);
     });
   }
 

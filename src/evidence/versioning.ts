@@ -42,12 +42,12 @@ export async function readExport<K extends RecordKind>(records: Iterable<Keyed<K
  * observations ≤ T (instant and digest, oldest first), its facts observed ≤ T (how many, the
  * newest instant) and its merge revision. Both stores compute it alike.
  */
-export function evidenceStampOf(observations: Iterable<readonly [number, string]>, facts: number, lastFact: number | null, mergeRevision: number, collected: boolean): string {
+export function evidenceStampOf(observations: Iterable<readonly [number, string]>, facts: number, lastFact: number | null, mergeRevision: number, newestRun: string | null): string {
   const h = createHash('sha256');
   for (const [at, digest] of observations) h.update(`o${at}:${digest}\n`);
-  // Whether a run that wrote evidence was observed by then: a log source read with nothing in it
-  // turns a KPI's no_data into a count of 0 without adding a fact.
-  h.update(`f${facts}:${lastFact ?? ''}:${mergeRevision}:${collected ? 'c' : ''}`);
+  // The newest run that wrote evidence as of then: a log source read in the period with nothing
+  // in it turns a KPI's no_data into a count of 0 without adding a fact.
+  h.update(`f${facts}:${lastFact ?? ''}:${mergeRevision}:${newestRun ?? ''}`);
   return h.digest('hex').slice(0, 32);
 }
 

@@ -28,11 +28,17 @@ export interface EvidenceBundle {
   /**
    * For each snapshot kind read: how many of the objective's sources of it had been observed
    * (collected) at or before T. An observed export with no records is evidence of none (an empty
-   * incident register); no observation at all is no evidence. For each accumulating kind read
-   * as facts: how many of its sources had a run that wrote evidence, observed at or before T. Absent when not known (bundles
+   * incident register); no observation at all is no evidence. Absent when not known (bundles
    * built by hand): KPIs then treat no records as no evidence.
    */
   observed?: { [K in RecordKind]?: number };
+  /**
+   * For each accumulating kind read as facts: the newest instant (epoch ms) at or before T that a
+   * collection run of one of its sources wrote evidence as of (success or partial), when there is
+   * one. Logs read in the period with nothing of the kind in them say "none in the period"; logs
+   * last read before it, or never, say nothing about it.
+   */
+  collectedAt?: { [K in RecordKind]?: number };
 }
 
 export function emptyBundle(): EvidenceBundle {

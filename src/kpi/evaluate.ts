@@ -157,6 +157,7 @@ class BundleLoader {
   private readonly storeSources = new Map<RecordKind, Promise<string[]>>();
   private readonly joins = new WeakMap<object, Map<string, unknown[]>>();
   private readonly observed = new Map<string, Promise<boolean>>();
+  private readonly collected = new Map<string, Promise<number | undefined>>();
 
   constructor(
     private readonly store: EvidenceStore,
@@ -191,7 +192,10 @@ class BundleLoader {
       } else if (r.as === 'last-success') {
         b.accessLastSuccess = await this.memo(cacheKey(`${r.kind}:last-success`, sources), () => this.lastSuccess(r.kind, sources));
       }
-      else if (r.as === 'facts') b.observed[r.kind] = await this.collectedFactSources(r.kind, sources);
+      else if (r.as === 'facts') {
+        const at = await this.newestCollection(r.kind, sources);
+        if (at !== undefined) (b.collectedAt ??= {})[r.kind] = at;
+      }
       // the facts themselves are streamed by the KPI
     }
     return withNamedFields(b);
@@ -245,23 +249,32 @@ class BundleLoader {
   }
 
   /**
-   * How many of the configured sources of an accumulating kind had a collection run that wrote
-   * its evidence (success or partial) observed at or before T: logs read with nothing of the
-   * kind in them say "none", while a source never collected says nothing.
+   * The newest instant ≤ T that a run of one of the configured sources of an accumulating kind
+   * wrote evidence as of (EvidenceBundle.collectedAt), or undefined when none had by T.
    */
-  private async collectedFactSources(kind: RecordKind, wanted: readonly string[] | undefined): Promise<number> {
+  private async newestCollection(kind: RecordKind, wanted: readonly string[] | undefined): Promise<number | undefined> {
     const ids = wanted ?? this.config.sources.filter((s) => this.config.sourceRecordKinds[s.id] === kind).map((s) => s.id);
-    let n = 0;
-    for (const source of ids) if (await this.collectedByT(source)) n++;
-    return n;
+    let newest: number | undefined;
+    for (const source of ids) {
+      const at = await this.collectedByT(source);
+      if (at !== undefined && (newest === undefined || at > newest)) newest = at;
+    }
+    return newest;
   }
 
-  private collectedByT(source: string): Promise<boolean> {
-    const key = `run|${source}`;
-    let p = this.observed.get(key);
+  private collectedByT(source: string): Promise<number | undefined> {
+    let p = this.collected.get(source);
     if (!p) {
-      p = this.store.runs({ source, limit: 1_000_000 }).then((runs) => runs.some((r) => r.result !== 'failure' && Date.parse(r.observedAt) <= this.at.getTime()));
-      this.observed.set(key, p);
+      const T = this.at.getTime();
+      p = this.store.runs({ source, limit: 1_000_000 }).then((runs) => {
+        let newest: number | undefined;
+        for (const r of runs) {
+          const at = Date.parse(r.observedAt);
+          if (r.result !== 'failure' && at <= T && (newest === undefined || at > newest)) newest = at;
+        }
+        return newest;
+      });
+      this.collected.set(source, p);
     }
     return p;
   }

@@ -231,13 +231,18 @@ function attribute(r: DeviceDayRecord, atMs: number, index: IdentityIndex, owner
 
 /**
  * unapproved-removable-media-count: the unapproved device-days. No device-days is a count of 0
- * when a device-event source had been collected by T (its logs showed no removable storage),
- * and no_data when none had (nothing was looked at).
+ * when a device-event source was collected inside the period (its logs, read up to then, showed
+ * no removable storage in it), and no_data when none was by T (logs last read before the
+ * period say nothing of it).
  */
 export async function unapprovedRemovableMediaCount(bundle: EvidenceBundle, facts: Pick<FactStream, 'readFacts'>, ctx: KpiContext, owners?: HostOwners): Promise<KpiResult> {
   const c = await judgeDeviceDays(bundle, facts, ctx, owners);
   const n = c.total - c.approved;
-  return buildResult('unapproved-removable-media-count', ctx, c.win.period, { numerator: n, denominator: c.total, failing: c.unapproved, value: c.total > 0 || (bundle.observed?.['device-day'] ?? 0) > 0 ? n : null });
+  return buildResult('unapproved-removable-media-count', ctx, c.win.period, { numerator: n, denominator: c.total, failing: c.unapproved, value: c.total > 0 || collectedIn(bundle.collectedAt?.['device-day'], c.win) ? n : null });
+}
+
+function collectedIn(at: number | undefined, win: PeriodWindow): boolean {
+  return at !== undefined && inWindow(at, win);
 }
 
 /** removable-media-approval-rate: approved device-days / all device-days of the period. */

@@ -2,7 +2,7 @@
  * unapproved-removable-media-count — "no unapproved USB storage" (KPIS.md, A.7.10, A.8.12).
  * Count of the device-days in the period that no approval covers at their first connection;
  * see removable-media.ts for device-days, attribution and approval. No device-days is 0 when a
- * device-event source was collected by T (its logs showed none), and no_data when none was.
+ * device-event source was collected inside the period (its logs showed none), else no_data.
  */
 import { z } from 'zod';
 import { defineKpi } from './registry-types.ts';

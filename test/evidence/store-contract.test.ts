@@ -333,15 +333,18 @@ for (const factory of STORE_FACTORIES) {
         await store.writeFacts({ source: 'log', kind: 'access-day', observedAt: T3, facts: [{ key: 'ken|2026-01-01', data: day('ken', '2026-01-01', 2) }], merge: add });
         expect(await store.evidenceStamp('log', T2)).not.toBe(f1); // merged into a fact read as of T2
 
-        // A device log read with nothing in it adds no fact, but turns "never collected" into
-        // "collected, none": a run that wrote evidence, observed by T2, changes the stamp.
+        // A device log read with nothing in it adds no fact, but says "none up to then": the
+        // newest run that wrote evidence, observed by T2, is part of the stamp.
         const run = { kind: 'device-day' as const, startedAt: T1.toISOString(), accepted: 0, rejected: 0, rejections: [] };
         const d0 = await store.evidenceStamp('usb', T2);
         await store.recordRun({ ...run, source: 'usb', observedAt: T1.toISOString(), finishedAt: T1.toISOString(), result: 'failure', error: 'unreadable' });
         await store.recordRun({ ...run, source: 'usb', observedAt: T3.toISOString(), finishedAt: T3.toISOString(), result: 'success' });
         expect(await store.evidenceStamp('usb', T2)).toBe(d0); // a failed run, and one after T2
         await store.recordRun({ ...run, source: 'usb', observedAt: T1.toISOString(), finishedAt: T3.toISOString(), result: 'success' });
-        expect(await store.evidenceStamp('usb', T2)).not.toBe(d0);
+        const d1 = await store.evidenceStamp('usb', T2);
+        expect(d1).not.toBe(d0);
+        await store.recordRun({ ...run, source: 'usb', observedAt: '2026-01-20T00:00:00.000Z', finishedAt: T3.toISOString(), result: 'partial' });
+        expect(await store.evidenceStamp('usb', T2)).not.toBe(d1); // a newer one, still ≤ T2
       });
 
       it('keeps cached values by namespace and key, across reopening', async () => {

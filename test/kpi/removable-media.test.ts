@@ -107,10 +107,19 @@ describe('unapproved-removable-media-count', () => {
     expect([r.value, r.denominator, r.status]).toEqual([null, 0, 'no_data']);
   });
 
-  it('no device-days in the period from device logs collected by T: 0, met', async () => {
-    const b = { ...bundle({ people, current: { 'media-approval': approvals } }), observed: { 'device-day': 1 } };
-    const r = await unapprovedRemovableMediaCount(b, stream(facts.filter((f) => f.firstAt < '2026-10-01')) as never, ctx(objective({ kpi: 'unapproved-removable-media-count', target: 0, direction: 'at_most' }), T), assets);
-    expect([r.value, r.denominator, r.status]).toEqual([0, 0, 'met']);
+  it('no device-days in the period from device logs read inside it: 0, met; logs last read before it: no_data', async () => {
+    const quiet = (collectedAt: string) =>
+      unapprovedRemovableMediaCount(
+        { ...bundle({ people, current: { 'media-approval': approvals } }), collectedAt: { 'device-day': Date.parse(collectedAt) } },
+        stream(facts.filter((f) => f.firstAt < '2026-10-01')) as never,
+        ctx(objective({ kpi: 'unapproved-removable-media-count', target: 0, direction: 'at_most' }), T),
+        assets,
+      );
+    // The quarter begins 2026-10-01 00:00 JST (inclusive).
+    const inside = await quiet('2026-10-01T00:00:00+09:00');
+    expect([inside.value, inside.denominator, inside.status]).toEqual([0, 0, 'met']);
+    const before = await quiet('2026-09-30T23:59:59+09:00');
+    expect([before.value, before.status]).toEqual([null, 'no_data']);
   });
 });
 
