@@ -460,8 +460,12 @@ export class PostgresStore implements MaintainedStore {
     const obs = await this.query<{ at: number; hash: string }>('read observations', 'SELECT at, hash FROM observations WHERE source = $1 AND at <= $2 ORDER BY at', [source, t]);
     const f = await this.query<{ n: number; last: number | null }>('read facts', 'SELECT COUNT(*) AS n, MAX(at) AS last FROM facts WHERE source = $1 AND at <= $2', [source, t]);
     const rev = await this.query<{ rev: number }>('read merge revision', 'SELECT rev FROM merge_revisions WHERE source = $1', [source]);
+    return evidenceStampOf(obs.rows.map((o) => [o.at, o.hash] as const), f.rows[0]!.n, f.rows[0]!.last, rev.rows[0]?.rev ?? 0, (await this.newestRunObservedAt(source, at)) ?? null);
+  }
+
+  async newestRunObservedAt(source: string, at: Date): Promise<string | undefined> {
     const run = await this.query<{ at: string | null }>('read runs', "SELECT MAX(body::json ->> 'observedAt') AS at FROM runs WHERE source = $1 AND result <> 'failure' AND (body::json ->> 'observedAt') <= $2", [source, at.toISOString()]);
-    return evidenceStampOf(obs.rows.map((o) => [o.at, o.hash] as const), f.rows[0]!.n, f.rows[0]!.last, rev.rows[0]?.rev ?? 0, run.rows[0]?.at ?? null);
+    return run.rows[0]?.at ?? undefined;
   }
 
   async cacheGet(namespace: string, key: string): Promise<string | undefined> {

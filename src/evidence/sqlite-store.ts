@@ -410,9 +410,17 @@ export class SqliteStore implements MaintainedStore {
       const obs = this.db.prepare('SELECT at, hash FROM observations WHERE source = ? AND at <= ? ORDER BY at').raw(true).all(source, t) as [number, string][];
       const f = this.db.prepare('SELECT COUNT(*) AS n, MAX(at) AS last FROM facts WHERE source = ? AND at <= ?').get(source, t) as { n: number; last: number | null };
       const rev = this.db.prepare('SELECT rev FROM merge_revisions WHERE source = ?').pluck().get(source) as number | undefined;
-      const run = this.db.prepare("SELECT MAX(json_extract(body, '$.observedAt')) FROM runs WHERE source = ? AND result <> 'failure' AND json_extract(body, '$.observedAt') <= ?").pluck().get(source, at.toISOString()) as string | null;
-      return evidenceStampOf(obs, f.n, f.last, rev ?? 0, run);
+      return evidenceStampOf(obs, f.n, f.last, rev ?? 0, this.newestRun(source, at) ?? null);
     });
+  }
+
+  async newestRunObservedAt(source: string, at: Date): Promise<string | undefined> {
+    return this.guard(() => this.newestRun(source, at));
+  }
+
+  private newestRun(source: string, at: Date): string | undefined {
+    const sql = "SELECT MAX(json_extract(body, '$.observedAt')) FROM runs WHERE source = ? AND result <> 'failure' AND json_extract(body, '$.observedAt') <= ?";
+    return (this.db.prepare(sql).pluck().get(source, at.toISOString()) as string | null) ?? undefined;
   }
 
   async cacheGet(namespace: string, key: string): Promise<string | undefined> {

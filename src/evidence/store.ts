@@ -151,6 +151,11 @@ export interface EvidenceStore {
   recordRun(run: RunRecord): Promise<void>;
   /** Newest runs first. */
   runs(opts?: { source?: string; limit?: number }): Promise<RunRecord[]>;
+  /**
+   * The newest `observedAt` ≤ at of a run of `source` that wrote evidence (success or partial),
+   * or undefined: what a log source read with nothing in it still tells an evaluation.
+   */
+  newestRunObservedAt(source: string, at: Date): Promise<string | undefined>;
   /** Newest successful (or partial: evidence was written) run's finish time per source. */
   lastSuccess(): Promise<Record<string, string>>;
 

@@ -264,18 +264,7 @@ class BundleLoader {
 
   private collectedByT(source: string): Promise<number | undefined> {
     let p = this.collected.get(source);
-    if (!p) {
-      const T = this.at.getTime();
-      p = this.store.runs({ source, limit: 1_000_000 }).then((runs) => {
-        let newest: number | undefined;
-        for (const r of runs) {
-          const at = Date.parse(r.observedAt);
-          if (r.result !== 'failure' && at <= T && (newest === undefined || at > newest)) newest = at;
-        }
-        return newest;
-      });
-      this.collected.set(source, p);
-    }
+    if (!p) this.collected.set(source, (p = this.store.newestRunObservedAt(source, this.at).then((iso) => (iso === undefined ? undefined : Date.parse(iso)))));
     return p;
   }
 

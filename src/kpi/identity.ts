@@ -184,7 +184,8 @@ export class IdentityIndex {
       // Records sharing a key in `identity.keys` are one person by now; a key outside them (an
       // email when only employee ids match) claimed by several people: the first keeps it.
       if (email && !this.byEmail.has(email)) this.byEmail.set(email, p);
-      if (id && !this.byEmployeeId.has(foldKey(id))) this.byEmployeeId.set(foldKey(id), p);
+      const idKey = id ? foldKey(id) : undefined;
+      if (idKey && !this.byEmployeeId.has(idKey)) this.byEmployeeId.set(idKey, p);
       for (const l of d.logins ?? []) {
         const n = normaliseLogin(l);
         if (n && !this.byLogin.has(n)) this.byLogin.set(n, p);

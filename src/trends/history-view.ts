@@ -73,6 +73,7 @@ export function historyView(inner: EvidenceStore, horizon: Date): EvidenceStore 
     runs: (opts) => inner.runs(opts),
     lastSuccess: () => inner.lastSuccess(),
     evidenceStamp: (source, at) => inner.evidenceStamp(source, at),
+    newestRunObservedAt: (source, at) => inner.newestRunObservedAt(source, at),
     cacheGet: (ns, key) => inner.cacheGet(ns, key),
     cachePut: (ns, key, value) => inner.cachePut(ns, key, value),
     close: async () => {},

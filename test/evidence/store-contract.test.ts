@@ -345,6 +345,8 @@ for (const factory of STORE_FACTORIES) {
         expect(d1).not.toBe(d0);
         await store.recordRun({ ...run, source: 'usb', observedAt: '2026-01-20T00:00:00.000Z', finishedAt: T3.toISOString(), result: 'partial' });
         expect(await store.evidenceStamp('usb', T2)).not.toBe(d1); // a newer one, still ≤ T2
+        expect(await store.newestRunObservedAt('usb', T2)).toBe('2026-01-20T00:00:00.000Z');
+        expect(await store.newestRunObservedAt('usb', new Date('2025-12-31T00:00:00Z'))).toBeUndefined();
       });
 
       it('keeps cached values by namespace and key, across reopening', async () => {
